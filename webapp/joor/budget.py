@@ -1,0 +1,147 @@
+"""JOOR's credit budget: 300 credits per fixed 300-second window per account."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from webapp.joor.errors import JoorRateLimitedError
+
+DEFAULT_LIMIT = 300
+DEFAULT_WINDOW = 300.0
+# Longer than one whole window, so a normal wait never fails; a long Retry-After does.
+DEFAULT_MAX_WAIT = 330.0
+
+READ_COST = 1
+WRITE_COST = 5
+
+
+def cost_of(method: str) -> int:
+    """Return JOOR's credit cost of one request: GET 1, any write 5."""
+    return READ_COST if method.upper() in ("GET", "HEAD") else WRITE_COST
+
+
+def account_key_for(token: str) -> str:
+    """Return a short, stable key for a token's account that does not reveal the token."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class BudgetUsage:
+    """Credits spent in the current window, the limit, and seconds until the window resets."""
+
+    used: int
+    limit: int
+    resets_in: float
+
+
+class CreditBudget(Protocol):
+    """What the client needs from a budget; memory and Redis implementations follow it."""
+
+    def acquire(self, cost: int) -> None:
+        """Take cost credits, sleeping until the window has room; raise if that is too long."""
+
+    def usage(self) -> BudgetUsage:
+        """Return the current window's usage."""
+
+    def penalize(self, retry_after: float) -> None:
+        """Treat the window as exhausted for retry_after seconds (JOOR answered 429)."""
+
+
+def check_cost(cost: int, limit: int) -> None:
+    """Refuse a cost no window could ever grant, instead of waiting forever."""
+    if cost < 1 or cost > limit:
+        raise ValueError(f"credit cost {cost} must be between 1 and the limit {limit}")
+
+
+def too_long(wait: float, max_wait: float, used: int, limit: int) -> JoorRateLimitedError:
+    """Build the error for a wait longer than the caller accepts."""
+    return JoorRateLimitedError(
+        f"JOOR credit window full ({used}/{limit}); next room in {wait:.1f}s "
+        f"exceeds the maximum wait {max_wait:.1f}s",
+        retry_after=wait,
+        status=None,
+        user_message=(
+            "JOOR's rate limit for this account is used up (300 credits per 5 minutes); "
+            f"it resets in about {math.ceil(wait)} seconds."
+        ),
+    )
+
+
+class MemoryCreditBudget:
+    """A budget for one process: fixed windows on an injectable clock, safe across threads."""
+
+    def __init__(
+        self,
+        limit: int = DEFAULT_LIMIT,
+        window: float = DEFAULT_WINDOW,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        max_wait: float = DEFAULT_MAX_WAIT,
+    ) -> None:
+        self.limit = limit
+        self.window = window
+        self.max_wait = max_wait
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._index = -1
+        self._used = 0
+        self._blocked_until = 0.0
+
+    def __repr__(self) -> str:
+        return f"MemoryCreditBudget(limit={self.limit}, window={self.window})"
+
+    def acquire(self, cost: int) -> None:
+        """Take cost credits, sleeping until the window has room."""
+        check_cost(cost, self.limit)
+        while True:
+            with self._lock:
+                wait = self._try_take(cost)
+                used = self._used
+            if wait <= 0:
+                return
+            if wait > self.max_wait:
+                raise too_long(wait, self.max_wait, used, self.limit)
+            self._sleep(wait)
+
+    def usage(self) -> BudgetUsage:
+        """Return the current window's usage; a penalty counts as a full window."""
+        with self._lock:
+            now = self._roll()
+            if now < self._blocked_until:
+                return BudgetUsage(self.limit, self.limit, self._blocked_until - now)
+            return BudgetUsage(self._used, self.limit, self._window_end() - now)
+
+    def penalize(self, retry_after: float) -> None:
+        """Hold every acquire until retry_after seconds from now (never shortens a penalty)."""
+        with self._lock:
+            now = self._roll()
+            self._blocked_until = max(self._blocked_until, now + max(retry_after, 0.0))
+
+    def _try_take(self, cost: int) -> float:
+        """Take the credits and return 0, or return the seconds to wait; call under the lock."""
+        now = self._roll()
+        if now < self._blocked_until:
+            return self._blocked_until - now
+        if self._used + cost > self.limit:
+            return self._window_end() - now
+        self._used += cost
+        return 0.0
+
+    def _roll(self) -> float:
+        """Move to the window holding now, emptying it when a new one starts; return now."""
+        now = self._clock()
+        index = math.floor(now / self.window)
+        if index != self._index:
+            self._index, self._used = index, 0
+        return now
+
+    def _window_end(self) -> float:
+        return (self._index + 1) * self.window

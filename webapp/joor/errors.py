@@ -1,0 +1,125 @@
+"""The one exception family at the JOOR client's edge, with words a merchant understands."""
+
+from __future__ import annotations
+
+BODY_EXCERPT_CHARS = 500
+
+
+class JoorError(Exception):
+    """Any failure talking to JOOR; status and body excerpt for the log, user_message for people."""
+
+    default_user_message = "Something went wrong talking to JOOR."
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        body_excerpt: str = "",
+        user_message: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.body_excerpt = body_excerpt[:BODY_EXCERPT_CHARS]
+        self.user_message = user_message or self.default_user_message
+
+
+class JoorConfigError(JoorError, ValueError):
+    """The client was configured wrongly (unknown environment, missing token, bad setting)."""
+
+    default_user_message = "The JOOR connection is not set up correctly."
+
+
+class JoorAuthError(JoorError):
+    """JOOR refused the token (401 or 403): stop and tell the merchant."""
+
+    default_user_message = (
+        "JOOR refused the access token. Check that you pasted the whole token "
+        "and that it has not been revoked."
+    )
+
+
+class JoorRateLimitedError(JoorError):
+    """The account's credit window is used up; retry_after says how long until it resets."""
+
+    default_user_message = (
+        "JOOR's rate limit for this account is used up (300 credits per 5 minutes). "
+        "The next try waits for the window to reset."
+    )
+
+    def __init__(self, message: str, *, retry_after: float, **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.retry_after = retry_after
+
+
+class JoorTransientError(JoorError):
+    """A failure a later try may not see: 5xx, timeout, connection error."""
+
+    default_user_message = "JOOR could not be reached or had a problem. We will try again later."
+
+
+class JoorBadRequestError(JoorError):
+    """JOOR rejected the request itself (400, 404 and other 4xx); retrying will not help."""
+
+    default_user_message = "JOOR rejected the request. The details are in the import log."
+
+
+class JoorMalformedResponseError(JoorError):
+    """JOOR answered 200 with a body we cannot read: not JSON, truncated, or the wrong shape."""
+
+    default_user_message = (
+        "JOOR sent an answer we could not read. We will try again later; "
+        "if it keeps happening, contact support."
+    )
+
+
+def user_message_for_status(status: int, retry_after: float | None = None) -> str:
+    """Return plain words for an HTTP status JOOR answered with."""
+    if status == 401:
+        return (
+            "JOOR refused the access token (401). Check that you pasted the whole token "
+            "and that it has not been revoked."
+        )
+    if status == 403:
+        return (
+            "JOOR refused the access token (403). Check that the token belongs to this "
+            "JOOR account and environment (Production or Sandbox) and has API access."
+        )
+    if status == 429:
+        wait = f" in about {round(retry_after)} seconds" if retry_after is not None else ""
+        return (
+            "JOOR's rate limit for this account is used up (300 credits per 5 minutes); "
+            f"it resets{wait}. Another integration may be using the same account."
+        )
+    if status == 404:
+        return (
+            "JOOR does not know this address (404). Check that the environment "
+            "(Production or Sandbox) is the right one."
+        )
+    if status >= 500:
+        return f"JOOR is having trouble right now ({status}). We will try again later."
+    return f"JOOR rejected the request ({status}). The details are in the import log."
+
+
+def error_for_status(
+    status: int,
+    *,
+    method: str,
+    path: str,
+    body_excerpt: str,
+    retry_after: float | None = None,
+) -> JoorError:
+    """Build the typed error for a non-2xx answer; the caller has already redacted the body."""
+    message = f"JOOR answered {status} to {method} {path}"
+    kwargs = {
+        "status": status,
+        "body_excerpt": body_excerpt,
+        "user_message": user_message_for_status(status, retry_after),
+    }
+    if status in (401, 403):
+        return JoorAuthError(message, **kwargs)
+    if status == 429:
+        return JoorRateLimitedError(message, retry_after=retry_after or 0.0, **kwargs)
+    if status >= 500:
+        return JoorTransientError(message, **kwargs)
+    return JoorBadRequestError(message, **kwargs)
