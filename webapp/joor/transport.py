@@ -87,6 +87,9 @@ class Transport:
             try:
                 return self._send_once(method, path, params, body, attempt)
             except _RETRYABLE as error:
+                if isinstance(error, JoorRateLimitedError):
+                    # JOOR's window is spent for everyone on this account, retrying or not.
+                    self.budget.penalize(error.retry_after)
                 if attempt > self.max_retries:
                     logger.warning(
                         "JOOR %s %s giving up after %s attempts: %s", method, path, attempt, error
@@ -155,7 +158,6 @@ class Transport:
                 attempt,
                 error.retry_after,
             )
-            self.budget.penalize(error.retry_after)
             return
         wait = self._backoff(attempt)
         logger.warning(

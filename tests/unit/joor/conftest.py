@@ -1,0 +1,69 @@
+"""Fixtures for the JOOR client tests: a fake clock, a mocked JOOR, a client factory."""
+
+from __future__ import annotations
+
+import base64
+import os
+from collections.abc import Callable, Iterator
+
+import pytest
+import responses
+
+from webapp.joor import JoorClient, MemoryCreditBudget
+
+TOKEN = "tok-Secret-4d1f9c"
+ENCODED_TOKEN = base64.b64encode(TOKEN.encode()).decode()
+BASE_URL = "https://api.example-joor.test/v2"
+ORDERS_URL = BASE_URL + "/orders"
+INVENTORY_URL = BASE_URL + "/bulk-inventory"
+
+
+class FakeClock:
+    """A clock that only moves when something sleeps; records every wait."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+        self.waits: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def budget(clock: FakeClock) -> MemoryCreditBudget:
+    return MemoryCreditBudget(clock=clock, sleep=clock.sleep)
+
+
+@pytest.fixture
+def mocked() -> Iterator[responses.RequestsMock]:
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
+
+
+@pytest.fixture
+def make_client(clock: FakeClock, budget: MemoryCreditBudget) -> Callable[..., JoorClient]:
+    """Build a client whose sleeps and budget run on the fake clock; jitter off (rng=1.0)."""
+
+    def make(**overrides: object) -> JoorClient:
+        options: dict[str, object] = {"budget": budget, "sleep": clock.sleep, "rng": lambda: 1.0}
+        options.update(overrides)
+        return JoorClient(TOKEN, BASE_URL, **options)  # type: ignore[arg-type]
+
+    return make
+
+
+@pytest.fixture
+def redis_url() -> str:
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        pytest.skip("REDIS_URL is not set: the Redis budget tests need a real Redis server")
+    return url

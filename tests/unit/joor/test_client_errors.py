@@ -1,0 +1,305 @@
+"""How JOOR's failures reach the caller: typed errors, retries, waits, and no token anywhere."""
+
+from __future__ import annotations
+
+import base64
+import logging
+from datetime import UTC, datetime
+
+import pytest
+import requests
+
+from webapp.joor import (
+    JoorAuthError,
+    JoorBadRequestError,
+    JoorClient,
+    JoorConfigError,
+    JoorError,
+    JoorMalformedResponseError,
+    JoorRateLimitedError,
+    JoorTransientError,
+)
+
+TOKEN = "tok-Secret-4d1f9c"
+ENCODED = base64.b64encode(TOKEN.encode()).decode()
+ORDERS_URL = "https://api.example-joor.test/v2/orders"
+INVENTORY_URL = "https://api.example-joor.test/v2/bulk-inventory"
+EMPTY_PAGE = {"total": 0, "start_from": 0, "count": 0, "orders": []}
+START, END = datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 11, 2, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("status", "error_type", "words"),
+    [
+        (401, JoorAuthError, "refused the access token (401)"),
+        (403, JoorAuthError, "refused the access token (403)"),
+        (400, JoorBadRequestError, "rejected the request (400)"),
+        (404, JoorBadRequestError, "does not know this address (404)"),
+        (422, JoorBadRequestError, "rejected the request (422)"),
+    ],
+)
+def test_client_errors_are_typed_explained_and_never_retried(
+    mocked, make_client, clock, status, error_type, words
+):
+    mocked.get(ORDERS_URL, status=status, json={"error": "nope", "message": "details"})
+
+    with pytest.raises(error_type) as raised:
+        make_client().check_connection()
+
+    assert raised.value.status == status
+    assert words in raised.value.user_message
+    assert '"message": "details"' in raised.value.body_excerpt
+    assert len(mocked.calls) == 1
+    assert clock.waits == []
+
+
+@pytest.mark.parametrize("status", [500, 502, 503])
+def test_server_errors_are_retried_with_backoff_then_succeed(mocked, make_client, clock, status):
+    mocked.get(ORDERS_URL, status=status, body="<html>down</html>")
+    mocked.get(ORDERS_URL, status=status, body="<html>down</html>")
+    mocked.get(ORDERS_URL, json=EMPTY_PAGE)
+
+    make_client().check_connection()
+
+    assert len(mocked.calls) == 3
+    assert clock.waits == [1.0, 2.0]
+
+
+def test_retries_are_bounded_and_the_typed_error_is_raised(mocked, make_client, clock):
+    mocked.get(ORDERS_URL, status=503, body="busy")
+
+    with pytest.raises(JoorTransientError) as raised:
+        make_client(max_retries=5).check_connection()
+
+    assert len(mocked.calls) == 6
+    assert clock.waits == [1.0, 2.0, 4.0, 8.0, 16.0]
+    assert raised.value.status == 503
+    assert "(503)" in raised.value.user_message
+
+
+def test_backoff_is_capped_and_jittered_downwards_only(mocked, make_client, clock):
+    mocked.get(ORDERS_URL, status=500)
+
+    with pytest.raises(JoorTransientError):
+        make_client(backoff_base=2.0, backoff_cap=10.0, rng=lambda: 0.0).check_connection()
+
+    assert clock.waits == [1.0, 2.0, 4.0, 5.0, 5.0]
+
+
+def test_max_retries_zero_means_one_attempt(mocked, make_client):
+    mocked.get(ORDERS_URL, status=500)
+
+    with pytest.raises(JoorTransientError):
+        make_client(max_retries=0).check_connection()
+
+    assert len(mocked.calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("failure", "words"),
+    [
+        (requests.ConnectTimeout("connect timed out"), "did not answer in time"),
+        (requests.ReadTimeout("read timed out"), "did not answer in time"),
+        (requests.ConnectionError("refused"), "Could not connect to JOOR"),
+    ],
+)
+def test_timeouts_and_connection_errors_are_retried_then_raised(
+    mocked, make_client, clock, failure, words
+):
+    mocked.get(ORDERS_URL, body=failure)
+
+    with pytest.raises(JoorTransientError) as raised:
+        make_client(max_retries=2).check_connection()
+
+    assert len(mocked.calls) == 3
+    assert clock.waits == [1.0, 2.0]
+    assert raised.value.status is None
+    assert words in raised.value.user_message
+
+
+def test_a_timeout_then_success_returns_normally(mocked, make_client):
+    mocked.get(ORDERS_URL, body=requests.ReadTimeout("slow"))
+    mocked.get(ORDERS_URL, json=EMPTY_PAGE)
+
+    make_client().check_connection()
+
+    assert len(mocked.calls) == 2
+
+
+def test_429_honours_retry_after_seconds(mocked, make_client, clock):
+    mocked.get(ORDERS_URL, status=429, headers={"Retry-After": "30"}, json={"error": "rate"})
+    mocked.get(ORDERS_URL, json=EMPTY_PAGE)
+
+    make_client().check_connection()
+
+    assert len(mocked.calls) == 2
+    assert clock.waits == [30.0]
+
+
+def test_429_honours_retry_after_as_an_http_date(mocked, make_client, clock):
+    when = datetime.now(UTC).timestamp() + 120
+    header = datetime.fromtimestamp(when, UTC).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    mocked.get(ORDERS_URL, status=429, headers={"Retry-After": header})
+    mocked.get(ORDERS_URL, json=EMPTY_PAGE)
+
+    make_client().check_connection()
+
+    assert len(clock.waits) == 1
+    assert 100 < clock.waits[0] <= 121
+
+
+def test_429_without_retry_after_waits_for_the_window_to_reset(mocked, make_client, clock):
+    # The fake clock starts at 1000 s: the 300-second window [900, 1200) resets in 200 s.
+    mocked.get(ORDERS_URL, status=429)
+    mocked.get(ORDERS_URL, json=EMPTY_PAGE)
+
+    make_client().check_connection()
+
+    assert clock.waits == [200.0]
+
+
+def test_a_429_holds_the_shared_budget_so_other_callers_wait_too(mocked, make_client, budget):
+    mocked.get(ORDERS_URL, status=429, headers={"Retry-After": "45"})
+
+    with pytest.raises(JoorRateLimitedError) as raised:
+        make_client(max_retries=0).check_connection()
+
+    assert raised.value.retry_after == 45.0
+    assert "resets in about 45 seconds" in raised.value.user_message
+    usage = budget.usage()
+    assert (usage.used, usage.limit, usage.resets_in) == (300, 300, 45.0)
+
+
+def test_persistent_429_gives_up_after_max_retries(mocked, make_client, clock):
+    mocked.get(ORDERS_URL, status=429, headers={"Retry-After": "10"})
+
+    with pytest.raises(JoorRateLimitedError):
+        make_client(max_retries=3).check_connection()
+
+    assert len(mocked.calls) == 4
+    assert clock.waits == [10.0, 10.0, 10.0]
+
+
+def test_a_retry_after_beyond_the_maximum_wait_fails_fast(mocked, make_client, clock):
+    mocked.get(ORDERS_URL, status=429, headers={"Retry-After": "3600"})
+
+    with pytest.raises(JoorRateLimitedError) as raised:
+        make_client().check_connection()
+
+    assert len(mocked.calls) == 1
+    assert clock.waits == []
+    assert raised.value.retry_after == 3600.0
+
+
+def test_every_attempt_draws_from_the_budget(mocked, make_client, budget):
+    mocked.post(INVENTORY_URL, status=502)
+    mocked.post(INVENTORY_URL, json={"sku_count": 1, "inventory_log": []})
+
+    make_client().push_inventory(
+        [{"warehouse": "Default", "upc": "1", "inventory": 1}], overwrite=False
+    )
+
+    assert budget.usage().used == 10
+
+
+def test_truncated_json_is_retried_and_a_good_answer_accepted(mocked, make_client, clock):
+    mocked.get(ORDERS_URL, body='{"total": 3, "orders": [{"order_id": "A"')
+    mocked.get(ORDERS_URL, json=EMPTY_PAGE)
+
+    make_client().check_connection()
+
+    assert len(mocked.calls) == 2
+    assert clock.waits == [1.0]
+
+
+def test_persistently_invalid_json_raises_malformed_after_retries(mocked, make_client):
+    mocked.get(ORDERS_URL, body="<html>maintenance</html>", content_type="text/html")
+
+    with pytest.raises(JoorMalformedResponseError) as raised:
+        make_client(max_retries=2).check_connection()
+
+    assert len(mocked.calls) == 3
+    assert raised.value.body_excerpt == "<html>maintenance</html>"
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        ({"total": 1}, "'orders' is missing"),
+        ({"total": 1, "orders": {"order_id": "A"}}, "not a list"),
+        ({"total": 1, "orders": ["A"]}, "position 0 is not an object"),
+        ({"total": 2, "orders": [{"order_id": "A"}, {"order_total": "1"}]}, "position 1 has no"),
+        ({"total": "lots", "orders": []}, "total"),
+        ([{"order_id": "A"}], "not a JSON object"),
+    ],
+)
+def test_orders_of_the_wrong_shape_raise_malformed_naming_the_page(
+    mocked, make_client, body, detail
+):
+    mocked.get(ORDERS_URL, json={"total": 300, "orders": [{"order_id": n} for n in range(100)]})
+    mocked.get(ORDERS_URL, json=body)
+
+    with pytest.raises(JoorMalformedResponseError) as raised:
+        list(make_client().iter_order_pages(START, END, 6))
+
+    assert "start_from=100" in str(raised.value)
+    assert detail in str(raised.value)
+    assert len(mocked.calls) == 2
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"sku_count": 1},
+        {"sku_count": 1, "inventory_log": "all good"},
+        {"sku_count": 1, "inventory_log": [{"sku": "1", "message": "no status"}]},
+        {"sku_count": 1, "inventory_log": ["pass"]},
+    ],
+)
+def test_inventory_answers_of_the_wrong_shape_raise_malformed(mocked, make_client, body):
+    mocked.post(INVENTORY_URL, json=body)
+
+    with pytest.raises(JoorMalformedResponseError):
+        make_client().push_inventory(
+            [{"warehouse": "W", "upc": "1", "inventory": 1}], overwrite=True
+        )
+
+
+def test_every_joor_error_shares_one_base():
+    for error_type in (
+        JoorAuthError,
+        JoorBadRequestError,
+        JoorConfigError,
+        JoorMalformedResponseError,
+        JoorRateLimitedError,
+        JoorTransientError,
+    ):
+        assert issubclass(error_type, JoorError)
+    assert issubclass(JoorConfigError, ValueError)
+
+
+def test_a_blank_token_is_a_config_error():
+    with pytest.raises(JoorConfigError):
+        JoorClient("  ", "https://api.example-joor.test/v2")
+
+
+def test_the_token_appears_in_no_repr_error_or_log(mocked, make_client, caplog):
+    caplog.set_level(logging.DEBUG, logger="webapp.joor")
+    echo = f"bad token {TOKEN} (header OAuth2 {ENCODED}) " + "x" * 600
+    mocked.get(ORDERS_URL, status=503, body=echo)
+    mocked.get(ORDERS_URL, status=401, body=echo)
+    client = make_client()
+
+    with pytest.raises(JoorAuthError) as raised:
+        client.check_connection()
+
+    error = raised.value
+    exposed = [repr(client), str(client), str(error), repr(error), error.user_message]
+    exposed += [error.body_excerpt, caplog.text]
+    exposed += [record.getMessage() for record in caplog.records]
+    assert caplog.records, "the retry should have been logged"
+    for text in exposed:
+        assert TOKEN not in text
+        assert ENCODED not in text
+    assert error.body_excerpt.startswith("bad token [redacted] (header OAuth2 [redacted])")
+    assert len(error.body_excerpt) == 500
