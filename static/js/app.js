@@ -1,0 +1,33 @@
+// Small progressive enhancements; the CSP forbids inline script, so behaviour lives here.
+(function () {
+  "use strict";
+
+  // Plain (non-htmx) forms marked data-confirm ask before they submit.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+    }
+  });
+
+  // Elements marked data-show-when="fieldName=value[,value]" appear only while that field matches.
+  function refreshConditional(root) {
+    var scope = root || document;
+    scope.querySelectorAll("[data-show-when]").forEach(function (el) {
+      var rule = el.getAttribute("data-show-when").split("=");
+      var form = el.closest("form") || document;
+      var field = form.querySelector("[name='" + rule[0] + "']:checked") ||
+                  form.querySelector("select[name='" + rule[0] + "']") ||
+                  form.querySelector("input[type=checkbox][name='" + rule[0] + "']");
+      var value = "";
+      if (field) {
+        value = field.type === "checkbox" ? (field.checked ? "on" : "off") : field.value;
+      }
+      el.hidden = rule[1].split(",").indexOf(value) === -1;
+    });
+  }
+  document.addEventListener("change", function () { refreshConditional(); });
+  document.addEventListener("DOMContentLoaded", function () { refreshConditional(); });
+  document.addEventListener("htmx:afterSettle", function (event) { refreshConditional(event.target); });
+})();

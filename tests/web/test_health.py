@@ -1,0 +1,49 @@
+"""GET /healthz reports the database, Redis and workers."""
+
+from __future__ import annotations
+
+import redis
+from rq import Worker
+
+from tests.services import RedisServer
+from webapp import create_app
+
+
+def test_healthy_when_database_redis_and_a_worker_are_up(app, client):
+    worker = Worker(["polling", "default"], connection=app.extensions["redis"])
+    worker.register_birth()
+    try:
+        response = client.get("/healthz")
+    finally:
+        worker.register_death()
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["status"] == "ok"
+    assert body["workers"]["count"] == 1
+    assert set(body["workers"]["queues"]) == {"polling", "default"}
+
+
+def test_no_worker_is_503_naming_workers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["failing"] == ["workers"]
+
+
+def test_stopped_redis_is_503_naming_redis(service_urls, _schema):
+    server = RedisServer()
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": service_urls["database"],
+            "REDIS_URL": server.url,
+        }
+    )
+    assert app.extensions["redis"].ping()
+    server.stop()
+    app.extensions["redis"] = redis.Redis.from_url(server.url, socket_timeout=1)
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert "redis" in body["failing"]
+    assert body["database"]["ok"] is True

@@ -1,0 +1,88 @@
+"""Joor Sync: the order desk's JOOR integration, as a Flask application factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: settings from the environment, overridden by `config` (tests)."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    from webapp.config import from_environment
+
+    app.config.from_mapping(from_environment(app.instance_path))
+    if config:
+        app.config.from_mapping(config)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    from webapp import security, templating
+    from webapp.cli import register_commands
+
+    security.init_app(app)
+    templating.init_app(app)
+    register_commands(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    """Bind the extensions to this app."""
+    from webapp import models  # noqa: F401 - registers the tables with the metadata
+    from webapp.extensions import (
+        csrf,
+        db,
+        htmx,
+        init_cipher,
+        init_redis,
+        login_manager,
+        migrate,
+    )
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(ROOT / "migrations"), compare_type=True, render_as_batch=True
+    )
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    htmx.init_app(app)
+    init_redis(app)
+    init_cipher(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    """Import and register every blueprint (inside the factory, never at import time)."""
+    from webapp.auth import bp as auth_bp
+    from webapp.health import bp as health_bp
+    from webapp.integration import bp as integration_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(health_bp)
+    app.register_blueprint(integration_bp)
+    _register_optional_blueprints(app)
+
+
+def _register_optional_blueprints(app: Flask) -> None:
+    """Register the order-desk blueprints (orders, inventory, API)."""
+    import importlib
+
+    for name in ("orders", "inventory", "api", "account"):
+        try:
+            module = importlib.import_module(f"webapp.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"webapp.{name}":
+                raise
+            continue
+        app.register_blueprint(module.bp)

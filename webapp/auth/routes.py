@@ -1,0 +1,71 @@
+"""Login and logout views."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from webapp.auth import bp
+from webapp.auth.forms import LoginForm
+from webapp.extensions import db
+from webapp.models import User
+from webapp.models.base import utcnow
+from webapp.security import login_limiter
+
+log = logging.getLogger(__name__)
+WRONG_LOGIN = "Email or password is incorrect."
+# Compared against when the email is unknown, so both failures take the same time.
+_DUMMY_HASH = generate_password_hash("not-a-password")
+
+
+def _safe_next(target: str | None) -> str:
+    """Return a same-site path to go to after login, never an outside address."""
+    if target and target.startswith("/") and not urlsplit(target).netloc and "\\" not in target:
+        return target
+    return url_for("integration.panel")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Show the login form and sign the user in."""
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = LoginForm()
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form), 422 if form.is_submitted() else 200
+    limiter, address = login_limiter(), request.remote_addr or "unknown"
+    wait = limiter.blocked_for(address, form.email.data)
+    if wait:
+        flash(f"Too many login attempts. Try again in {max(1, round(wait / 60))} minute(s).")
+        return render_template("auth/login.html", form=form), 429
+    user = db.session.scalar(select(User).where(func.lower(User.email) == form.email.data.lower()))
+    valid = user.check_password(form.password.data) if user else _fake_check(form.password.data)
+    if not valid:
+        limiter.record_failure(address, form.email.data)
+        log.info("failed login from %s", address)
+        flash(WRONG_LOGIN)
+        return render_template("auth/login.html", form=form), 401
+    limiter.reset(address, form.email.data)
+    user.last_login_at = utcnow()
+    db.session.commit()
+    login_user(user, remember=form.remember.data)
+    return redirect(_safe_next(request.args.get("next")))
+
+
+def _fake_check(password: str) -> bool:
+    """Spend the time a real password check takes, and fail."""
+    check_password_hash(_DUMMY_HASH, password)
+    return False
+
+
+@bp.post("/logout")
+def logout():
+    """Sign the user out."""
+    logout_user()
+    flash("You are signed out.")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,57 @@
+"""Settings from the environment, with defaults that run on one laptop."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def database_url(raw: str | None, instance_path: str) -> str:
+    """Return the SQLAlchemy URL: PostgreSQL when DATABASE_URL is set, else SQLite in instance/."""
+    if not raw:
+        return f"sqlite:///{Path(instance_path) / 'joorsync.sqlite3'}"
+    # PaaS hosts hand out postgres://, which SQLAlchemy 2 no longer accepts.
+    if raw.startswith("postgres://"):
+        raw = "postgresql://" + raw.removeprefix("postgres://")
+    if raw.startswith("postgresql://"):
+        raw = "postgresql+psycopg://" + raw.removeprefix("postgresql://")
+    return raw
+
+
+def local_secret(instance_path: str) -> str:
+    """Return a secret key kept in instance/, created once, so web, worker and clock agree."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def from_environment(instance_path: str) -> dict:
+    """Build the Flask config mapping from environment variables."""
+    env = os.environ
+    behind_https = env.get("BEHIND_HTTPS", "").lower() in {"1", "true", "yes"}
+    return {
+        "SECRET_KEY": env.get("SECRET_KEY") or local_secret(instance_path),
+        "TOKEN_ENCRYPTION_KEYS": env.get("TOKEN_ENCRYPTION_KEYS", ""),
+        "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL"), instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": env.get("REDIS_URL", ""),
+        "JOOR_LOCAL_URL": env.get("JOOR_LOCAL_URL", ""),
+        "JOOR_TIMEOUT": float(env.get("JOOR_TIMEOUT", "30")),
+        "BEHIND_HTTPS": behind_https,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": behind_https,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": behind_https,
+        "PREFERRED_URL_SCHEME": "https" if behind_https else "http",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "LOGIN_ATTEMPTS_PER_WINDOW": int(env.get("LOGIN_ATTEMPTS_PER_WINDOW", "10")),
+        "LOGIN_WINDOW_SECONDS": int(env.get("LOGIN_WINDOW_SECONDS", "300")),
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "50")) * 1024 * 1024,
+        "PUSH_DEBOUNCE_SECONDS": int(env.get("PUSH_DEBOUNCE_SECONDS", "10")),
+    }

@@ -1,0 +1,22 @@
+"""The data model: every merchant row carries store_id."""
+
+from webapp.models.inventory import InventoryItem
+from webapp.models.joor import JoorConnection, PushedStock, SettingsChange
+from webapp.models.order import Order, OrderItem
+from webapp.models.store import DEFAULT_FOLDERS, Folder, Store, User
+from webapp.models.sync import SyncEvent, SyncRun
+
+__all__ = [
+    "DEFAULT_FOLDERS",
+    "Folder",
+    "InventoryItem",
+    "JoorConnection",
+    "Order",
+    "OrderItem",
+    "PushedStock",
+    "SettingsChange",
+    "Store",
+    "SyncEvent",
+    "SyncRun",
+    "User",
+]

@@ -1,0 +1,75 @@
+"""Orders in the order desk and their line items."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.extensions import db
+from webapp.models.base import JSONType, UTCDateTime, utcnow
+
+MONEY = Numeric(14, 2)
+
+
+class Order(db.Model):
+    """An order; imported ones carry source_name 'Joor' and JOOR's order_id as source_id."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        # The exactly-once guard: one row per JOOR order per store, whatever retries happen.
+        UniqueConstraint("store_id", "source_name", "source_id", name="uq_orders_source"),
+        Index("ix_orders_store_folder", "store_id", "folder_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    folder_id: Mapped[int] = mapped_column(ForeignKey("folders.id"))
+    source_name: Mapped[str] = mapped_column(String(32), default="")
+    source_id: Mapped[str] = mapped_column(String(64), default="")
+    status: Mapped[str] = mapped_column(String(64), default="")
+    customer_name: Mapped[str] = mapped_column(String(255), default="")
+    company_name: Mapped[str] = mapped_column(String(255), default="")
+    customer_code: Mapped[str] = mapped_column(String(100), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    po_number: Mapped[str] = mapped_column(String(100), default="", index=True)
+    currency: Mapped[str] = mapped_column(String(8), default="")
+    total: Mapped[Decimal | None] = mapped_column(MONEY)
+    discount: Mapped[Decimal | None] = mapped_column(MONEY)
+    shipping_total: Mapped[Decimal | None] = mapped_column(MONEY)
+    ship_start: Mapped[date | None] = mapped_column(Date)
+    ship_end: Mapped[date | None] = mapped_column(Date)
+    shipping_address: Mapped[dict] = mapped_column(JSONType, default=dict)
+    billing_address: Mapped[dict] = mapped_column(JSONType, default=dict)
+    order_metadata: Mapped[dict] = mapped_column("metadata", JSONType, default=dict)
+    comments: Mapped[str] = mapped_column(Text, default="")
+    payload: Mapped[dict | None] = mapped_column(JSONType)
+    source_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    source_modified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    imported_run_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    items: Mapped[list[OrderItem]] = relationship(
+        back_populates="order", order_by="OrderItem.position", cascade="all, delete-orphan"
+    )
+    folder = relationship("Folder")
+
+
+class OrderItem(db.Model):
+    """One line of an order."""
+
+    __tablename__ = "order_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    code: Mapped[str] = mapped_column(String(255), default="")
+    name: Mapped[str] = mapped_column(String(255), default="")
+    quantity: Mapped[int] = mapped_column(Integer, default=0)
+    price: Mapped[Decimal | None] = mapped_column(MONEY)
+    variation_list: Mapped[dict] = mapped_column(JSONType, default=dict)
+    item_metadata: Mapped[dict] = mapped_column("metadata", JSONType, default=dict)
+
+    order: Mapped[Order] = relationship(back_populates="items")

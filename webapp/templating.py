@@ -1,0 +1,40 @@
+"""Template helpers: navigation, dates in words, numbers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Flask, current_app
+
+
+def available_endpoints() -> set[str]:
+    """Return the endpoints this app serves (the nav shows only those)."""
+    return set(current_app.view_functions)
+
+
+def ago(value: datetime | None, now: datetime | None = None) -> str:
+    """Say how long ago a moment was, in words ("3 min ago")."""
+    if value is None:
+        return "never"
+    seconds = int(((now or datetime.now(UTC)) - value).total_seconds())
+    future = seconds < 0
+    seconds = abs(seconds)
+    for unit, size in (("day", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            amount = seconds // size
+            text = f"{amount} {unit}{'s' if unit == 'day' and amount > 1 else ''}"
+            return f"in {text}" if future else f"{text} ago"
+    return "in a moment" if future else "just now"
+
+
+def utc_text(value: datetime | None) -> str:
+    """Format a moment as 'YYYY-MM-DD HH:MM UTC'."""
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
+
+
+def init_app(app: Flask) -> None:
+    """Register the helpers with Jinja."""
+    app.jinja_env.globals["available_endpoints"] = available_endpoints
+    app.jinja_env.filters["ago"] = ago
+    app.jinja_env.filters["utc"] = utc_text
+    app.jinja_env.filters["thousands"] = lambda n: f"{n or 0:,}"
