@@ -37,7 +37,7 @@ def test_running_simulator_serves_concurrent_pages_exactly_once():
         utf8 = requests.get(
             f"{sim.base_url}/orders?sync=0&count=100", headers=HEADERS, timeout=5
         ).content
-        assert not utf8.isascii()  # raw UTF-8 names, not only \\u escapes
+        assert not utf8.isascii()  # raw UTF-8 names, not only \u escapes
     try:
         requests.get(f"{sim.base_url}/orders", headers=HEADERS, timeout=1)
     except requests.ConnectionError:
