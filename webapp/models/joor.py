@@ -13,6 +13,7 @@ from webapp.models.base import UTCDateTime, utcnow
 STATUS_DISCONNECTED = "disconnected"
 STATUS_CONNECTED = "connected"
 STATUS_FAILING = "failing"
+STATUS_CHECKING = "checking"
 
 
 class JoorConnection(db.Model):
@@ -27,6 +28,11 @@ class JoorConnection(db.Model):
     environment: Mapped[str] = mapped_column(String(16), default="production")
     token_encrypted: Mapped[str | None] = mapped_column(Text)
     token_last4: Mapped[str] = mapped_column(String(4), default="")
+    # A token the merchant submitted, waiting for the worker to check it against JOOR; it
+    # replaces token_encrypted only once JOOR accepts it, so a typo never breaks a connection.
+    pending_token_encrypted: Mapped[str | None] = mapped_column(Text)
+    pending_environment: Mapped[str] = mapped_column(String(16), default="")
+    pending_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     account_key: Mapped[str] = mapped_column(String(64), default="")
     status: Mapped[str] = mapped_column(String(16), default=STATUS_DISCONNECTED)
     connected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

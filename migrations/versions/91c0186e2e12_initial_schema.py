@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: e54a457e8395
+Revision ID: 91c0186e2e12
 Revises: 
-Create Date: 2026-11-28 16:28:10.196003
+Create Date: 2026-11-28 16:31:29.795807
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'e54a457e8395'
+revision = '91c0186e2e12'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -124,6 +124,9 @@ def upgrade():
     sa.Column('environment', sa.String(length=16), nullable=False),
     sa.Column('token_encrypted', sa.Text(), nullable=True),
     sa.Column('token_last4', sa.String(length=4), nullable=False),
+    sa.Column('pending_token_encrypted', sa.Text(), nullable=True),
+    sa.Column('pending_environment', sa.String(length=16), nullable=False),
+    sa.Column('pending_since', sa.DateTime(), nullable=True),
     sa.Column('account_key', sa.String(length=64), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('connected_at', sa.DateTime(), nullable=True),

@@ -1,0 +1,130 @@
+"""A store's JOOR connection: connecting, building its client, recording how calls went."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.fernet import MultiFernet
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webapp.crypto import decrypt, encrypt
+from webapp.joor import (
+    JoorAuthError,
+    JoorClient,
+    JoorConfigError,
+    JoorError,
+    RedisCreditBudget,
+    account_key_for,
+    resolve_base_url,
+)
+from webapp.models import JoorConnection
+from webapp.models.base import utcnow
+from webapp.models.joor import STATUS_CONNECTED, STATUS_DISCONNECTED, STATUS_FAILING
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ClientFactory:
+    """Builds JOOR clients for stores; services receive one so tests can hand in their own."""
+
+    cipher: MultiFernet
+    redis: Any
+    local_url: str = ""
+    timeout: float = 30
+    client_options: tuple[tuple[str, Any], ...] = ()
+
+    def for_token(self, token: str, environment: str) -> JoorClient:
+        """Return a client for a token in an environment, drawing on that account's budget."""
+        base_url = resolve_base_url(environment, self.local_url or None)
+        budget = RedisCreditBudget(self.redis, account_key_for(token))
+        return JoorClient(
+            token, base_url, budget=budget, timeout=self.timeout, **dict(self.client_options)
+        )
+
+    def for_connection(self, connection: JoorConnection) -> JoorClient:
+        """Return the client for a stored connection (decrypting its token)."""
+        if not connection.token_encrypted:
+            raise JoorConfigError(
+                "store is not connected",
+                user_message="This store is not connected to JOOR. Connect it on the JOOR panel.",
+            )
+        token = decrypt(self.cipher, connection.token_encrypted)
+        return self.for_token(token, connection.environment)
+
+    def budget_usage(self, connection: JoorConnection):
+        """Return the credit usage of the connection's JOOR account in the current window."""
+        return RedisCreditBudget(self.redis, connection.account_key).usage()
+
+
+def factory_from_app(app) -> ClientFactory:
+    """Build the factory from a Flask app's config and extensions."""
+    return ClientFactory(
+        cipher=app.extensions["token_cipher"],
+        redis=app.extensions["redis"],
+        local_url=app.config.get("JOOR_LOCAL_URL", ""),
+        timeout=app.config.get("JOOR_TIMEOUT", 30),
+        client_options=tuple(sorted(app.config.get("JOOR_CLIENT_OPTIONS", {}).items())),
+    )
+
+
+def get_connection(session: Session, store_id: int) -> JoorConnection:
+    """Return the store's connection row, creating an empty (disconnected) one if needed."""
+    conn = session.scalar(select(JoorConnection).where(JoorConnection.store_id == store_id))
+    if conn is None:
+        conn = JoorConnection(store_id=store_id)
+        session.add(conn)
+        session.flush()
+    return conn
+
+
+def connect(
+    session: Session, factory: ClientFactory, store_id: int, token: str, environment: str
+) -> JoorConnection:
+    """Check the token against JOOR, then store it encrypted; raise JoorError when refused."""
+    token = token.strip()
+    if not token:
+        raise JoorConfigError("empty token", user_message="Paste the access token JOOR gave you.")
+    factory.for_token(token, environment).check_connection()
+    conn = get_connection(session, store_id)
+    conn.environment = environment
+    conn.token_encrypted = encrypt(factory.cipher, token)
+    conn.token_last4 = token[-4:]
+    conn.account_key = account_key_for(token)
+    conn.status, conn.last_error, conn.last_error_at = STATUS_CONNECTED, "", None
+    conn.connected_at = conn.last_success_at = utcnow()
+    if conn.poll_minutes and conn.next_poll_at is None:
+        conn.next_poll_at = utcnow()
+    session.commit()
+    log.info("store %s connected to JOOR (%s)", store_id, environment)
+    return conn
+
+
+def disconnect(session: Session, store_id: int) -> JoorConnection:
+    """Forget the token; settings stay so a reconnect picks up where the merchant left off."""
+    conn = get_connection(session, store_id)
+    conn.token_encrypted, conn.token_last4, conn.account_key = None, "", ""
+    conn.status, conn.next_poll_at = STATUS_DISCONNECTED, None
+    session.commit()
+    log.info("store %s disconnected from JOOR", store_id)
+    return conn
+
+
+def record_success(conn: JoorConnection) -> None:
+    """Note a successful call (the caller commits)."""
+    conn.last_success_at = utcnow()
+    if conn.status == STATUS_FAILING:
+        conn.status = STATUS_CONNECTED
+
+
+def record_failure(conn: JoorConnection, error: JoorError) -> None:
+    """Note a failed call in words; a refused token marks the connection failing and stops polls."""
+    conn.last_error = error.user_message
+    conn.last_error_at = utcnow()
+    if isinstance(error, JoorAuthError):
+        conn.status = STATUS_FAILING
+        conn.next_poll_at = None
+    log.warning("store %s JOOR call failed: %s (status %s)", conn.store_id, error, error.status)

@@ -1,0 +1,93 @@
+"""SyncRun lifecycle: start, progress and heartbeat, events, finish. The UI reads runs from here."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import timedelta
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from webapp.models import SyncEvent, SyncRun
+from webapp.models.base import utcnow
+from webapp.models.sync import FAILED, QUEUED, RUNNING, SUCCEEDED
+
+# A running run whose heartbeat is older than this was abandoned (worker killed).
+STALE_AFTER = timedelta(seconds=90)
+
+
+def create_run(
+    session: Session, store_id: int, kind: str, params: dict, *, created_by: str = ""
+) -> SyncRun:
+    """Record a queued run and commit, so the page can show it before a worker starts."""
+    run = SyncRun(
+        store_id=store_id, kind=kind, status=QUEUED, params=params, created_by=created_by
+    )
+    session.add(run)
+    session.commit()
+    return run
+
+
+def start_run(session: Session, run: SyncRun, *, job_id: str = "") -> None:
+    """Mark the run running (again, on a retry) and commit."""
+    now = utcnow()
+    run.status, run.error, run.finished_at = RUNNING, "", None
+    run.started_at = run.started_at or now
+    run.heartbeat_at = now
+    run.attempts = (run.attempts or 0) + 1
+    run.job_id = job_id or run.job_id
+    session.commit()
+
+
+def set_progress(run: SyncRun, *, done: int | None = None, total: int | None = None) -> None:
+    """Update progress and heartbeat (the caller commits with its batch)."""
+    if done is not None:
+        run.done = done
+    if total is not None:
+        run.total = total
+    run.heartbeat_at = utcnow()
+
+
+def add_counts(run: SyncRun, outcomes: Counter | dict) -> None:
+    """Add outcome counts to the run (a new dict, so SQLAlchemy sees the JSON change)."""
+    merged = Counter(run.counts or {})
+    merged.update(outcomes)
+    run.counts = dict(merged)
+
+
+def add_events(session: Session, run: SyncRun, events: Iterable[dict]) -> None:
+    """Insert events in bulk: dicts with subject, outcome, reason and optional order_id, detail."""
+    rows = [
+        {
+            "run_id": run.id,
+            "store_id": run.store_id,
+            "subject": str(e["subject"])[:600],
+            "outcome": e["outcome"],
+            "reason": e.get("reason", ""),
+            "order_id": e.get("order_id"),
+            "detail": e.get("detail"),
+            "created_at": utcnow(),
+        }
+        for e in events
+    ]
+    if rows:
+        session.execute(insert(SyncEvent), rows)
+
+
+def finish_run(session: Session, run: SyncRun, *, error: str = "") -> None:
+    """Mark the run succeeded, or failed with the error in words, and commit."""
+    run.status = FAILED if error else SUCCEEDED
+    run.error = error
+    run.finished_at = run.heartbeat_at = utcnow()
+    session.commit()
+
+
+def stale_runs(session: Session, *, now=None) -> list[SyncRun]:
+    """Return runs left running by a worker that stopped sending heartbeats."""
+    cutoff = (now or utcnow()) - STALE_AFTER
+    return list(
+        session.scalars(
+            select(SyncRun).where(SyncRun.status == RUNNING, SyncRun.heartbeat_at < cutoff)
+        )
+    )
