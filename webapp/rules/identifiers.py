@@ -1,0 +1,103 @@
+"""How an item is identified to JOOR: its UPC, or four style fields from Twig templates."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from webapp.rules.items import StockItem
+from webapp.rules.skips import SkipReason, empty_identifier
+from webapp.rules.twig import CompiledTemplate, compile_template
+
+STYLE_FIELDS: dict[str, str] = {
+    "style_number": "Style Number",
+    "style_identifier": "Style Identifier",
+    "color_code": "Color Code",
+    "size": "Size",
+}
+UPC_LABEL = "UPC"
+
+
+@dataclass(frozen=True, slots=True)
+class IdentifierSettings:
+    """The merchant's choice: UPC from the item's code, or four style templates."""
+
+    mode: Literal["upc", "style"]
+    templates: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Identifier:
+    """One item's JOOR identity: canonical `key`, JOOR `payload` fields, and its style."""
+
+    key: str
+    payload: dict[str, str]
+    style_key: str
+
+
+def _escape(value: str) -> str:
+    """Escape the key separator so field values containing '|' cannot collide."""
+    return value.replace("\\", "\\\\").replace("|", "\\|")
+
+
+def style_of_key(key: str) -> str:
+    """The style a canonical key belongs to: the UPC, or style number and identifier."""
+    kind, _, rest = key.partition(":")
+    if kind != "style":
+        return rest
+    parts: list[str] = []
+    current: list[str] = []
+    chars = iter(rest)
+    for char in chars:
+        if char == "\\":
+            current.append(char + next(chars, ""))
+        elif char == "|":
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return "|".join(parts[:2])
+
+
+class IdentifierBuilder:
+    """Builds identifiers for items with templates compiled once."""
+
+    __slots__ = ("mode", "_fields")
+
+    def __init__(self, mode: Literal["upc", "style"], fields: dict[str, CompiledTemplate]) -> None:
+        self.mode = mode
+        self._fields = tuple(fields.items())
+
+    def build(self, item: StockItem) -> Identifier | SkipReason:
+        """The item's identifier, or why it has none; a render failure raises TemplateError."""
+        if self.mode == "upc":
+            upc = (item.code or "").strip()
+            if not upc:
+                return empty_identifier(UPC_LABEL)
+            return Identifier(f"upc:{upc}", {"upc": upc}, upc)
+        values: dict[str, str] = {}
+        for name, template in self._fields:
+            value = template.render(item).strip()
+            if not value:
+                return empty_identifier(template.field)
+            values[name] = value
+        escaped = [_escape(v) for v in values.values()]
+        return Identifier("style:" + "|".join(escaped), values, f"{escaped[0]}|{escaped[1]}")
+
+
+def compile_identifiers(
+    settings: IdentifierSettings, *, now: datetime | None = None
+) -> IdentifierBuilder:
+    """Compile the four style templates once (UPC mode needs none); raises TemplateError."""
+    if settings.mode == "upc":
+        return IdentifierBuilder("upc", {})
+    if settings.mode != "style":
+        raise ValueError(f"unknown identifier mode {settings.mode!r}")
+    fields = {
+        name: compile_template(settings.templates.get(name, ""), label, now=now)
+        for name, label in STYLE_FIELDS.items()
+    }
+    return IdentifierBuilder("style", fields)

@@ -1,0 +1,174 @@
+"""What an inventory push sends to JOOR: Update (what changed) or Overwrite (the snapshot)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import islice
+from typing import Any, Literal, TypeVar
+
+from webapp.rules.identifiers import IdentifierBuilder, style_of_key
+from webapp.rules.items import StockItem
+from webapp.rules.skips import SkipReason, should_skip
+from webapp.rules.twig import TemplateError
+
+T = TypeVar("T")
+# Dropping more than this share of JOOR's styles in one Overwrite needs the merchant's yes.
+CONFIRM_DROP_SHARE = 0.2
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedSku:
+    """One SKU to send: the item's code, its identifier key, quantity and JOOR fields."""
+
+    code: str
+    key: str
+    quantity: int
+    payload: dict[str, str]
+
+
+@dataclass(slots=True)
+class PushPlan:
+    """A push decided but not sent: what goes, what stays out and why, what Overwrite drops."""
+
+    mode: Literal["update", "overwrite"]
+    warehouse: str
+    send: list[PlannedSku] = field(default_factory=list)
+    skipped: list[tuple[str, SkipReason]] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    drops: list[str] = field(default_factory=list)
+    style_count: int = 0
+    known_style_count: int = 0
+    dropped_style_count: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The dry-run shape of DESIGN.md."""
+        return {
+            "mode": self.mode,
+            "warehouse": self.warehouse,
+            "send": [{"code": s.code, "inventory": s.quantity, **s.payload} for s in self.send],
+            "skipped": [{"code": code, "reason": reason.message} for code, reason in self.skipped],
+            "drops": list(self.drops),
+            "problems": [{"code": code, "problem": text} for code, text in self.problems],
+        }
+
+    def inventory_items(self) -> Iterator[dict[str, Any]]:
+        """The bulk-inventory items JOOR takes, in plan order."""
+        for sku in self.send:
+            yield {"warehouse": self.warehouse, **sku.payload, "inventory": sku.quantity}
+
+
+def quantity_problem(stock: object) -> tuple[int | None, str | None]:
+    """The whole, non-negative quantity to send, or the problem that prevents it."""
+    if stock is None:
+        return None, "has no stock count"
+    if isinstance(stock, bool) or not isinstance(stock, (int, Decimal, float)):
+        return None, f"stock {stock!r} is not a number"
+    if isinstance(stock, (Decimal, float)) and stock != int(stock):
+        return None, f"stock {stock} is not a whole number"
+    if stock < 0:
+        return None, f"stock {stock} is negative"
+    return int(stock), None
+
+
+@dataclass(slots=True)
+class _Collector:
+    """State while scanning items: candidates by key, first code per key, duplicates."""
+
+    candidates: dict[str, PlannedSku] = field(default_factory=dict)
+    first_code: dict[str, str] = field(default_factory=dict)
+    duplicates: dict[str, list[str]] = field(default_factory=dict)
+
+    def claim(self, key: str, code: str) -> bool:
+        """Record that `code` renders `key`; False when another item already did."""
+        first = self.first_code.setdefault(key, code)
+        if first == code and key not in self.duplicates:
+            return True
+        self.duplicates.setdefault(key, [first]).append(code)
+        return False
+
+
+def _scan(items: Iterable[StockItem], builder: IdentifierBuilder, plan: PushPlan) -> _Collector:
+    """Sort every item into skipped, problems or candidates, keeping no item objects."""
+    found = _Collector()
+    for item in items:
+        reason = should_skip(item)
+        if reason is not None:
+            plan.skipped.append((item.code, reason))
+            continue
+        try:
+            identifier = builder.build(item)
+        except TemplateError as error:
+            plan.problems.append((item.code, str(error)))
+            continue
+        if isinstance(identifier, SkipReason):
+            plan.skipped.append((item.code, identifier))
+            continue
+        unique = found.claim(identifier.key, item.code)
+        quantity, problem = quantity_problem(item.stock)
+        if problem is not None:
+            plan.problems.append((item.code, problem))
+        elif unique:
+            found.candidates[identifier.key] = PlannedSku(
+                item.code, identifier.key, quantity or 0, identifier.payload
+            )
+    return found
+
+
+def _report_duplicates(found: _Collector, plan: PushPlan) -> None:
+    """Send no item of a shared identifier; report every item that shares it."""
+    for key, codes in found.duplicates.items():
+        found.candidates.pop(key, None)
+        for code in codes:
+            others = ", ".join(c for c in codes if c != code) or code
+            plan.problems.append(
+                (code, f"has the same identifier ({key}) as {others}: none of them is sent")
+            )
+
+
+def plan_push(
+    items: Iterable[StockItem],
+    *,
+    builder: IdentifierBuilder,
+    mode: Literal["update", "overwrite"],
+    warehouse: str,
+    pushed: Mapping[str, int],
+    known_keys: Collection[str] = (),
+) -> PushPlan:
+    """Decide one push: Update sends changed quantities, Overwrite the full snapshot."""
+    if mode not in ("update", "overwrite"):
+        raise ValueError(f"unknown inventory mode {mode!r}")
+    plan = PushPlan(mode, warehouse)
+    found = _scan(items, builder, plan)
+    _report_duplicates(found, plan)
+    snapshot = found.candidates
+    if mode == "update":
+        plan.send = [s for key, s in snapshot.items() if pushed.get(key) != s.quantity]
+    else:
+        plan.send = list(snapshot.values())
+        plan.drops = sorted(set(known_keys) - snapshot.keys())
+    snapshot_styles = {style_of_key(key) for key in snapshot}
+    known_styles = {style_of_key(key) for key in known_keys}
+    plan.style_count = len(snapshot_styles)
+    plan.known_style_count = len(known_styles)
+    if mode == "overwrite":
+        plan.dropped_style_count = len(known_styles - snapshot_styles)
+    return plan
+
+
+def should_confirm_overwrite(plan: PushPlan, known_style_count: int | None = None) -> bool:
+    """True when an Overwrite would drop more than a fifth of the styles JOOR holds."""
+    known = plan.known_style_count if known_style_count is None else known_style_count
+    if plan.mode != "overwrite" or known <= 0:
+        return False
+    return plan.dropped_style_count > known * CONFIRM_DROP_SHARE
+
+
+def batched(iterable: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Split into lists of at most `size` (Update pushes may be batched freely)."""
+    if size < 1:
+        raise ValueError("batch size must be at least 1")
+    iterator = iter(iterable)
+    while batch := list(islice(iterator, size)):
+        yield batch
