@@ -114,6 +114,8 @@ class OrderBook:
         self.headers = generate_headers(seed, count, anchor, days, lines)
         self.by_id = {h.order_id: h for h in self.headers}
         self.next_index = count
+        # Paging re-runs one filter many times; keep its result until anything changes.
+        self._selection: tuple[tuple, list[OrderHeader]] | None = None
 
     def matches(self, h: OrderHeader, q: OrderQuery) -> bool:
         """Whether one order passes every filter of the query."""
@@ -129,11 +131,12 @@ class OrderBook:
 
     def query(self, q: OrderQuery) -> dict[str, Any]:
         """One page of the response, marking it exported when sync is on."""
-        selected = [h for h in self.headers if self.matches(h, q)]
+        selected = self._select(q)
         page = selected[q.start_from : q.start_from + q.count]
-        if q.sync:
+        if q.sync and page:
             for h in page:
                 h.exported_modified = h.modified
+            self._selection = None
         orders = [build_order(h, self.catalog, self.seed) for h in page]
         return {
             "total": len(selected),
@@ -142,12 +145,20 @@ class OrderBook:
             "orders": orders,
         }
 
+    def _select(self, q: OrderQuery) -> list[OrderHeader]:
+        """The sorted headers passing q's filters, reused while nothing has changed."""
+        key = (q.order_type, q.export_status, q.date_start, q.date_end, q.sync, q.customer_code)
+        if self._selection is None or self._selection[0] != key:
+            self._selection = (key, [h for h in self.headers if self.matches(h, q)])
+        return self._selection[1]
+
     def _insert(self, header: OrderHeader) -> str:
         """Add a header in sort order and return its id as a string."""
         if not header.order_id:
             header.order_id = max(self.by_id, default=FIRST_ORDER_ID - 1) + 1
         bisect.insort(self.headers, header, key=OrderHeader.sort_key)
         self.by_id[header.order_id] = header
+        self._selection = None
         return str(header.order_id)
 
     def add_generated(
@@ -201,4 +212,5 @@ class OrderBook:
         self.headers.remove(header)
         header.modified = max(now, header.modified + 1)
         bisect.insort(self.headers, header, key=OrderHeader.sort_key)
+        self._selection = None
         return True

@@ -173,26 +173,23 @@ def _address(rng: random.Random, prefix: str, header: OrderHeader) -> dict[str, 
     }
 
 
-def build_order(header: OrderHeader, catalog: Catalog, seed: int) -> dict[str, Any]:
-    """The full JOOR payload of a header (explicit orders come back as stored)."""
-    if header.explicit is not None:
-        return _explicit_payload(header)
-    rng = random.Random(f"{seed}:{header.index}")
-    c = CUSTOMERS[header.customer_idx]
-    items = build_line_items(rng, catalog, header.line_count)
+def _dates(rng: random.Random, header: OrderHeader) -> dict[str, Any]:
+    """Created, approved, modified and ship-window dates (approved only once approved)."""
     approved = header.type_name in ("Approved", "Shipped")
-    order: dict[str, Any] = {
-        "order_id": str(header.order_id),
-        "order_type_name": header.type_name,
+    midpoint = header.created + (header.modified - header.created) // 2
+    return {
         "date_created": iso(header.created),
-        "date_approved": iso(header.created + (header.modified - header.created) // 2)
-        if approved
-        else None,
+        "date_approved": iso(midpoint) if approved else None,
         "date_modified": iso(header.modified),
         "date_ship_start": _optional(rng, iso(header.created + 30 * DAY)),
         "date_ship_end": _optional(rng, iso(header.created + 60 * DAY)),
-        "order_currency": c.currency,
-        **_totals(rng, items),
+    }
+
+
+def _people(rng: random.Random, header: OrderHeader) -> dict[str, Any]:
+    """Customer, buyer, rep and PO fields."""
+    c = CUSTOMERS[header.customer_idx]
+    return {
         "customer_name": c.name,
         "customer_code": header.customer_code,
         "company_name": _optional(rng, c.company),
@@ -200,6 +197,23 @@ def build_order(header: OrderHeader, catalog: Catalog, seed: int) -> dict[str, A
         "created_by_email": _optional(rng, c.email),
         "sales_representative": _optional(rng, rng.choice(SALES_REPS)),
         "customer_purchase_order": _optional(rng, f"PO-{header.order_id % 100000:05d}"),
+    }
+
+
+def build_order(header: OrderHeader, catalog: Catalog, seed: int) -> dict[str, Any]:
+    """The full JOOR payload of a header (explicit orders come back as stored)."""
+    if header.explicit is not None:
+        return _explicit_payload(header)
+    rng = random.Random(f"{seed}:{header.index}")
+    items = build_line_items(rng, catalog, header.line_count)
+    season = items[0]["item_style_identifier"][-4:] if items else ""
+    order: dict[str, Any] = {
+        "order_id": str(header.order_id),
+        "order_type_name": header.type_name,
+        **_dates(rng, header),
+        "order_currency": CUSTOMERS[header.customer_idx].currency,
+        **_totals(rng, items),
+        **_people(rng, header),
         **_address(rng, "shipping", header),
         "shipping_method_name": _optional(rng, rng.choice(SHIPPING_METHODS)),
         **_address(rng, "billing", header),
@@ -207,9 +221,7 @@ def build_order(header: OrderHeader, catalog: Catalog, seed: int) -> dict[str, A
         "warehouse_code": "DEF",
         "payment_method_name": _optional(rng, rng.choice(PAYMENT_METHODS)),
         "order_comments": rng.choice(COMMENTS) if rng.random() < 0.2 else None,
-        "order_season_code": _optional(
-            rng, items[0]["item_style_identifier"][-4:] if items else ""
-        ),
+        "order_season_code": _optional(rng, season),
         "order_delivery_name": _optional(rng, rng.choice(DELIVERIES)),
         "line_items": items,
     }
