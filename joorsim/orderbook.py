@@ -1,6 +1,6 @@
 """The simulator's orders: JOOR's filters, paging, the ``sync`` flag's marking, new arrivals.
 
-Filter semantics (JOOR's codes; the "ours" parts follow /tmp wire decisions):
+Filter semantics (JOOR's codes; the "ours" parts follow the shared wire decisions):
 
 - ``order_type`` (default 2): 1 Notes, 2 Approved+Shipped, 3 Pending, 4 all but Cancelled
   (Approved, Shipped, Pending), 5 Cancelled, 6 Approved, 7 Shipped, 8 everything.
