@@ -1,0 +1,29 @@
+"""Forms of the order desk: moving orders and naming folders."""
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length
+
+
+class MoveForm(FlaskForm):
+    """Move one order to a folder."""
+
+    folder_id = SelectField("Move to folder", coerce=int)
+
+
+class MoveManyForm(FlaskForm):
+    """Move the ticked orders to a folder."""
+
+    folder_id = SelectField("Move to folder", coerce=int)
+    # Ids are checked against the store when moving, so any integer is accepted here.
+    order_ids = SelectMultipleField("Orders", coerce=int, validate_choice=False)
+
+
+class FolderForm(FlaskForm):
+    """A folder's name."""
+
+    name = StringField("Folder name", validators=[DataRequired(), Length(max=100)])
+
+
+class EmptyForm(FlaskForm):
+    """A form with only its CSRF token (delete buttons)."""

@@ -1,0 +1,90 @@
+"""Order views: the list by folder, one order, moving orders between folders."""
+
+from __future__ import annotations
+
+import json
+
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import update
+
+from webapp.extensions import db
+from webapp.models import Folder, Order
+from webapp.orders import bp, queries
+from webapp.orders.forms import MoveForm, MoveManyForm
+from webapp.orders.paging import page_or_fragment, paginate
+from webapp.scoping import current_store_id, get_scoped_or_404
+
+
+def _folder_choices(form) -> None:
+    """Offer the store's folders in the form's folder select."""
+    form.folder_id.choices = [(f.id, f.name) for f in queries.folders()]
+
+
+def _selected_folder() -> int | None:
+    """Return the folder id asked for in the query string, when it is the store's."""
+    raw = request.args.get("folder", "")
+    if not raw.isdigit():
+        return None
+    return get_scoped_or_404(Folder, int(raw)).id
+
+
+@bp.get("/")
+def index():
+    """List orders in a folder (or all), searchable by JOOR order id, PO or customer."""
+    folder_id, text = _selected_folder(), request.args.get("q", "")
+    page = paginate(queries.order_search(folder_id, text))
+    form = MoveManyForm()
+    _folder_choices(form)
+    return page_or_fragment(
+        "orders/index.html",
+        "orders/_list.html",
+        page=page,
+        folder_id=folder_id,
+        q=text,
+        counts=queries.folder_counts(),
+        form=form,
+    )
+
+
+@bp.get("/<int:order_id>")
+def detail(order_id: int):
+    """Show one order: customer, addresses, items, totals and the JOOR payload."""
+    order = get_scoped_or_404(Order, order_id)
+    form = MoveForm(folder_id=order.folder_id)
+    _folder_choices(form)
+    payload = json.dumps(order.payload, indent=2, sort_keys=True) if order.payload else ""
+    return render_template("orders/detail.html", order=order, form=form, payload=payload)
+
+
+@bp.post("/<int:order_id>/move")
+def move(order_id: int):
+    """Move one order to another folder."""
+    order = get_scoped_or_404(Order, order_id)
+    form = MoveForm()
+    _folder_choices(form)
+    if not form.validate_on_submit():
+        flash("Choose one of your folders.")
+        return redirect(url_for("orders.detail", order_id=order.id))
+    order.folder_id = form.folder_id.data
+    db.session.commit()
+    flash(f"Order moved to {dict(form.folder_id.choices)[order.folder_id]}.")
+    return redirect(url_for("orders.detail", order_id=order.id))
+
+
+@bp.post("/move")
+def move_many():
+    """Move the ticked orders to another folder."""
+    form = MoveManyForm()
+    _folder_choices(form)
+    back = url_for("orders.index", folder=request.form.get("return_folder") or None)
+    if not form.validate_on_submit() or not form.order_ids.data:
+        flash("Tick at least one order and choose one of your folders.")
+        return redirect(back)
+    moved = db.session.execute(
+        update(Order)
+        .where(Order.store_id == current_store_id(), Order.id.in_(form.order_ids.data))
+        .values(folder_id=form.folder_id.data)
+    ).rowcount
+    db.session.commit()
+    flash(f"{moved} order(s) moved to {dict(form.folder_id.choices)[form.folder_id.data]}.")
+    return redirect(back)
