@@ -48,4 +48,6 @@ def _seed_demo_data(store: Store) -> None:
     """Give the demo store inventory items that match the JOOR simulator's catalogue."""
     from webapp.demo_data import seed_inventory
 
-    seed_inventory(store)
+    added = seed_inventory(store)
+    if added:
+        click.echo(f"Added {added} demo inventory items matching the JOOR simulator.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import os
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -62,8 +61,6 @@ def make_client(clock: FakeClock, budget: MemoryCreditBudget) -> Callable[..., J
 
 
 @pytest.fixture
-def redis_url() -> str:
-    url = os.environ.get("REDIS_URL")
-    if not url:
-        pytest.skip("REDIS_URL is not set: the Redis budget tests need a real Redis server")
-    return url
+def redis_url(service_urls) -> str:
+    """The session's real Redis (CI's server, or a private one the root conftest starts)."""
+    return service_urls["redis"]
