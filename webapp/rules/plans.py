@@ -38,7 +38,7 @@ class PushPlan:
     skipped: list[tuple[str, SkipReason]] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)
     drops: list[str] = field(default_factory=list)
-    style_count: int = 0
+    style_count: int = 0  # styles in an Overwrite snapshot; 0 for Update
     known_style_count: int = 0
     dropped_style_count: int = 0
 
@@ -89,8 +89,13 @@ class _Collector:
         return False
 
 
-def _scan(items: Iterable[StockItem], builder: IdentifierBuilder, plan: PushPlan) -> _Collector:
-    """Sort every item into skipped, problems or candidates, keeping no item objects."""
+def _scan(
+    items: Iterable[StockItem],
+    builder: IdentifierBuilder,
+    plan: PushPlan,
+    pushed: Mapping[str, int] | None,
+) -> _Collector:
+    """Sort items into skipped, problems or candidates (changed ones only when `pushed`)."""
     found = _Collector()
     for item in items:
         reason = should_skip(item)
@@ -109,7 +114,7 @@ def _scan(items: Iterable[StockItem], builder: IdentifierBuilder, plan: PushPlan
         quantity, problem = quantity_problem(item.stock)
         if problem is not None:
             plan.problems.append((item.code, problem))
-        elif unique:
+        elif unique and (pushed is None or pushed.get(identifier.key) != quantity):
             found.candidates[identifier.key] = PlannedSku(
                 item.code, identifier.key, quantity or 0, identifier.payload
             )
@@ -140,19 +145,16 @@ def plan_push(
     if mode not in ("update", "overwrite"):
         raise ValueError(f"unknown inventory mode {mode!r}")
     plan = PushPlan(mode, warehouse)
-    found = _scan(items, builder, plan)
+    # Update keeps only changed SKUs while scanning, so an unchanged catalogue stays small.
+    found = _scan(items, builder, plan, pushed if mode == "update" else None)
     _report_duplicates(found, plan)
-    snapshot = found.candidates
-    if mode == "update":
-        plan.send = [s for key, s in snapshot.items() if pushed.get(key) != s.quantity]
-    else:
-        plan.send = list(snapshot.values())
-        plan.drops = sorted(set(known_keys) - snapshot.keys())
-    snapshot_styles = {style_of_key(key) for key in snapshot}
+    plan.send = list(found.candidates.values())
     known_styles = {style_of_key(key) for key in known_keys}
-    plan.style_count = len(snapshot_styles)
     plan.known_style_count = len(known_styles)
     if mode == "overwrite":
+        snapshot_styles = {style_of_key(key) for key in found.candidates}
+        plan.drops = sorted(set(known_keys) - found.candidates.keys())
+        plan.style_count = len(snapshot_styles)
         plan.dropped_style_count = len(known_styles - snapshot_styles)
     return plan
 
