@@ -6,17 +6,36 @@ import logging
 from datetime import timedelta
 
 from flask import current_app
+from rq import Retry, get_current_job
 from rq.job import Job
 
-from jobs.runtime import DEFAULT, fetch_job, queue, redis_connection
+from jobs.runtime import (
+    ACTIVE,
+    DEFAULT,
+    app_context,
+    enqueue_once,
+    fetch_job,
+    queue,
+    redis_connection,
+)
 
 log = logging.getLogger(__name__)
 PUSH_JOB = "jobs.inventory.push_inventory"
 
 
+PUSH_TIMEOUT = 1800
+# Transient JOOR failures after the client's own retries: two more tries, later each time.
+PUSH_RETRY = {"max": 2, "interval": [30, 120]}
+
+
 def push_job_id(store_id: int) -> str:
     """Return the deterministic id of a store's pending push."""
     return f"push:{store_id}"
+
+
+def full_push_job_id(store_id: int) -> str:
+    """Return the deterministic id of a store's full push."""
+    return f"push-full:{store_id}"
 
 
 def enqueue_push_inventory(store_id: int, *, reason: str = "stock changed") -> Job | None:
@@ -43,7 +62,7 @@ def enqueue_push_inventory(store_id: int, *, reason: str = "stock changed") -> J
         args=(store_id,),
         kwargs={"trigger": reason},
         job_id=job_id,
-        job_timeout=1800,
+        job_timeout=PUSH_TIMEOUT,
         failure_ttl=3600,
     )
 
@@ -57,3 +76,110 @@ def _store_syncs_inventory(store_id: int) -> bool:
 
     conn = db.session.scalar(select(JoorConnection).where(JoorConnection.store_id == store_id))
     return bool(conn and conn.is_connected and conn.sync_inventory)
+
+
+def push_inventory(
+    store_id: int,
+    trigger: str = "stock changed",
+    full: bool = False,
+    confirmed: bool = False,
+    run_id: int | None = None,
+) -> dict:
+    """Push the store's stock to JOOR under a SyncRun; return the run's summary."""
+    from webapp.extensions import db
+    from webapp.sync.connection import factory_from_app
+    from webapp.sync.inventory_push import run_push
+
+    with app_context() as app:
+        job = get_current_job()
+        run_id = run_id or _run_of_job(job, store_id, trigger, full, confirmed)
+        summary = run_push(
+            db.session,
+            factory_from_app(app),
+            run_id,
+            full=full,
+            confirmed=confirmed,
+            explicit=full,
+            job_id=job.id if job else "",
+        )
+        return summary.to_json()
+
+
+def _run_of_job(job: Job | None, store_id: int, trigger: str, full: bool, confirmed: bool) -> int:
+    """The run a job records on: the one a retry already made, or a new one."""
+    from webapp.extensions import db
+    from webapp.sync.inventory_push import create_push_run
+
+    if job is not None and job.meta.get("run_id"):
+        return int(job.meta["run_id"])
+    run = create_push_run(db.session, store_id, trigger=trigger, full=full, confirmed=confirmed)
+    if job is not None:
+        job.meta["run_id"] = run.id
+        job.save_meta()
+    return run.id
+
+
+def enqueue_full_push(store_id: int, *, created_by: str = "", confirmed: bool = False):
+    """Queue a full push (Push now, the daily heal); return its SyncRun, an existing one if queued.
+
+    With Sync Inventory off or no warehouse the run is recorded failed at once, saying why.
+    """
+    from webapp.extensions import db
+    from webapp.sync.connection import get_connection
+    from webapp.sync.inventory_push import create_push_run, refusal
+    from webapp.sync.runs import finish_run
+
+    job_id = full_push_job_id(store_id)
+    existing = _active_run(job_id)
+    if existing is not None:
+        return existing
+    run = create_push_run(
+        db.session, store_id, trigger="full push", full=True, confirmed=confirmed,
+        created_by=created_by,
+    )  # fmt: skip
+    reason = refusal(get_connection(db.session, store_id))
+    if reason:
+        finish_run(db.session, run, error=reason)
+        return run
+    job, created = enqueue_once(
+        DEFAULT,
+        PUSH_JOB,
+        job_id,
+        args=(store_id,),
+        kwargs={"trigger": "full push", "full": True, "confirmed": confirmed, "run_id": run.id},
+        job_timeout=PUSH_TIMEOUT,
+        failure_ttl=3600,
+        retry=Retry(**PUSH_RETRY),
+    )
+    if not created:
+        return _lost_race(run, job_id)
+    run.job_id = job_id
+    db.session.commit()
+    log.info("full push for store %s queued as run %s", store_id, run.id)
+    return run
+
+
+def _lost_race(run, job_id: str):
+    """Another caller queued the same full push a moment ago: show its run, not ours."""
+    from webapp.extensions import db
+    from webapp.sync.runs import finish_run
+
+    active = _active_run(job_id)
+    if active is not None:
+        db.session.delete(run)
+        db.session.commit()
+        return active
+    finish_run(db.session, run, error="A full push for this store was queued at the same time.")
+    return run
+
+
+def _active_run(job_id: str):
+    """The SyncRun of a full-push job still waiting or running, if any."""
+    from webapp.extensions import db
+    from webapp.models import SyncRun
+
+    job = fetch_job(job_id)
+    if job is None or job.get_status(refresh=False) not in ACTIVE:
+        return None
+    run_id = (job.kwargs or {}).get("run_id")
+    return db.session.get(SyncRun, run_id) if run_id else None

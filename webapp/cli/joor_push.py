@@ -1,0 +1,67 @@
+"""`flask joor push --store SLUG [--dry-run] [--yes] [--full]`: push stock to JOOR now."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from webapp.extensions import db
+from webapp.joor import JoorError
+from webapp.models import Store, SyncRun
+from webapp.rules import TemplateError
+from webapp.sync import inventory_push
+from webapp.sync.connection import factory_from_app
+from webapp.sync.inventory_push import PushBusyError, PushSummary, create_push_run, run_push
+
+
+def _store_id(slug: str) -> int:
+    """The id of the store with this slug, or a usage error."""
+    store_id = db.session.scalar(select(Store.id).where(Store.slug == slug))
+    if store_id is None:
+        raise click.ClickException(f"No store with the slug {slug!r}.")
+    return store_id
+
+
+def _echo(payload: dict) -> None:
+    click.echo(json.dumps(payload, sort_keys=False))
+
+
+@click.command("push")
+@click.option("--store", "slug", required=True, help="The store's slug.")
+@click.option("--dry-run", is_flag=True, help="Print the plan as JSON and send nothing.")
+@click.option("--yes", is_flag=True, help="Confirm an Overwrite that drops over a fifth of styles.")
+@click.option("--full", is_flag=True, help="Update mode: send every item, not just changes.")
+@with_appcontext
+def push_command(slug: str, dry_run: bool, yes: bool, full: bool) -> None:
+    """Push the store's stock to JOOR now and print one JSON line; exit 1 if the run failed."""
+    store_id = _store_id(slug)
+    if dry_run:
+        _print_plan(store_id, full)
+        return
+    run = create_push_run(
+        db.session, store_id, trigger="command line", full=full, confirmed=yes, created_by="cli"
+    )
+    try:
+        summary = run_push(
+            db.session, factory_from_app(current_app), run.id, full=full, confirmed=yes
+        )
+    except (JoorError, PushBusyError):
+        # The run already says what went wrong; the worker's retry does not apply here.
+        run = db.session.get(SyncRun, run.id)
+        summary = PushSummary(run.id, run.status, dict(run.counts or {}), error=run.error)
+    _echo(summary.to_json())
+    if summary.status != "succeeded":
+        raise SystemExit(1)
+
+
+def _print_plan(store_id: int, full: bool) -> None:
+    """Print the plan a push would send, or the template's error."""
+    try:
+        plan = inventory_push.dry_run(db.session, store_id, full=full)
+    except TemplateError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _echo(plan)

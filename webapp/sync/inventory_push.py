@@ -1,0 +1,272 @@
+"""Inventory push service: plan a store's push, send it within the credit budget, record it."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from redis.exceptions import LockError
+from sqlalchemy.orm import Session
+
+from webapp.joor import (
+    JoorError,
+    JoorMalformedResponseError,
+    JoorRateLimitedError,
+    JoorTransientError,
+)
+from webapp.models import JoorConnection, SyncRun
+from webapp.models.base import utcnow
+from webapp.models.sync import KIND_INVENTORY
+from webapp.rules import (
+    IdentifierSettings,
+    PushPlan,
+    TemplateError,
+    batched,
+    compile_identifiers,
+    plan_push,
+    should_confirm_overwrite,
+)
+from webapp.sync.connection import ClientFactory, get_connection, record_failure, record_success
+from webapp.sync.push_sending import UPDATE_BATCH, send_plan
+from webapp.sync.pushed_stock import load_pushed
+from webapp.sync.runs import add_counts, add_events, create_run, finish_run, start_run
+from webapp.sync.stock_source import iter_stock_items
+
+log = logging.getLogger(__name__)
+
+SYNC_OFF = "Sync Inventory is off: nothing was pushed."
+NO_WAREHOUSE = "Set a Default Warehouse before pushing stock."
+UNEXPECTED = "The push stopped on an unexpected error; it will be tried again."
+BUSY = "Another inventory push for this store is still running; this one will try again."
+# Errors a later attempt may not see: the job re-raises them so RQ retries.
+RETRYABLE = (JoorTransientError, JoorRateLimitedError, JoorMalformedResponseError)
+LOCK_SECONDS = 1800
+LOCK_WAIT_SECONDS = 300
+EVENT_CHUNK = 1000
+
+
+class PushRefusedError(Exception):
+    """Nothing may be sent; the message says why in the merchant's words."""
+
+
+class PushBusyError(Exception):
+    """Another push of the same store holds the lock."""
+
+
+@dataclass
+class PushSummary:
+    """The outcome of one push run, as the CLI prints it."""
+
+    run_id: int
+    status: str
+    counts: dict[str, int] = field(default_factory=dict)
+    skipped_by_reason: dict[str, int] = field(default_factory=dict)
+    error: str = ""
+    notice: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """One JSON line: DESIGN.md's keys first, then the detail."""
+        c = self.counts
+        return {
+            "run_id": self.run_id,
+            "status": self.status,
+            "sent": c.get("sent", 0),
+            "passed": c.get("passed", 0),
+            "failed": c.get("failed", 0),
+            "skipped": c.get("skipped", 0),
+            "skipped_by_reason": dict(self.skipped_by_reason),
+            "problems": c.get("problems", 0),
+            "dropped": c.get("dropped", 0),
+            "error": self.error,
+            "notice": self.notice,
+        }
+
+
+def identifier_settings(conn: JoorConnection) -> IdentifierSettings:
+    """The connection's Item Identifier choice as the rules take it."""
+    mode = "style" if conn.identifier == "style" else "upc"
+    return IdentifierSettings(mode, conn.templates() if mode == "style" else {})
+
+
+def build_plan(session: Session, conn: JoorConnection, *, full: bool = False) -> PushPlan:
+    """Plan the store's push (TemplateError on a bad template); full Update re-sends all."""
+    builder = compile_identifiers(identifier_settings(conn))
+    state = load_pushed(session, conn.store_id, conn.warehouse)
+    return plan_push(
+        iter_stock_items(session, conn.store_id),
+        builder=builder,
+        mode="overwrite" if conn.inventory_mode == "overwrite" else "update",
+        warehouse=conn.warehouse,
+        pushed={} if full else state.pushed,
+        known_keys=state.known_keys,
+    )
+
+
+def refusal(conn: JoorConnection) -> str | None:
+    """Why this connection may not push now, in words, or None."""
+    if not conn.sync_inventory:
+        return SYNC_OFF
+    if not conn.warehouse.strip():
+        return NO_WAREHOUSE
+    return None
+
+
+@contextlib.contextmanager
+def store_push_lock(
+    redis: Any, store_id: int, *, wait: float = LOCK_WAIT_SECONDS
+) -> Iterator[None]:
+    """Hold the store's push lock (separate from the import lock) so pushes never overlap."""
+    lock = redis.lock(f"joorsync:lock:push:{store_id}", timeout=LOCK_SECONDS, blocking=True,
+                      blocking_timeout=wait)  # fmt: skip
+    if not lock.acquire():
+        raise PushBusyError(BUSY)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(LockError):  # expired while running: nothing left to release
+            lock.release()
+
+
+def confirm_message(plan: PushPlan) -> str:
+    """What the merchant must confirm before a large Overwrite goes out."""
+    return (
+        f"This Overwrite would drop {plan.dropped_style_count} of {plan.known_style_count} "
+        "styles in JOOR; confirm it on the panel or run `joor push --yes`."
+    )
+
+
+def create_push_run(
+    session: Session,
+    store_id: int,
+    *,
+    trigger: str,
+    full: bool = False,
+    confirmed: bool = False,
+    created_by: str = "",
+) -> SyncRun:
+    """Record a queued inventory run (committed) so the panel shows it at once."""
+    params = {"trigger": trigger, "full": full, "confirmed": confirmed}
+    return create_run(session, store_id, KIND_INVENTORY, params, created_by=created_by)
+
+
+def dry_run(session: Session, store_id: int, *, full: bool = False) -> dict[str, Any]:
+    """The plan a push would send now, in DESIGN.md's shape; sends nothing."""
+    return build_plan(session, get_connection(session, store_id), full=full).to_json()
+
+
+def run_push(
+    session: Session,
+    factory: ClientFactory,
+    run_id: int,
+    *,
+    full: bool = False,
+    confirmed: bool = False,
+    explicit: bool = True,
+    job_id: str = "",
+    batch_size: int = UPDATE_BATCH,
+    lock_wait: float = LOCK_WAIT_SECONDS,
+) -> PushSummary:
+    """Run one recorded push; retryable failures are recorded on the run, then re-raised."""
+    run = session.get(SyncRun, run_id)
+    if run is None:
+        raise LookupError(f"no sync run {run_id}")
+    start_run(session, run, job_id=job_id)
+    by_reason: Counter = Counter()
+    options = {"full": full, "confirmed": confirmed, "explicit": explicit, "batch": batch_size}
+    try:
+        with store_push_lock(factory.redis, run.store_id, wait=lock_wait):
+            _push(session, factory, run, by_reason, **options)
+    except PushRefusedError as exc:
+        _fail(session, run, str(exc))
+    except JoorError as exc:
+        _joor_failed(session, run, exc)
+        if isinstance(exc, RETRYABLE):
+            raise
+    except Exception as exc:
+        _fail(session, run, BUSY if isinstance(exc, PushBusyError) else UNEXPECTED)
+        raise
+    log.info("store %s push run %s %s: %s", run.store_id, run.id, run.status, run.counts)
+    return PushSummary(
+        run.id, run.status, dict(run.counts or {}), dict(by_reason), run.error,
+        (run.params or {}).get("notice", ""),
+    )  # fmt: skip
+
+
+def _push(
+    session: Session, factory: ClientFactory, run: SyncRun, by_reason: Counter, **options: Any
+) -> None:
+    """Check, plan, confirm, record what stays out, send, and finish the run."""
+    conn = get_connection(session, run.store_id)
+    reason = refusal(conn)
+    if reason == SYNC_OFF and not options["explicit"]:
+        # Sync was switched off after this push was scheduled: nothing to do, nothing wrong.
+        run.params = {**(run.params or {}), "notice": SYNC_OFF}
+        finish_run(session, run)
+        return
+    if reason:
+        raise PushRefusedError(reason)
+    client = factory.for_connection(conn)
+    try:
+        plan = build_plan(session, conn, full=options["full"])
+    except TemplateError as exc:
+        raise PushRefusedError(f"Nothing was pushed: {exc}") from exc
+    if should_confirm_overwrite(plan) and not options["confirmed"]:
+        raise PushRefusedError(confirm_message(plan))
+    by_reason.update(_record_unsent(session, run, plan))
+    stamp = utcnow()
+    totals = send_plan(session, client, run, plan, stamp, batch_size=options["batch"])
+    record_success(conn)
+    if options["full"]:
+        conn.last_full_push_at = stamp
+    finish_run(session, run, error=_verdict_error(plan, totals))
+
+
+def _record_unsent(session: Session, run: SyncRun, plan: PushPlan) -> Counter:
+    """Record one event per skipped item and per problem; return skips by reason code."""
+    by_reason = Counter(reason.code for _, reason in plan.skipped)
+    skipped = (
+        {"subject": code, "outcome": "skipped", "reason": r.message, "detail": {"skip": r.code}}
+        for code, r in plan.skipped
+    )
+    problems = (
+        {"subject": code, "outcome": "failed", "reason": f"not sent: {text}",
+         "detail": {"problem": text}}
+        for code, text in plan.problems
+    )  # fmt: skip
+    for chunk in batched((*skipped, *problems), EVENT_CHUNK):
+        add_events(session, run, chunk)
+    add_counts(run, {"skipped": len(plan.skipped), "problems": len(plan.problems)})
+    session.commit()
+    return by_reason
+
+
+def _verdict_error(plan: PushPlan, totals: Counter) -> str:
+    """A run fails when nothing could be planned or JOOR refused everything it got."""
+    if plan.problems and plan.style_count == 0:
+        code, text = plan.problems[0]
+        more = len(plan.problems) - 1
+        tail = f" (and {more} more; see the run's events)" if more else ""
+        return f"No item could be pushed: {code}: {text}{tail}"
+    if totals["sent"] and not totals["passed"]:
+        return (
+            f"JOOR refused all {totals['sent']} SKUs sent; "
+            "the run's events give JOOR's reason for each."
+        )
+    return ""
+
+
+def _fail(session: Session, run: SyncRun, message: str) -> None:
+    """Finish the run failed with words, whatever the session went through."""
+    session.rollback()
+    finish_run(session, run, error=message)
+
+
+def _joor_failed(session: Session, run: SyncRun, error: JoorError) -> None:
+    """Note JOOR's failure on the connection (a refused token marks it failing) and the run."""
+    session.rollback()
+    record_failure(get_connection(session, run.store_id), error)
+    finish_run(session, run, error=error.user_message)

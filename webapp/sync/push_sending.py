@@ -1,0 +1,106 @@
+"""Sending a push plan to JOOR: batches, verdicts matched to SKUs, events and PushedStock."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from webapp.joor import InventoryResult, JoorClient, cost_of
+from webapp.joor import SkuVerdict as JoorVerdict
+from webapp.models import SyncRun
+from webapp.rules import PlannedSku, PushPlan, batched
+from webapp.sync.pushed_stock import SkuResult, record_verdicts, zero_unaccepted
+from webapp.sync.runs import add_counts, add_events, set_progress
+
+# Items per Update call: each call costs 5 credits whatever its size, so big batches save
+# credits; 500 keeps one request body well under a megabyte.
+UPDATE_BATCH = 500
+NO_VERDICT = "JOOR returned no verdict for this SKU"
+STYLE_LABEL_FIELDS = ("style_number", "style_identifier", "color_code", "size")
+
+
+def sku_label(sku: PlannedSku) -> str:
+    """The text JOOR names a SKU by in inventory_log: the UPC, or the style fields joined."""
+    if sku.payload.get("upc"):
+        return sku.payload["upc"]
+    return "|".join(sku.payload.get(name, "") for name in STYLE_LABEL_FIELDS)
+
+
+def match_verdicts(batch: list[PlannedSku], result: InventoryResult) -> list[SkuResult]:
+    """Pair each sent SKU with its verdict: by position, or by SKU text when counts differ."""
+    if len(result.verdicts) == len(batch):
+        pairs: list[tuple[PlannedSku, JoorVerdict | None]] = list(
+            zip(batch, result.verdicts, strict=True)
+        )
+    else:
+        # JOOR's log should follow the request order; when its length differs, the only safe
+        # link left is the SKU text, taken first come first served for repeated labels.
+        by_label: dict[str, list[JoorVerdict]] = {}
+        for verdict in result.verdicts:
+            by_label.setdefault(verdict.sku, []).append(verdict)
+        pairs = [(sku, (by_label.get(sku_label(sku)) or [None]).pop(0)) for sku in batch]
+    return [
+        SkuResult(sku, False, NO_VERDICT)
+        if verdict is None
+        else SkuResult(sku, verdict.passed, verdict.message, verdict.log_id)
+        for sku, verdict in pairs
+    ]
+
+
+def _batches(plan: PushPlan, batch_size: int) -> Iterator[list[PlannedSku]]:
+    """Overwrite is one call holding the whole snapshot; Update is split freely."""
+    if plan.mode == "overwrite":
+        if plan.send:
+            yield list(plan.send)
+        return
+    yield from batched(plan.send, batch_size)
+
+
+def _events(results: list[SkuResult], warehouse: str) -> Iterator[dict]:
+    for result in results:
+        yield {
+            "subject": result.sku.code,
+            "outcome": "passed" if result.passed else "failed",
+            "reason": result.message or ("accepted by JOOR" if result.passed else "refused"),
+            "detail": {
+                "key": result.sku.key,
+                "inventory": result.sku.quantity,
+                "warehouse": warehouse,
+                "log_id": result.log_id,
+            },
+        }
+
+
+def send_plan(
+    session: Session,
+    client: JoorClient,
+    run: SyncRun,
+    plan: PushPlan,
+    stamp: datetime,
+    *,
+    batch_size: int = UPDATE_BATCH,
+) -> Counter:
+    """Send the plan's SKUs, committing verdicts batch by batch; return the outcome counts."""
+    totals: Counter = Counter()
+    set_progress(run, done=0, total=len(plan.send))
+    session.commit()
+    for batch in _batches(plan, batch_size):
+        items = [{"warehouse": plan.warehouse, **s.payload, "inventory": s.quantity} for s in batch]
+        result = client.push_inventory(items, overwrite=plan.mode == "overwrite")
+        results = match_verdicts(batch, result)
+        record_verdicts(session, run.store_id, plan.warehouse, results, stamp)
+        add_events(session, run, _events(results, plan.warehouse))
+        passed = sum(r.passed for r in results)
+        counts = Counter(sent=len(batch), passed=passed, failed=len(batch) - passed)
+        add_counts(run, counts)
+        totals.update(counts)
+        run.credits_used = (run.credits_used or 0) + cost_of("POST")
+        set_progress(run, done=totals["sent"])
+        session.commit()
+    if plan.mode == "overwrite" and totals["passed"]:
+        add_counts(run, {"dropped": zero_unaccepted(session, run.store_id, plan.warehouse, stamp)})
+        session.commit()
+    return totals

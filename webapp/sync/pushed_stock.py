@@ -1,0 +1,108 @@
+"""What JOOR last accepted per warehouse and SKU: read for plans, updated from verdicts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from webapp.models import PushedStock
+from webapp.rules import PlannedSku, style_of_key
+
+PASSED, FAILED = "pass", "fail"  # JOOR's own verdict words
+
+
+@dataclass(frozen=True, slots=True)
+class SkuResult:
+    """JOOR's verdict on one planned SKU, matched back to what was sent."""
+
+    sku: PlannedSku
+    passed: bool
+    message: str
+    log_id: str | None = None
+
+
+@dataclass(slots=True)
+class PushedState:
+    """For one warehouse: accepted quantity by identifier key, and the keys JOOR holds."""
+
+    pushed: dict[str, int] = field(default_factory=dict)
+    known_keys: set[str] = field(default_factory=set)
+
+
+def load_pushed(session: Session, store_id: int, warehouse: str) -> PushedState:
+    """Read the accepted quantities; a key with quantity above 0 is one JOOR holds."""
+    query = select(PushedStock.identifier_key, PushedStock.quantity).where(
+        PushedStock.store_id == store_id,
+        PushedStock.warehouse == warehouse,
+        PushedStock.quantity.is_not(None),
+    )
+    state = PushedState()
+    for key, quantity in session.execute(query):
+        state.pushed[key] = quantity
+        if quantity > 0:
+            state.known_keys.add(key)
+    return state
+
+
+def _existing(
+    session: Session, store_id: int, warehouse: str, keys: list[str]
+) -> dict[str, PushedStock]:
+    """The rows already recorded for these keys."""
+    rows = session.scalars(
+        select(PushedStock).where(
+            PushedStock.store_id == store_id,
+            PushedStock.warehouse == warehouse,
+            PushedStock.identifier_key.in_(keys),
+        )
+    )
+    return {row.identifier_key: row for row in rows}
+
+
+def record_verdicts(
+    session: Session,
+    store_id: int,
+    warehouse: str,
+    verdicts: Sequence[SkuResult],
+    stamp: datetime,
+) -> None:
+    """Upsert one batch: a pass sets the accepted quantity, a fail keeps it for a retry."""
+    rows = _existing(session, store_id, warehouse, [v.sku.key for v in verdicts])
+    for verdict in verdicts:
+        row = rows.get(verdict.sku.key)
+        if row is None:
+            row = PushedStock(
+                store_id=store_id,
+                warehouse=warehouse,
+                identifier_key=verdict.sku.key,
+                style_key=style_of_key(verdict.sku.key)[:600],
+            )
+            session.add(row)
+            rows[verdict.sku.key] = row
+        row.item_code = verdict.sku.code[:255]
+        row.last_status = PASSED if verdict.passed else FAILED
+        row.last_message = verdict.message
+        row.last_attempt_at = stamp
+        if verdict.passed:
+            row.quantity = verdict.sku.quantity
+            row.accepted_at = stamp
+    session.flush()
+
+
+def zero_unaccepted(session: Session, store_id: int, warehouse: str, stamp: datetime) -> int:
+    """After an Overwrite, JOOR holds 0 for every SKU this push did not get accepted."""
+    result = session.execute(
+        update(PushedStock)
+        .where(
+            PushedStock.store_id == store_id,
+            PushedStock.warehouse == warehouse,
+            PushedStock.quantity > 0,
+            or_(PushedStock.accepted_at.is_(None), PushedStock.accepted_at < stamp),
+        )
+        .values(quantity=0)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
