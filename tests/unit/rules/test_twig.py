@@ -64,7 +64,7 @@ def render(source: str, item: StockItem = ITEM, **options) -> str:
         ("{{ 1234.5|number_format(1, ',', '.') }}", "1.234,5"),
         ("{{ '<b>Bold</b> text'|striptags }}", "Bold text"),
         ("{{ 'a b&c'|url_encode }}", "a%20b%26c"),
-        ("{{ -4|abs }}", "4"),
+        ("{{ -4|abs }}|{{ (-4)|abs }}", "-4|4"),
         (
             "{{ '2024-03-05 14:07:09'|date('Y-m-d H:i:s D N jS F y') }}",
             "2024-03-05 14:07:09 Tue 2 5th March 24",

@@ -150,6 +150,16 @@ class TwigRewriter(NodeTransformer):
             return nodes.Const(TWIG_CONSTANTS[node.name], lineno=node.lineno)
         return node
 
+    def visit_Filter(self, node: nodes.Filter) -> nodes.Expr:
+        self.generic_visit(node)
+        # Twig binds a filter tighter than unary minus: -4|abs is -(4|abs).
+        grouped = getattr(node.node, "twig_grouped", False)
+        if isinstance(node.node, (nodes.Neg, nodes.Pos)) and not grouped:
+            sign = node.node
+            node.node, sign.node = sign.node, node
+            return sign
+        return node
+
     def visit_Concat(self, node: nodes.Concat) -> nodes.Expr:
         self.generic_visit(node)
         return _filter(node.nodes[0], "_concat", *node.nodes[1:])

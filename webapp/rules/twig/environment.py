@@ -7,9 +7,10 @@ import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from jinja2 import ChainableUndefined, Undefined, pass_context
+from jinja2 import ChainableUndefined, Undefined, nodes, pass_context
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
+from jinja2.parser import Parser
 from jinja2.runtime import Context, LoopContext
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -39,6 +40,17 @@ class TwigUndefined(ChainableUndefined):
     """Twig with strict_variables off: anything missing is null, and prints empty."""
 
     __slots__ = ()
+
+
+class TwigParser(Parser):
+    """Jinja's parser, remembering a parenthesised sign so `(-4)|abs` keeps Twig's meaning."""
+
+    def parse_primary(self, **options: Any) -> nodes.Expr:
+        grouped = self.stream.current.type == "lparen"
+        node = super().parse_primary(**options)
+        if grouped and isinstance(node, (nodes.Neg, nodes.Pos)):
+            node.twig_grouped = True  # type: ignore[attr-defined]
+        return node
 
 
 class ElseIfExtension(Extension):
@@ -141,6 +153,7 @@ class TwigEnvironment(SandboxedEnvironment):
     """A sandbox where only the item's fields, mappings, lists and loop counters are reachable."""
 
     intercepted_binops = frozenset(_ARITHMETIC)
+    intercepted_unops = frozenset({"-", "+"})
 
     def __init__(self) -> None:
         super().__init__(
@@ -162,6 +175,15 @@ class TwigEnvironment(SandboxedEnvironment):
         if operator in ("/", "//", "%") and (int(b) if operator == "%" else b) == 0:
             raise TwigValueError("division by zero")
         return checked(_ARITHMETIC[operator](a, b))
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        """Parse with TwigParser."""
+        return TwigParser(self, source, name, filename).parse()
+
+    def call_unop(self, context: Context, operator: str, arg: Any) -> Any:
+        """Unary minus and plus on PHP's numbers."""
+        number = to_number(arg)
+        return -number if operator == "-" else number
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """`a.b`: a key of a mapping, a field of the item, or a loop counter; else null."""
