@@ -1,7 +1,8 @@
-"""The JOOR integration panel."""
+"""The JOOR integration panel: one page, its sections served as HTMX partials."""
 
 from flask import Blueprint
 
 bp = Blueprint("integration", __name__, url_prefix="/integrations")
 
-from webapp.integration import routes  # noqa: E402,F401 - routes attach to bp
+# Views attach to bp on import; one module per section of the panel.
+from webapp.integration import connect, imports, routes, runs, settings  # noqa: E402,F401

@@ -1,8 +1,38 @@
-"""The panel page."""
+"""The panel page: every section rendered from its own context builder."""
 
-from flask import redirect, render_template, url_for
+from __future__ import annotations
+
+from flask import make_response, redirect, render_template, url_for
 
 from webapp.integration import bp
+from webapp.integration.common import store_connection, varying
+from webapp.integration.connect import connect_context, status_context
+from webapp.integration.forms import ConnectForm, ImportForm, SettingsForm
+from webapp.integration.imports import import_context
+from webapp.integration.runs import RECENT_RUNS, keyset_page
+from webapp.integration.settings import settings_context
+from webapp.models import SyncRun
+from webapp.scoping import scoped
+
+
+def render_panel(
+    status: int = 200,
+    *,
+    connect: ConnectForm | None = None,
+    settings: SettingsForm | None = None,
+    import_form: ImportForm | None = None,
+):
+    """Render the whole panel, keeping a submitted form (and its errors) where given."""
+    conn = store_connection()
+    html = render_template(
+        "integration/panel.html",
+        status_ctx=status_context(conn),
+        connect_ctx=connect_context(conn, connect),
+        settings_ctx=settings_context(conn, settings),
+        import_ctx=import_context(import_form),
+        recent=keyset_page(scoped(SyncRun), SyncRun.id, descending=True, per_page=RECENT_RUNS),
+    )
+    return varying(make_response(html, status))
 
 
 @bp.get("/")
@@ -14,4 +44,4 @@ def index():
 @bp.get("/joor")
 def panel():
     """Show the JOOR integration panel."""
-    return render_template("integration/panel.html")
+    return render_panel()

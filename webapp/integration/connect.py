@@ -1,0 +1,122 @@
+"""Connect, disconnect and the live connection status."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app, flash, make_response, redirect, render_template, url_for
+from flask_login import current_user
+
+from webapp.crypto import encrypt
+from webapp.extensions import db, get_cipher
+from webapp.integration import bp
+from webapp.integration.common import fragment_or_panel, store_connection, varying, wants_fragment
+from webapp.integration.forms import ConnectForm, EmptyForm, environment_choices
+from webapp.models import JoorConnection
+from webapp.models.base import utcnow
+from webapp.models.joor import STATUS_CHECKING, STATUS_DISCONNECTED
+
+log = logging.getLogger(__name__)
+
+
+def connect_form(formdata=None) -> ConnectForm:
+    """Return the connect form offering this server's environments."""
+    form = ConnectForm(formdata=formdata)
+    form.environment.choices = environment_choices(current_app.config.get("JOOR_LOCAL_URL"))
+    return form
+
+
+def credit_usage(conn: JoorConnection):
+    """Return the account's credits in the current JOOR window (read from Redis), or None."""
+    if not conn.account_key:
+        return None
+    from webapp.sync.connection import factory_from_app
+
+    try:
+        return factory_from_app(current_app).budget_usage(conn)
+    except Exception:  # noqa: BLE001 - a Redis hiccup must not break the status badge
+        log.warning("store %s: credit usage unavailable", conn.store_id, exc_info=True)
+        return None
+
+
+def status_context(conn: JoorConnection) -> dict:
+    """What the status fragment shows."""
+    return {
+        "conn": conn,
+        "usage": credit_usage(conn),
+        "live": conn.status != STATUS_DISCONNECTED,
+        "environments": dict(environment_choices("local")),
+    }
+
+
+def connect_context(conn: JoorConnection, form: ConnectForm | None = None) -> dict:
+    """What the connect section shows."""
+    return {
+        "conn": conn,
+        "form": form or connect_form(formdata=None),
+        "disconnect_form": EmptyForm(formdata=None),
+        "checking": conn.status == STATUS_CHECKING,
+        "environments": dict(environment_choices("local")),
+    }
+
+
+def _connect_response(conn: JoorConnection, form: ConnectForm | None = None, status: int = 200):
+    """Answer htmx with the connect section and, out of band, a fresh status badge."""
+    html = render_template(
+        "integration/_connect.html", **connect_context(conn, form)
+    ) + render_template("integration/_status.html", oob=True, **status_context(conn))
+    return varying(make_response(html, status))
+
+
+@bp.get("/joor/status")
+def status_partial():
+    """Show the connection badge, last call, last error, next poll and credits."""
+    return fragment_or_panel("integration/_status.html", **status_context(store_connection()))
+
+
+@bp.get("/joor/connection")
+def connect_partial():
+    """Show the connect section (it polls while JOOR is checking a token)."""
+    return fragment_or_panel("integration/_connect.html", **connect_context(store_connection()))
+
+
+@bp.post("/joor/connect")
+def connect():
+    """Keep the submitted token aside and ask a worker to check it with JOOR."""
+    conn = store_connection()
+    form = connect_form()
+    if not form.validate_on_submit():
+        if wants_fragment():
+            return _connect_response(conn, form, 422)
+        from webapp.integration.routes import render_panel
+
+        return render_panel(status=422, connect=form)
+    token = form.token.data.strip()
+    conn.pending_token_encrypted = encrypt(get_cipher(), token)
+    conn.pending_environment = form.environment.data
+    conn.pending_since = utcnow()
+    conn.status, conn.last_error = STATUS_CHECKING, ""
+    db.session.commit()
+    from jobs.orders import enqueue_verify_connection
+
+    enqueue_verify_connection(conn.store_id)
+    log.info("store %s: token submitted for checking (%s)", conn.store_id, conn.pending_environment)
+    if wants_fragment():
+        return _connect_response(conn)
+    flash("Checking the token with JOOR…")
+    return redirect(url_for("integration.panel"))
+
+
+@bp.post("/joor/disconnect")
+def disconnect():
+    """Forget the stored token; the settings stay for a later reconnect."""
+    if not EmptyForm().validate_on_submit():
+        return "The form expired; reload the page.", 400
+    from webapp.sync.connection import disconnect as forget_token
+
+    conn = forget_token(db.session, store_connection().store_id)
+    log.info("store %s disconnected by user %s", conn.store_id, current_user.id)
+    if wants_fragment():
+        return _connect_response(conn)
+    flash("Disconnected from JOOR.")
+    return redirect(url_for("integration.panel"))

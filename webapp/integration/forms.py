@@ -1,0 +1,97 @@
+"""Forms of the JOOR panel: they check shape; business rules live in webapp.sync.settings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from webapp.sync.settings import (
+    IDENTIFIER_CHOICES,
+    MODE_CHOICES,
+    ORDER_TYPE_CHOICES,
+    POLL_CHOICES,
+    TEMPLATE_FIELDS,
+)
+
+# The labels JOOR's environments carry in the panel; "local" exists only where configured.
+ENVIRONMENT_LABELS = (
+    ("production", "Production"),
+    ("sandbox", "Sandbox (JOOR test)"),
+    ("local", "Local simulator"),
+)
+
+
+def environment_choices(local_url: str | None) -> list[tuple[str, str]]:
+    """Return the environments a merchant may pick on this server."""
+    return [(name, label) for name, label in ENVIRONMENT_LABELS if name != "local" or local_url]
+
+
+class ConnectForm(FlaskForm):
+    """The access token JOOR issued and the environment it belongs to."""
+
+    token = PasswordField(
+        "Access token",
+        validators=[
+            DataRequired("Paste the access token JOOR gave you."),
+            Length(max=500, message="That token is longer than any JOOR token."),
+        ],
+    )
+    environment = SelectField("Environment", default="production")
+
+
+class EmptyForm(FlaskForm):
+    """Only the CSRF token (Disconnect, Retry, Push now)."""
+
+
+class ImportForm(FlaskForm):
+    """Download JOOR orders modified since a date."""
+
+    since = DateField(
+        "Orders modified since", validators=[DataRequired("Pick the date to import from.")]
+    )
+
+    def validate_since(self, field: DateField) -> None:
+        """A future date would import nothing; say so instead."""
+        if field.data and field.data > date.today():
+            raise ValidationError("Pick a date that is not in the future.")
+
+
+def _template_field(label: str) -> TextAreaField:
+    return TextAreaField(label, validators=[Optional(), Length(max=2000)], render_kw={"rows": 1})
+
+
+class SettingsForm(FlaskForm):
+    """Every panel setting in one form; choices come from webapp.sync.settings."""
+
+    poll_minutes = SelectField("Check for New Orders", choices=POLL_CHOICES, coerce=int)
+    order_type = SelectField("Orders to download", choices=ORDER_TYPE_CHOICES)
+    folder = SelectField("Folder for New Orders")
+    sync_inventory = BooleanField("Sync Inventory")
+    warehouse = StringField("Default Warehouse", validators=[Length(max=100)])
+    inventory_mode = SelectField("Update / Overwrite", choices=MODE_CHOICES)
+    identifier = SelectField("Item Identifier", choices=IDENTIFIER_CHOICES)
+    style_number = _template_field("Style Number")
+    style_identifier = _template_field("Style Identifier")
+    color_code = _template_field("Color Code")
+    size = _template_field("Size")
+
+    def changes(self) -> dict[str, str]:
+        """Return the submitted settings as the text apply_settings takes."""
+        values = {
+            "poll_minutes": str(self.poll_minutes.data),
+            "order_type": self.order_type.data,
+            "folder": self.folder.data,
+            "sync_inventory": "on" if self.sync_inventory.data else "off",
+            "warehouse": (self.warehouse.data or "").strip(),
+            "inventory_mode": self.inventory_mode.data,
+            "identifier": self.identifier.data,
+        }
+        for name, _ in TEMPLATE_FIELDS:
+            values[name] = getattr(self, name).data or ""
+        return values
+
+
+TEMPLATE_NAMES = tuple(name for name, _ in TEMPLATE_FIELDS)

@@ -1,0 +1,103 @@
+"""Manual import, Push now, and the self-updating progress of a run."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import flash, make_response, redirect, render_template, url_for
+from flask_login import current_user
+
+from webapp.extensions import db
+from webapp.integration import bp
+from webapp.integration.common import store_connection, varying, wants_fragment
+from webapp.integration.forms import EmptyForm, ImportForm
+from webapp.models import SyncRun
+from webapp.models.sync import KIND_MANUAL
+from webapp.scoping import get_scoped_or_404, scoped
+
+log = logging.getLogger(__name__)
+
+
+def latest_run(kind: str) -> SyncRun | None:
+    """Return the store's newest run of a kind."""
+    return db.session.scalar(
+        scoped(SyncRun).where(SyncRun.kind == kind).order_by(SyncRun.id.desc())
+    )
+
+
+def import_context(form: ImportForm | None = None) -> dict:
+    """What the Manual Import section shows: the form and the latest manual run."""
+    return {"import_form": form or ImportForm(formdata=None), "run": latest_run(KIND_MANUAL)}
+
+
+def progress_response(run: SyncRun, template: str = "integration/_progress.html", **extra):
+    """Render a run's progress; once it has ended, tell the page to refresh its run lists."""
+    response = varying(make_response(render_template(template, run=run, **extra)))
+    if run.is_finished:
+        response.headers["HX-Trigger"] = "runs-changed"
+    return response
+
+
+def _unpack(result) -> tuple[SyncRun, bool]:
+    """The enqueue helpers answer (run, created); a bare run means it was created."""
+    if isinstance(result, tuple):
+        return result[0], bool(result[1])
+    return result, True
+
+
+@bp.post("/joor/imports")
+def start_import():
+    """Start a manual import of orders modified since a date (or show the one running)."""
+    conn = store_connection()
+    form = ImportForm()
+    if not form.validate_on_submit() or not conn.is_connected:
+        if not conn.is_connected:
+            form.since.errors = [*form.since.errors, "Connect to JOOR before importing."]
+        return _import_invalid(form)
+    from jobs.orders import enqueue_manual_import
+
+    run, created = _unpack(
+        enqueue_manual_import(conn.store_id, form.since.data, current_user.email)
+    )
+    notice = None if created else f"An import is already running (run #{run.id}); here it is."
+    log.info("store %s: manual import since %s, run %s (new: %s)", conn.store_id, form.since.data,
+             run.id, created)  # fmt: skip
+    if wants_fragment():
+        return progress_response(run, "integration/_import_started.html", notice=notice)
+    flash(notice or f"Import started (run #{run.id}).")
+    return redirect(url_for("integration.panel") + "#import")
+
+
+def _import_invalid(form: ImportForm):
+    """Show the import form's errors with 422."""
+    if wants_fragment():
+        html = render_template("integration/_import_form.html", import_form=form)
+        return varying(make_response(html, 422))
+    from webapp.integration.routes import render_panel
+
+    return render_panel(status=422, import_form=form)
+
+
+@bp.post("/joor/push")
+def push_now():
+    """Push the whole inventory to JOOR now (an Overwrite that drops many styles needs a yes)."""
+    conn = store_connection()
+    EmptyForm()  # CSRF is checked globally; the form only renders the token
+    from jobs.inventory import enqueue_full_push
+
+    result = enqueue_full_push(conn.store_id, created_by=current_user.email, confirmed=True)
+    run, created = _unpack(result)
+    notice = None if created else f"A push is already under way (run #{run.id})."
+    if wants_fragment():
+        return progress_response(run, "integration/_import_started.html", notice=notice)
+    flash(notice or f"Push started (run #{run.id}).")
+    return redirect(url_for("integration.panel") + "#settings")
+
+
+@bp.get("/joor/runs/<int:run_id>/progress")
+def run_progress_partial(run_id: int):
+    """Show a run's progress bar and counts; it polls until the run ends."""
+    run = get_scoped_or_404(SyncRun, run_id)
+    if not wants_fragment():
+        return redirect(url_for("integration.run_detail", run_id=run.id))
+    return progress_response(run)

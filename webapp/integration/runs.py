@@ -1,0 +1,198 @@
+"""The import log: runs newest first, one run's events, CSV download and retry."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from flask import Response, flash, redirect, request, stream_with_context, url_for
+from sqlalchemy import Select, exists, select
+
+from webapp.extensions import db
+from webapp.integration import bp
+from webapp.integration.common import (
+    fragment_or_panel,
+    page_or_fragment,
+    varying,
+    wants_fragment,
+)
+from webapp.integration.forms import EmptyForm
+from webapp.models import SyncEvent, SyncRun
+from webapp.models.sync import FAILED, KINDS, QUEUED, RUNNING, SUCCEEDED
+from webapp.scoping import get_scoped_or_404, scoped
+
+PER_PAGE = 50
+RECENT_RUNS = 8
+KIND_LABELS = {"poll": "Scheduled", "manual": "Manual", "inventory": "Inventory push"}
+OUTCOME_FILTERS = {
+    "succeeded": "Succeeded",
+    "failed": "Failed",
+    "running": "Running",
+    "has_failures": "Has failures",
+}
+CSV_BATCH = 2000
+
+
+@dataclass
+class KeysetPage:
+    """One page of rows ordered by id, with the ids that open the pages around it."""
+
+    rows: list
+    newer: int | None
+    older: int | None
+
+
+def _int_arg(name: str) -> int | None:
+    raw = request.args.get(name, "")
+    return int(raw) if raw.isdigit() else None
+
+
+def keyset_page(query: Select, column, *, descending: bool, per_page: int = PER_PAGE) -> KeysetPage:
+    """Page by id (`after`/`before` in the query string): fast at any depth, unlike OFFSET."""
+    after, before = _int_arg("after"), _int_arg("before")
+    forward = before is None
+    if after is not None:
+        query = query.where(column < after if descending else column > after)
+    if before is not None:
+        query = query.where(column > before if descending else column < before)
+    order = column.desc() if descending == forward else column.asc()
+    rows = list(db.session.scalars(query.order_by(order).limit(per_page + 1)))
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    if not forward:
+        rows.reverse()
+    ids = [r.id for r in rows]
+    newer_exists = (not forward and more) or (forward and after is not None)
+    older_exists = (forward and more) or (not forward)
+    return KeysetPage(
+        rows, ids[0] if ids and newer_exists else None, ids[-1] if ids and older_exists else None
+    )
+
+
+def run_query(kind: str, outcome: str) -> Select:
+    """The store's runs filtered by kind and outcome."""
+    query = scoped(SyncRun)
+    if kind in KINDS:
+        query = query.where(SyncRun.kind == kind)
+    if outcome in (SUCCEEDED, FAILED):
+        query = query.where(SyncRun.status == outcome)
+    elif outcome == "running":
+        query = query.where(SyncRun.status.in_((QUEUED, RUNNING)))
+    elif outcome == "has_failures":
+        failed = select(SyncEvent.id).where(
+            SyncEvent.run_id == SyncRun.id, SyncEvent.outcome.in_(("failed", "fail"))
+        )
+        query = query.where(exists(failed))
+    return query
+
+
+def runs_context(per_page: int = PER_PAGE) -> dict:
+    """What the import log shows for the query string's filters and page."""
+    kind, outcome = request.args.get("kind", ""), request.args.get("outcome", "")
+    page = keyset_page(run_query(kind, outcome), SyncRun.id, descending=True, per_page=per_page)
+    return {
+        "page": page,
+        "kind": kind,
+        "outcome": outcome,
+        "kinds": KIND_LABELS,
+        "outcomes": OUTCOME_FILTERS,
+    }
+
+
+@bp.get("/joor/runs")
+def runs():
+    """List the store's runs newest first, filtered by kind and outcome."""
+    return page_or_fragment("integration/runs.html", "integration/_runs.html", **runs_context())
+
+
+@bp.get("/joor/runs/recent")
+def recent_runs_partial():
+    """Show the panel's short list of the newest runs."""
+    page = keyset_page(scoped(SyncRun), SyncRun.id, descending=True, per_page=RECENT_RUNS)
+    return fragment_or_panel("integration/_recent_runs.html", page=page)
+
+
+def event_outcomes(run_id: int) -> list[str]:
+    """Return the outcomes this run's events carry (read from the (run, outcome) index)."""
+    query = select(SyncEvent.outcome).where(SyncEvent.run_id == run_id).distinct()
+    return sorted(db.session.scalars(query))
+
+
+@bp.get("/joor/runs/<int:run_id>")
+def run_detail(run_id: int):
+    """Show one run: its progress and counts, and each order or SKU with its outcome."""
+    run = get_scoped_or_404(SyncRun, run_id)
+    outcome = request.args.get("outcome", "")
+    query = select(SyncEvent).where(SyncEvent.run_id == run.id)
+    if outcome:
+        query = query.where(SyncEvent.outcome == outcome)
+    page = keyset_page(query, SyncEvent.id, descending=False)
+    return page_or_fragment(
+        "integration/run.html",
+        "integration/_events.html",
+        run=run,
+        page=page,
+        outcome=outcome,
+        outcomes=event_outcomes(run.id),
+        kinds=KIND_LABELS,
+        retry_form=EmptyForm(formdata=None),
+    )
+
+
+def _cell(value) -> str:
+    """A CSV cell a spreadsheet will not run as a formula (subjects and reasons come from JOOR)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _csv_rows(run_id: int) -> Iterator[str]:
+    """Yield the run's events as CSV text, a batch at a time, never all in memory."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["event_id", "subject", "outcome", "reason", "order_id", "created_at"])
+    columns = select(
+        SyncEvent.id,
+        SyncEvent.subject,
+        SyncEvent.outcome,
+        SyncEvent.reason,
+        SyncEvent.order_id,
+        SyncEvent.created_at,
+    )
+    query = columns.where(SyncEvent.run_id == run_id).order_by(SyncEvent.id)
+    for n, row in enumerate(db.session.execute(query.execution_options(yield_per=CSV_BATCH)), 1):
+        writer.writerow([row.id, *map(_cell, row[1:5]), row.created_at.isoformat()])
+        if n % CSV_BATCH == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+@bp.get("/joor/runs/<int:run_id>/events.csv")
+def run_events_csv(run_id: int):
+    """Download every event of a run as CSV."""
+    run = get_scoped_or_404(SyncRun, run_id)
+    headers = {"Content-Disposition": f'attachment; filename="joor-run-{run.id}-events.csv"'}
+    body = stream_with_context(_csv_rows(run.id))
+    return Response(body, mimetype="text/csv", headers=headers)
+
+
+@bp.post("/joor/runs/<int:run_id>/retry")
+def retry_failed(run_id: int):
+    """Import the failed orders of a run again, as a new run."""
+    run = get_scoped_or_404(SyncRun, run_id)
+    from jobs.orders import enqueue_retry_failed
+
+    result = enqueue_retry_failed(run.id)
+    new_run = result[0] if isinstance(result, tuple) else result
+    if new_run is None:
+        flash("This run has no failed orders to retry.")
+        target = url_for("integration.run_detail", run_id=run.id)
+    else:
+        flash(f"Retrying the failed orders of run #{run.id} as run #{new_run.id}.")
+        target = url_for("integration.run_detail", run_id=new_run.id)
+    if wants_fragment():
+        return varying(Response(status=204, headers={"HX-Redirect": target}))
+    return redirect(target)

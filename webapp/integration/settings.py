@@ -1,0 +1,168 @@
+"""The settings form, its audit list, the Twig previews and the Overwrite warning."""
+
+from __future__ import annotations
+
+from itertools import islice
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from webapp.extensions import db
+from webapp.integration import bp
+from webapp.integration.common import fragment_or_panel, store_connection, varying, wants_fragment
+from webapp.integration.forms import TEMPLATE_NAMES, SettingsForm
+from webapp.models import Folder, JoorConnection, SettingsChange
+from webapp.rules import (
+    IdentifierSettings,
+    TemplateError,
+    compile_identifiers,
+    compile_template,
+    plan_push,
+)
+from webapp.scoping import scoped
+from webapp.sync.settings import TEMPLATE_FIELDS, Actor, SettingsError, apply_settings
+from webapp.sync.settings import current_values as saved_values
+from webapp.sync.stock_source import iter_stock_items
+
+PREVIEW_ITEMS = 3
+AUDIT_LINES = 20
+
+
+def settings_form(conn: JoorConnection, formdata=None) -> SettingsForm:
+    """Return the form holding the saved settings (or the submitted ones)."""
+    values = saved_values(db.session, conn)
+    values["sync_inventory"] = conn.sync_inventory
+    values["poll_minutes"] = conn.poll_minutes
+    form = SettingsForm(formdata=formdata, data=values)
+    folders = db.session.scalars(scoped(Folder).order_by(Folder.position, Folder.id))
+    form.folder.choices = [(f.name, f.name) for f in folders]
+    return form
+
+
+def preview(field: str, source: str, items) -> dict:
+    """Render one template for a few items: {"rows": [(code, value or error)], "error"}."""
+    label = dict(TEMPLATE_FIELDS)[field]
+    try:
+        template = compile_template(source, label)
+    except TemplateError as exc:
+        return {"field": field, "rows": [], "error": str(exc)}
+    rows = []
+    for item in items:
+        try:
+            rows.append((item.code, template.render(item), None))
+        except TemplateError as exc:
+            rows.append((item.code, None, str(exc)))
+    return {"field": field, "rows": rows, "error": None}
+
+
+def sample_items(store_id: int) -> list:
+    """Return a few of the store's real items to preview templates against."""
+    return list(islice(iter_stock_items(db.session, store_id, batch=PREVIEW_ITEMS), PREVIEW_ITEMS))
+
+
+def overwrite_drops(conn: JoorConnection, form: SettingsForm) -> dict | None:
+    """Count what an Overwrite with these settings would drop from JOOR; None when not Overwrite."""
+    if form.inventory_mode.data != "overwrite":
+        return None
+    from webapp.sync.pushed_stock import load_pushed
+
+    warehouse = (form.warehouse.data or "").strip()
+    templates = {name: getattr(form, name).data or "" for name in TEMPLATE_NAMES}
+    try:
+        builder = compile_identifiers(IdentifierSettings(form.identifier.data, templates))
+    except (TemplateError, ValueError) as exc:
+        return {"error": str(exc)}
+    state = load_pushed(db.session, conn.store_id, warehouse)
+    plan = plan_push(
+        iter_stock_items(db.session, conn.store_id),
+        builder=builder,
+        mode="overwrite",
+        warehouse=warehouse,
+        pushed=state.pushed,
+        known_keys=state.known_keys,
+    )
+    return {"plan": plan, "error": None}
+
+
+def settings_context(conn: JoorConnection, form: SettingsForm | None = None, **extra) -> dict:
+    """What the settings section shows: the form, previews, warning and audit list."""
+    form = form or settings_form(conn)
+    items = sample_items(conn.store_id)
+    changes = db.session.scalars(
+        scoped(SettingsChange).order_by(SettingsChange.id.desc()).limit(AUDIT_LINES)
+    )
+    return {
+        "form": form,
+        "previews": {n: preview(n, getattr(form, n).data or "", items) for n in TEMPLATE_NAMES},
+        "has_items": bool(items),
+        "overwrite": overwrite_drops(conn, form),
+        "changes": list(changes),
+        **extra,
+    }
+
+
+@bp.post("/joor/settings")
+def save_settings():
+    """Validate and save the settings; answer 422 with the errors inline."""
+    conn = store_connection()
+    form = settings_form(conn)
+    if form.validate_on_submit():
+        actor = Actor(label=current_user.email, user_id=current_user.id)
+        try:
+            saved = apply_settings(db.session, conn, form.changes(), actor)
+        except SettingsError as exc:
+            conn = store_connection()
+            for name, message in exc.errors.items():
+                getattr(form, name).errors = [*getattr(form, name).errors, message]
+        else:
+            return _saved(conn, len(saved))
+    return _invalid(conn, form)
+
+
+def _saved(conn: JoorConnection, count: int):
+    """Answer a successful save: the fresh section for htmx, a redirect for a plain form."""
+    note = (
+        f"Settings saved ({count} change{'s' if count != 1 else ''})."
+        if count
+        else ("Nothing changed.")
+    )
+    if wants_fragment():
+        html = render_template("integration/_settings.html", **settings_context(conn, saved=note))
+        return varying(make_response(html))
+    flash(note)
+    return redirect(url_for("integration.panel") + "#settings")
+
+
+def _invalid(conn: JoorConnection, form: SettingsForm):
+    """Show the form again with its errors, status 422."""
+    if wants_fragment():
+        html = render_template("integration/_settings.html", **settings_context(conn, form))
+        return varying(make_response(html, 422))
+    from webapp.integration.routes import render_panel
+
+    return render_panel(status=422, settings=form)
+
+
+@bp.get("/joor/settings")
+def settings_partial():
+    """Show the settings section with the saved values."""
+    conn = store_connection()
+    return fragment_or_panel("integration/_settings.html", **settings_context(conn))
+
+
+@bp.post("/joor/settings/preview/<field>")
+def template_preview_partial(field: str):
+    """Render one Twig field against a few real items as the merchant types."""
+    if field not in TEMPLATE_NAMES:
+        abort(404)
+    conn = store_connection()
+    result = preview(field, request.form.get(field, ""), sample_items(conn.store_id))
+    return fragment_or_panel("integration/_preview.html", p=result)
+
+
+@bp.post("/joor/settings/overwrite")
+def overwrite_warning_partial():
+    """Warn how many JOOR styles the next push would drop in Overwrite mode."""
+    conn = store_connection()
+    form = settings_form(conn)
+    return fragment_or_panel("integration/_overwrite.html", overwrite=overwrite_drops(conn, form))
