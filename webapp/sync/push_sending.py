@@ -85,6 +85,7 @@ def send_plan(
 ) -> Counter:
     """Send the plan's SKUs, committing verdicts batch by batch; return the outcome counts."""
     totals: Counter = Counter()
+    add_counts(run, {"sent": 0, "passed": 0, "failed": 0})
     set_progress(run, done=0, total=len(plan.send))
     session.commit()
     for batch in _batches(plan, batch_size):

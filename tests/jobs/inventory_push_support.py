@@ -1,0 +1,100 @@
+"""Fixtures and helpers for inventory push tests: a simulator, a connected store, read-backs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+from sqlalchemy import select
+
+from joorsim.testing import RunningSimulator, running_simulator
+from webapp.extensions import db
+from webapp.models import Store, SyncEvent
+from webapp.sync.connection import connect, factory_from_app, get_connection
+from webapp.sync.inventory_push import PushSummary, create_push_run, run_push
+from webapp.sync.settings import Actor, apply_settings
+
+FAST_CLIENT = {"backoff_base": 0.01, "backoff_cap": 0.05, "max_retries": 3}
+STYLE_TEMPLATES = {
+    "style_number": "{{ item.metadata.style_number }}",
+    "style_identifier": "{{ item.metadata.style_identifier }}",
+    "color_code": "{{ item.metadata.color_code }}",
+    "size": "{{ item.metadata.size }}",
+}
+
+
+@pytest.fixture(scope="module")
+def sim() -> Iterator[RunningSimulator]:
+    """One simulator per module (its catalogue does not change); reset before each test."""
+    with running_simulator(orders=3, seed=5, styles=12, rate_limit=False) as running:
+        yield running
+
+
+@pytest.fixture
+def skus(sim: RunningSimulator) -> list[dict[str, Any]]:
+    """The simulator's catalogue SKUs (valid identifiers)."""
+    return requests.get(f"{sim.root_url}/_sim/catalog", timeout=5).json()["skus"]
+
+
+@pytest.fixture
+def joor_app(app, sim: RunningSimulator):
+    """The test app pointed at the simulator as the Local environment, with quick retries."""
+    requests.post(f"{sim.root_url}/_sim/reset", timeout=5).raise_for_status()
+    app.config["JOOR_LOCAL_URL"] = sim.base_url
+    app.config["JOOR_CLIENT_OPTIONS"] = FAST_CLIENT
+    return app
+
+
+@pytest.fixture
+def joor_store(joor_app, store: Store) -> Store:
+    """The store connected to the simulator, pushing UPCs to Default in Update mode."""
+    connect(db.session, factory_from_app(joor_app), store.id, "demo-token", "local")
+    configure(store, warehouse="Default", sync_inventory="on", inventory_mode="update")
+    return store
+
+
+def configure(store: Store, **changes: str) -> None:
+    """Apply panel settings as the command line would."""
+    conn = get_connection(db.session, store.id)
+    apply_settings(db.session, conn, changes, Actor("test"))
+
+
+def push(store: Store, **options: Any) -> PushSummary:
+    """Run one push in-process, as the CLI does."""
+    from flask import current_app
+
+    run = create_push_run(db.session, store.id, trigger="test", full=options.get("full", False))
+    return run_push(db.session, factory_from_app(current_app), run.id, **options)
+
+
+def sim_stock(sim: RunningSimulator, warehouse: str = "Default") -> dict[str, int]:
+    """What JOOR holds for the warehouse, by UPC."""
+    url = f"{sim.root_url}/_sim/inventory"
+    items = requests.get(url, params={"warehouse": warehouse}, timeout=5).json()["items"]
+    return {item["upc"]: item["inventory"] for item in items}
+
+
+def sim_pushes(sim: RunningSimulator) -> list[dict[str, Any]]:
+    """Every bulk-inventory call the simulator received."""
+    return requests.get(f"{sim.root_url}/_sim/pushes", timeout=5).json()["pushes"]
+
+
+def set_faults(sim: RunningSimulator, **faults: Any) -> None:
+    """Turn simulator faults on."""
+    requests.post(f"{sim.root_url}/_sim/faults", json=faults, timeout=5).raise_for_status()
+
+
+def events(run_id: int, outcome: str | None = None) -> list[SyncEvent]:
+    """The run's events, optionally one outcome only, in order."""
+    query = select(SyncEvent).where(SyncEvent.run_id == run_id).order_by(SyncEvent.id)
+    if outcome:
+        query = query.where(SyncEvent.outcome == outcome)
+    return list(db.session.scalars(query))
+
+
+def style_metadata(sku: dict[str, Any], **extra: str) -> dict[str, str]:
+    """Item metadata carrying a catalogue SKU's four style fields."""
+    fields = ("style_number", "style_identifier", "color_code", "size")
+    return {**{name: sku[name] for name in fields}, **extra}
