@@ -55,7 +55,26 @@ def make_order(store: Store, folder: str = "New", **fields) -> Order:
 def connect_joor(store: Store, **fields) -> JoorConnection:
     """Give the store a JOOR connection that syncs inventory."""
     values = {"token_encrypted": "encrypted-token", "sync_inventory": True, "warehouse": "Default"}
-    connection = JoorConnection(store_id=store.id, **{**values, **fields})
+    query = select(JoorConnection).where(JoorConnection.store_id == store.id)
+    connection = db.session.scalar(query) or JoorConnection(store_id=store.id)
+    for key, value in {**values, **fields}.items():
+        setattr(connection, key, value)
     db.session.add(connection)
     db.session.commit()
     return connection
+
+
+def scheduled_jobs() -> list[str]:
+    """Return the ids of the jobs waiting in RQ's scheduled registry of the default queue."""
+    from rq.registry import ScheduledJobRegistry
+
+    from jobs.runtime import queue
+
+    return ScheduledJobRegistry(queue=queue("default")).get_job_ids()
+
+
+def one_push_scheduled(store: Store) -> bool:
+    """Tell whether exactly one job is scheduled and it is the store's debounced push."""
+    from jobs.inventory import push_job_id
+
+    return scheduled_jobs() == [push_job_id(store.id)]

@@ -1,0 +1,100 @@
+"""Inventory views: the list, inline stock edits and an item's custom settings."""
+
+from __future__ import annotations
+
+from flask import flash, make_response, redirect, render_template, request, url_for
+from sqlalchemy import func, or_
+
+from jobs.inventory import enqueue_push_inventory
+from webapp.extensions import db
+from webapp.inventory import bp
+from webapp.inventory.forms import SettingsForm, StockForm
+from webapp.inventory.joor_view import connection, joor_views
+from webapp.models import InventoryItem
+from webapp.orders.paging import page_or_fragment, paginate, wants_fragment
+from webapp.rules import format_metadata, parse_metadata
+from webapp.scoping import current_store_id, get_scoped_or_404, scoped
+
+
+def _search(text: str):
+    """Return the store's items by code, matching code, name or UPC."""
+    query = scoped(InventoryItem).order_by(InventoryItem.code)
+    text = text.strip().lower()
+    if text:
+        columns = (InventoryItem.code, InventoryItem.name, InventoryItem.upc)
+        query = query.where(or_(*(func.lower(c).contains(text, autoescape=True) for c in columns)))
+    return query
+
+
+@bp.get("/")
+def index():
+    """List inventory items with their stock, settings and what JOOR sees."""
+    text = request.args.get("q", "")
+    page = paginate(_search(text))
+    return page_or_fragment(
+        "inventory/index.html",
+        "inventory/_list.html",
+        page=page,
+        q=text,
+        views=joor_views(page.items),
+        conn=connection(),
+    )
+
+
+def _item_page(item: InventoryItem, stock_form=None, settings_form=None, status: int = 200):
+    """Render an item's page with its forms."""
+    settings = format_metadata(item.item_metadata or {})
+    return render_template(
+        "inventory/item.html",
+        item=item,
+        stock_form=stock_form or StockForm(formdata=None, stock=item.stock),
+        settings_form=settings_form or SettingsForm(formdata=None, settings=settings),
+        view=joor_views([item]).get(item.id),
+    ), status
+
+
+@bp.get("/<int:item_id>")
+def item(item_id: int):
+    """Show one item with its stock and custom settings forms."""
+    return _item_page(get_scoped_or_404(InventoryItem, item_id))
+
+
+@bp.post("/<int:item_id>/stock")
+def stock_partial(item_id: int):
+    """Change an item's stock; htmx gets the stock cell back, a plain form a redirect."""
+    item = get_scoped_or_404(InventoryItem, item_id)
+    form = StockForm()
+    if not form.validate_on_submit():
+        if wants_fragment():
+            return _stock_fragment(item, form, 422)
+        return _item_page(item, stock_form=form, status=422)
+    changed = form.stock.data != item.stock
+    item.stock = form.stock.data
+    db.session.commit()
+    if changed:
+        enqueue_push_inventory(current_store_id(), reason=f"stock of {item.code} edited")
+    if wants_fragment():
+        return _stock_fragment(item, StockForm(formdata=None, stock=item.stock), 200, saved=True)
+    flash(f"Stock of {item.code} set to {item.stock}.")
+    return redirect(url_for("inventory.item", item_id=item.id))
+
+
+def _stock_fragment(item: InventoryItem, form: StockForm, status: int, saved: bool = False):
+    """Render the stock cell's form."""
+    html = render_template("inventory/_stock.html", item=item, form=form, saved=saved)
+    response = make_response(html, status)
+    response.vary.add("HX-Request")
+    return response
+
+
+@bp.post("/<int:item_id>/settings")
+def settings(item_id: int):
+    """Replace an item's custom settings with the `name|value` lines given."""
+    item = get_scoped_or_404(InventoryItem, item_id)
+    form = SettingsForm()
+    if not form.validate_on_submit():
+        return _item_page(item, settings_form=form, status=422)
+    item.item_metadata = parse_metadata(form.settings.data or "")
+    db.session.commit()
+    flash(f"Custom settings of {item.code} saved.")
+    return redirect(url_for("inventory.item", item_id=item.id))
