@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,7 @@ from webapp.models.sync import KIND_INVENTORY
 from webapp.rules import (
     IdentifierSettings,
     PushPlan,
+    StockItem,
     TemplateError,
     batched,
     compile_identifiers,
@@ -45,7 +46,8 @@ BUSY = "Another inventory push for this store is still running; this one will tr
 # Errors a later attempt may not see: the job re-raises them so RQ retries.
 RETRYABLE = (JoorTransientError, JoorRateLimitedError, JoorMalformedResponseError)
 LOCK_SECONDS = 1800
-LOCK_WAIT_SECONDS = 300
+# Under runs.STALE_AFTER, so a run waiting for the lock is never taken for abandoned.
+LOCK_WAIT_SECONDS = 60
 EVENT_CHUNK = 1000
 
 
@@ -92,12 +94,31 @@ def identifier_settings(conn: JoorConnection) -> IdentifierSettings:
     return IdentifierSettings(mode, conn.templates() if mode == "style" else {})
 
 
-def build_plan(session: Session, conn: JoorConnection, *, full: bool = False) -> PushPlan:
+class CountedItems:
+    """Iterate the store's items, counting them (the plan keeps no count of unchanged ones)."""
+
+    def __init__(self, items: Iterable[StockItem]) -> None:
+        self._items = items
+        self.count = 0
+
+    def __iter__(self) -> Iterator[StockItem]:
+        for item in self._items:
+            self.count += 1
+            yield item
+
+
+def build_plan(
+    session: Session,
+    conn: JoorConnection,
+    *,
+    full: bool = False,
+    items: Iterable[StockItem] | None = None,
+) -> PushPlan:
     """Plan the store's push (TemplateError on a bad template); full Update re-sends all."""
     builder = compile_identifiers(identifier_settings(conn))
     state = load_pushed(session, conn.store_id, conn.warehouse)
     return plan_push(
-        iter_stock_items(session, conn.store_id),
+        iter_stock_items(session, conn.store_id) if items is None else items,
         builder=builder,
         mode="overwrite" if conn.inventory_mode == "overwrite" else "update",
         warehouse=conn.warehouse,
@@ -210,8 +231,9 @@ def _push(
     if reason:
         raise PushRefusedError(reason)
     client = factory.for_connection(conn)
+    items = CountedItems(iter_stock_items(session, conn.store_id))
     try:
-        plan = build_plan(session, conn, full=options["full"])
+        plan = build_plan(session, conn, full=options["full"], items=items)
     except TemplateError as exc:
         raise PushRefusedError(f"Nothing was pushed: {exc}") from exc
     if should_confirm_overwrite(plan) and not options["confirmed"]:
@@ -222,7 +244,7 @@ def _push(
     record_success(conn)
     if options["full"]:
         conn.last_full_push_at = stamp
-    finish_run(session, run, error=_verdict_error(plan, totals))
+    finish_run(session, run, error=_verdict_error(plan, totals, items.count))
 
 
 def _record_unsent(session: Session, run: SyncRun, plan: PushPlan) -> Counter:
@@ -244,9 +266,9 @@ def _record_unsent(session: Session, run: SyncRun, plan: PushPlan) -> Counter:
     return by_reason
 
 
-def _verdict_error(plan: PushPlan, totals: Counter) -> str:
-    """A run fails when nothing could be planned or JOOR refused everything it got."""
-    if plan.problems and plan.style_count == 0:
+def _verdict_error(plan: PushPlan, totals: Counter, item_count: int) -> str:
+    """A run fails when no item could be planned or JOOR refused everything it got."""
+    if plan.problems and len(plan.problems) + len(plan.skipped) >= item_count:
         code, text = plan.problems[0]
         more = len(plan.problems) - 1
         tail = f" (and {more} more; see the run's events)" if more else ""
