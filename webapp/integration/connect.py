@@ -19,9 +19,9 @@ from webapp.models.joor import STATUS_CHECKING, STATUS_DISCONNECTED
 log = logging.getLogger(__name__)
 
 
-def connect_form(formdata=None) -> ConnectForm:
-    """Return the connect form offering this server's environments."""
-    form = ConnectForm(formdata=formdata)
+def connect_form(*, submitted: bool = False) -> ConnectForm:
+    """Return the connect form offering this server's environments (filled from the request)."""
+    form = ConnectForm() if submitted else ConnectForm(formdata=None)
     form.environment.choices = environment_choices(current_app.config.get("JOOR_LOCAL_URL"))
     return form
 
@@ -53,7 +53,7 @@ def connect_context(conn: JoorConnection, form: ConnectForm | None = None) -> di
     """What the connect section shows."""
     return {
         "conn": conn,
-        "form": form or connect_form(formdata=None),
+        "form": form or connect_form(),
         "disconnect_form": EmptyForm(formdata=None),
         "checking": conn.status == STATUS_CHECKING,
         "environments": dict(environment_choices("local")),
@@ -84,7 +84,7 @@ def connect_partial():
 def connect():
     """Keep the submitted token aside and ask a worker to check it with JOOR."""
     conn = store_connection()
-    form = connect_form()
+    form = connect_form(submitted=True)
     if not form.validate_on_submit():
         if wants_fragment():
             return _connect_response(conn, form, 422)

@@ -28,12 +28,12 @@ PREVIEW_ITEMS = 3
 AUDIT_LINES = 20
 
 
-def settings_form(conn: JoorConnection, formdata=None) -> SettingsForm:
-    """Return the form holding the saved settings (or the submitted ones)."""
+def settings_form(conn: JoorConnection, *, submitted: bool = False) -> SettingsForm:
+    """Return the form holding the saved settings, or the submitted ones when `submitted`."""
     values = saved_values(db.session, conn)
     values["sync_inventory"] = conn.sync_inventory
     values["poll_minutes"] = conn.poll_minutes
-    form = SettingsForm(formdata=formdata, data=values)
+    form = SettingsForm(data=values) if submitted else SettingsForm(formdata=None, data=values)
     folders = db.session.scalars(scoped(Folder).order_by(Folder.position, Folder.id))
     form.folder.choices = [(f.name, f.name) for f in folders]
     return form
@@ -105,7 +105,7 @@ def settings_context(conn: JoorConnection, form: SettingsForm | None = None, **e
 def save_settings():
     """Validate and save the settings; answer 422 with the errors inline."""
     conn = store_connection()
-    form = settings_form(conn)
+    form = settings_form(conn, submitted=True)
     if form.validate_on_submit():
         actor = Actor(label=current_user.email, user_id=current_user.id)
         try:
@@ -164,5 +164,5 @@ def template_preview_partial(field: str):
 def overwrite_warning_partial():
     """Warn how many JOOR styles the next push would drop in Overwrite mode."""
     conn = store_connection()
-    form = settings_form(conn)
+    form = settings_form(conn, submitted=True)
     return fragment_or_panel("integration/_overwrite.html", overwrite=overwrite_drops(conn, form))

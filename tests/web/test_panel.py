@@ -1,0 +1,263 @@
+"""The JOOR panel page, the status fragment, connect/disconnect and settings."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from tests.factories import make_item
+from tests.web.panel_helpers import TOKEN, connect_store
+from webapp.extensions import db
+from webapp.models import JoorConnection, PushedStock, SettingsChange
+from webapp.sync.connection import get_connection
+
+HX = {"HX-Request": "true"}
+PANEL = "/integrations/joor"
+
+
+def html(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_panel_is_a_full_page_with_every_section(auth_client):
+    response = auth_client.get(PANEL)
+    page = html(response)
+    assert response.status_code == 200
+    assert page.startswith("<!doctype html>")
+    for section in (
+        'id="joor-status"',
+        'id="joor-connect"',
+        'id="joor-settings"',
+        'id="import-form"',
+        'id="recent-runs"',
+    ):
+        assert section in page
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_status_partial_is_a_fragment_for_htmx_and_the_page_otherwise(auth_client):
+    fragment = auth_client.get(f"{PANEL}/status", headers=HX)
+    assert fragment.status_code == 200
+    assert html(fragment).lstrip().startswith('<div id="joor-status"')
+    assert "<html" not in html(fragment)
+    assert "HX-Request" in fragment.headers["Vary"]
+    plain = auth_client.get(f"{PANEL}/status")
+    assert plain.status_code == 302 and plain.headers["Location"].endswith(PANEL)
+
+
+def test_history_restore_gets_the_full_page(auth_client):
+    response = auth_client.get(
+        "/integrations/joor/runs", headers={**HX, "HX-History-Restore-Request": "true"}
+    )
+    assert "<!doctype html>" in html(response)
+
+
+def test_disconnected_status_does_not_poll(auth_client):
+    fragment = html(auth_client.get(f"{PANEL}/status", headers=HX))
+    assert "disconnected" in fragment
+    assert "hx-trigger" not in fragment
+
+
+def test_connected_status_polls_and_shows_only_the_last_4(auth_client, store):
+    connect_store(store.id, last_error="JOOR took too long to answer.")
+    page = html(auth_client.get(PANEL))
+    fragment = html(auth_client.get(f"{PANEL}/status", headers=HX))
+    assert 'hx-trigger="every 3s"' in fragment
+    assert "connected" in fragment and TOKEN[-4:] in fragment
+    assert "JOOR took too long to answer." in fragment
+    assert "<meter" in fragment and 'max="300"' in fragment
+    assert TOKEN not in page and TOKEN not in fragment
+
+
+def test_connect_refuses_an_empty_token_with_422(auth_client, store):
+    response = auth_client.post(
+        f"{PANEL}/connect", data={"token": " ", "environment": "sandbox"}, headers=HX
+    )
+    assert response.status_code == 422
+    assert "Paste the access token JOOR gave you." in html(response)
+    assert get_connection(db.session, store.id).status == "disconnected"
+
+
+def test_connect_without_javascript_shows_errors_on_the_full_page(auth_client):
+    response = auth_client.post(f"{PANEL}/connect", data={"token": "", "environment": "sandbox"})
+    assert response.status_code == 422
+    assert "<!doctype html>" in html(response)
+    assert "Paste the access token JOOR gave you." in html(response)
+
+
+def test_connect_rejects_an_environment_not_offered(auth_client, app):
+    app.config["JOOR_LOCAL_URL"] = ""
+    response = auth_client.post(
+        f"{PANEL}/connect", data={"token": "abc", "environment": "local"}, headers=HX
+    )
+    assert response.status_code == 422
+
+
+def test_csrf_is_enforced_on_every_form(auth_client):
+    auth_client.csrf_token = None
+    for path, data in [
+        (f"{PANEL}/connect", {"token": "abc", "environment": "sandbox"}),
+        (f"{PANEL}/disconnect", {}),
+        (f"{PANEL}/settings", {"poll_minutes": "5"}),
+        (f"{PANEL}/imports", {"since": "2026-01-01"}),
+    ]:
+        assert auth_client.post(path, data=data, headers=HX).status_code == 400, path
+
+
+def test_disconnect_forgets_the_token(auth_client, store):
+    connect_store(store.id)
+    response = auth_client.post(f"{PANEL}/disconnect", headers=HX)
+    assert response.status_code == 200
+    db.session.expire_all()
+    conn = get_connection(db.session, store.id)
+    assert conn.token_encrypted is None and conn.status == "disconnected"
+    assert 'name="token"' in html(response)
+    assert 'hx-swap-oob="true"' in html(response)
+
+
+def test_disconnect_button_asks_for_confirmation(auth_client, store):
+    connect_store(store.id)
+    page = html(auth_client.get(PANEL))
+    assert 'hx-confirm="Disconnect from JOOR?' in page
+
+
+def _settings(**overrides) -> dict:
+    data = {
+        "poll_minutes": "15",
+        "order_type": "approved",
+        "folder": "New",
+        "warehouse": "",
+        "inventory_mode": "update",
+        "identifier": "upc",
+        "style_number": "",
+        "style_identifier": "",
+        "color_code": "",
+        "size": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_saving_settings_records_who_changed_what(auth_client, store, user):
+    response = auth_client.post(
+        f"{PANEL}/settings", headers=HX, data=_settings(poll_minutes="60", folder="Prepared")
+    )
+    assert response.status_code == 200
+    fragment = html(response)
+    assert fragment.lstrip().startswith('<div id="joor-settings"')
+    assert "Settings saved (2 changes)." in fragment
+    changes = db.session.scalars(select(SettingsChange).order_by(SettingsChange.setting)).all()
+    assert [(c.setting, c.old_value, c.new_value, c.actor) for c in changes] == [
+        ("folder", "", "Prepared", user.email),
+        ("poll_minutes", "15", "60", user.email),
+    ]
+    assert user.email in fragment and "Prepared" in fragment
+
+
+def test_invalid_settings_answer_422_with_the_error_inline_and_save_nothing(auth_client, store):
+    response = auth_client.post(
+        f"{PANEL}/settings", headers=HX, data=_settings(sync_inventory="y", warehouse="")
+    )
+    assert response.status_code == 422
+    assert "Default Warehouse is required when Sync Inventory is on." in html(response)
+    assert 'aria-invalid="true"' in html(response)
+    db.session.expire_all()
+    assert get_connection(db.session, store.id).sync_inventory is False
+    assert db.session.scalar(select(SettingsChange.id)) is None
+
+
+def test_a_bad_template_is_refused_in_words(auth_client, store):
+    data = _settings(
+        sync_inventory="y",
+        warehouse="Default",
+        identifier="style",
+        style_number="{{ item.code ",
+        style_identifier="{{ item.code }}",
+        color_code="x",
+        size="y",
+    )
+    response = auth_client.post(f"{PANEL}/settings", headers=HX, data=data)
+    assert response.status_code == 422
+    assert "Style Number:" in html(response)
+
+
+def test_settings_without_javascript_redirect_after_saving(auth_client, store):
+    response = auth_client.post(f"{PANEL}/settings", data=_settings(order_type="shipped"))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert get_connection(db.session, store.id).order_type == "shipped"
+    invalid = auth_client.post(f"{PANEL}/settings", data=_settings(order_type="everything"))
+    assert invalid.status_code == 422 and "<!doctype html>" in html(invalid)
+
+
+def test_conditional_fields_are_marked_for_show_and_hide(auth_client):
+    page = html(auth_client.get(PANEL))
+    assert 'data-show-when="sync_inventory=on"' in page
+    assert 'data-show-when="identifier=style"' in page
+
+
+def test_template_preview_renders_real_items(auth_client, store):
+    make_item(store, "TEE-RED-M", variation_list={"Color": "Red", "Size": "M"})
+    make_item(store, "TEE-BLUE-L", variation_list={"Color": "Blue", "Size": "L"})
+    response = auth_client.post(
+        f"{PANEL}/settings/preview/size",
+        headers=HX,
+        data={"size": "{{ item.variation_list.Size|lower }}"},
+    )
+    fragment = html(response)
+    assert response.status_code == 200
+    assert fragment.lstrip().startswith('<div id="preview-size"')
+    assert "TEE-RED-M" in fragment and "<b>m</b>" in fragment and "<b>l</b>" in fragment
+
+
+def test_template_preview_shows_the_error_in_words(auth_client, store):
+    make_item(store, "TEE-RED-M")
+    response = auth_client.post(
+        f"{PANEL}/settings/preview/style_number", headers=HX, data={"style_number": "{% if %}"}
+    )
+    assert response.status_code == 200
+    assert "Style Number:" in html(response) and 'class="error"' in html(response)
+
+
+def test_preview_of_an_unknown_field_is_404(auth_client):
+    assert auth_client.post(f"{PANEL}/settings/preview/password", headers=HX).status_code == 404
+
+
+def test_overwrite_warning_counts_the_styles_the_next_push_drops(auth_client, store):
+    make_item(store, "111", upc="111")
+    for key in ("upc:111", "upc:222", "upc:333"):
+        db.session.add(
+            PushedStock(
+                store_id=store.id,
+                warehouse="Default",
+                identifier_key=key,
+                style_key=key,
+                quantity=4,
+            )
+        )
+    db.session.commit()
+    response = auth_client.post(
+        f"{PANEL}/settings/overwrite",
+        headers=HX,
+        data=_settings(inventory_mode="overwrite", warehouse="Default"),
+    )
+    fragment = html(response)
+    assert fragment.lstrip().startswith('<div id="overwrite-warning"')
+    assert "drop <b>2</b> of the 3 JOOR styles" in fragment
+    update = auth_client.post(
+        f"{PANEL}/settings/overwrite",
+        headers=HX,
+        data=_settings(inventory_mode="update", warehouse="Default"),
+    )
+    assert "drop" not in html(update)
+
+
+def test_another_stores_connection_is_never_shown(auth_client, other_store):
+    connect_store(other_store.id)
+    page = html(auth_client.get(PANEL))
+    assert TOKEN[-4:] not in page
+    assert (
+        db.session.scalar(
+            select(JoorConnection.status).where(JoorConnection.store_id == other_store.id)
+        )
+        == "connected"
+    )

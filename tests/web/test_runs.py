@@ -1,0 +1,122 @@
+"""The import log, a run's events and CSV, its progress fragment, manual import and retry."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from tests.web.panel_helpers import connect_store, make_run
+
+HX = {"HX-Request": "true"}
+PANEL = "/integrations/joor"
+
+
+def html(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def _events(n: int, outcome: str = "imported", prefix: str = "J") -> list[dict]:
+    return [
+        {"subject": f"{prefix}{i:05d}", "outcome": outcome, "reason": "new order"} for i in range(n)
+    ]
+
+
+def test_progress_polls_while_running_and_stops_when_finished(auth_client, store):
+    running = make_run(store.id, status="running", events=_events(4), imported=4)
+    fragment = html(auth_client.get(f"{PANEL}/runs/{running.id}/progress", headers=HX))
+    assert fragment.lstrip().startswith(f'<div id="run-{running.id}-progress"')
+    assert 'hx-trigger="every 1s"' in fragment
+    assert f'<progress max="{running.total}" value="{running.done}"' in fragment
+
+    finished = make_run(store.id, status="succeeded", events=_events(3), imported=2, failed=1)
+    response = auth_client.get(f"{PANEL}/runs/{finished.id}/progress", headers=HX)
+    assert "hx-trigger" not in html(response)
+    assert response.headers["HX-Trigger"] == "runs-changed"
+    assert "<b>2</b> imported" in html(response) and "<b>1</b> failed" in html(response)
+
+
+def test_queued_run_polls_with_an_indeterminate_bar(auth_client, store):
+    run = make_run(store.id, status="queued")
+    fragment = html(auth_client.get(f"{PANEL}/runs/{run.id}/progress", headers=HX))
+    assert "hx-trigger" in fragment and "Waiting for a worker" in fragment
+
+
+def test_another_stores_runs_are_not_reachable(auth_client, other_store):
+    run = make_run(other_store.id, events=_events(2))
+    for path in (f"/runs/{run.id}", f"/runs/{run.id}/progress", f"/runs/{run.id}/events.csv"):
+        assert auth_client.get(PANEL + path, headers=HX).status_code == 404, path
+    assert auth_client.post(f"{PANEL}/runs/{run.id}/retry").status_code == 404
+    listing = html(auth_client.get(f"{PANEL}/runs"))
+    assert f"#{run.id}<" not in listing and "No runs yet." in listing
+
+
+def test_import_log_is_a_page_or_its_fragment(auth_client, store):
+    make_run(store.id)
+    page = auth_client.get(f"{PANEL}/runs")
+    fragment = auth_client.get(f"{PANEL}/runs", headers=HX)
+    assert "<!doctype html>" in html(page) and 'id="runs"' in html(page)
+    assert html(fragment).lstrip().startswith('<div id="runs"')
+    assert "HX-Request" in page.headers["Vary"] and "HX-Request" in fragment.headers["Vary"]
+
+
+def test_import_log_filters_by_kind_and_outcome(auth_client, store):
+    poll = make_run(store.id, "poll", imported=1)
+    push = make_run(store.id, "inventory", passed=1)
+    failing = make_run(store.id, "manual", events=_events(1, "failed"), failed=1)
+    broken = make_run(store.id, "manual", status="failed")
+
+    def listed(query: str) -> set[int]:
+        fragment = html(auth_client.get(f"{PANEL}/runs?{query}", headers=HX))
+        return {r for r in (poll.id, push.id, failing.id, broken.id) if f">#{r}</a>" in fragment}
+
+    assert listed("") == {poll.id, push.id, failing.id, broken.id}
+    assert listed("kind=inventory") == {push.id}
+    assert listed("kind=poll") == {poll.id}
+    assert listed("outcome=failed") == {broken.id}
+    assert listed("outcome=has_failures") == {failing.id}
+    assert listed("kind=manual&outcome=succeeded") == {failing.id}
+
+
+def test_import_log_pages_newest_first(auth_client, store):
+    runs = [make_run(store.id, imported=1) for _ in range(53)]
+    first = html(auth_client.get(f"{PANEL}/runs", headers=HX))
+    assert f">#{runs[-1].id}</a>" in first and f">#{runs[3].id}</a>" in first
+    assert f">#{runs[2].id}</a>" not in first and "Older →" in first
+    second = html(auth_client.get(f"{PANEL}/runs?after={runs[3].id}", headers=HX))
+    assert [r.id for r in runs[:3] if f">#{r.id}</a>" in second] == [r.id for r in runs[:3]]
+    assert f">#{runs[3].id}</a>" not in second and "← Newer" in second
+
+
+def test_run_page_lists_each_order_with_its_outcome_and_pages(auth_client, store):
+    events = _events(55) + _events(2, "failed", prefix="F")
+    run = make_run(store.id, events=events, imported=55, failed=2)
+    page = html(auth_client.get(f"{PANEL}/runs/{run.id}"))
+    assert "J00000" in page and "J00049" in page and "J00050" not in page
+    assert "Next →" in page and "Retry failed orders" in page
+    failed = html(auth_client.get(f"{PANEL}/runs/{run.id}?outcome=failed", headers=HX))
+    assert failed.lstrip().startswith('<div id="events"')
+    assert "F00000" in failed and "J00000" not in failed
+
+
+def test_run_events_download_as_csv_without_formulas(auth_client, store):
+    events = _events(3) + [{"subject": "=HYPERLINK(1)", "outcome": "failed", "reason": "-1"}]
+    run = make_run(store.id, events=events, imported=3, failed=1)
+    response = auth_client.get(f"{PANEL}/runs/{run.id}/events.csv")
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(html(response))))
+    assert rows[0][:4] == ["event_id", "subject", "outcome", "reason"]
+    assert [r[1] for r in rows[1:]] == ["J00000", "J00001", "J00002", "'=HYPERLINK(1)"]
+    assert rows[-1][3] == "'-1"
+
+
+def test_manual_import_needs_a_date_and_a_connection(auth_client, store):
+    missing = auth_client.post(f"{PANEL}/imports", data={"since": ""}, headers=HX)
+    assert missing.status_code == 422
+    assert "Pick the date to import from." in html(missing)
+    unconnected = auth_client.post(f"{PANEL}/imports", data={"since": "2026-01-01"}, headers=HX)
+    assert unconnected.status_code == 422
+    assert "Connect to JOOR before importing." in html(unconnected)
+    connect_store(store.id)
+    future = auth_client.post(f"{PANEL}/imports", data={"since": "2999-01-01"}, headers=HX)
+    assert future.status_code == 422 and "not in the future" in html(future)
