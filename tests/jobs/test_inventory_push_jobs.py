@@ -1,0 +1,200 @@
+"""The push jobs on a real Redis: the debounced trigger, full pushes on demand, JSON-only args."""
+
+# Fixtures come from inventory_push_support; test arguments name them on purpose.
+# ruff: noqa: F811
+
+from __future__ import annotations
+
+import json
+import time
+
+from rq import SimpleWorker
+from rq.registry import ScheduledJobRegistry
+from sqlalchemy import select
+
+from jobs.inventory import (
+    enqueue_full_push,
+    enqueue_push_inventory,
+    full_push_job_id,
+    push_job_id,
+)
+from jobs.runtime import DEFAULT, SERIALIZER, fetch_job, queue
+from tests.factories import make_item
+from tests.jobs.inventory_push_support import (  # noqa: F401 - fixtures
+    configure,
+    joor_app,
+    joor_store,
+    set_faults,
+    sim,
+    sim_pushes,
+    sim_stock,
+    skus,
+)
+from webapp.extensions import db
+from webapp.models import SyncRun
+from webapp.sync.connection import get_connection
+from webapp.sync.inventory_push import NO_WAREHOUSE, SYNC_OFF
+
+
+def work(app) -> None:
+    """Run every queued job in-process, then stop."""
+    redis = app.extensions["redis"]
+    SimpleWorker([queue(DEFAULT, redis)], connection=redis, serializer=SERIALIZER).work(burst=True)
+
+
+def release_scheduled(app) -> int:
+    """Move the debounced (scheduled) jobs onto their queue now, as the scheduler would later."""
+    q = queue(DEFAULT, app.extensions["redis"])
+    registry = ScheduledJobRegistry(queue=q)
+    ids = registry.get_job_ids()
+    for job_id in ids:
+        q.enqueue_job(fetch_job(job_id))
+        registry.remove(job_id)
+    return len(ids)
+
+
+def runs(store) -> list[SyncRun]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(SyncRun).where(SyncRun.store_id == store.id)))
+
+
+def test_many_stock_changes_make_one_push(sim, skus, joor_app, joor_store):
+    items = [make_item(joor_store, sku["upc"], stock=1) for sku in skus[:3]]
+    jobs = []
+    for n, item in enumerate(items):
+        item.stock = 10 + n
+        db.session.commit()
+        jobs.append(enqueue_push_inventory(joor_store.id))
+
+    assert {job.id for job in jobs} == {push_job_id(joor_store.id)}
+    assert release_scheduled(joor_app) == 1
+    work(joor_app)
+
+    assert len(sim_pushes(sim)) == 1
+    assert sim_stock(sim) == {sku["upc"]: 10 + n for n, sku in enumerate(skus[:3])}
+    [run] = runs(joor_store)
+    assert (run.kind, run.status, run.params["trigger"]) == (
+        "inventory",
+        "succeeded",
+        "stock changed",
+    )
+    assert run.job_id == push_job_id(joor_store.id)
+
+
+def test_a_store_without_sync_inventory_gets_no_scheduled_push(joor_app, joor_store):
+    configure(joor_store, sync_inventory="off")
+
+    assert enqueue_push_inventory(joor_store.id) is None
+    assert release_scheduled(joor_app) == 0
+
+
+def test_full_push_on_demand_runs_once_and_notes_the_time(sim, skus, joor_app, joor_store):
+    make_item(joor_store, skus[0]["upc"], stock=6)
+
+    first = enqueue_full_push(joor_store.id, created_by="owner@example.com")
+    again = enqueue_full_push(joor_store.id)
+
+    assert again.id == first.id and first.status == "queued"
+    job = fetch_job(full_push_job_id(joor_store.id))
+    json.dumps(job.args), json.dumps(job.kwargs)  # ids and plain values only
+    work(joor_app)
+    run = db.session.get(SyncRun, first.id)
+    db.session.refresh(run)
+    assert (run.status, run.counts["passed"], run.created_by) == (
+        "succeeded",
+        1,
+        "owner@example.com",
+    )
+    assert sim_stock(sim) == {skus[0]["upc"]: 6}
+    assert get_connection(db.session, joor_store.id).last_full_push_at is not None
+    assert enqueue_full_push(joor_store.id).id != first.id
+
+
+def test_a_full_push_repeats_what_joor_already_has(sim, skus, joor_app, joor_store):
+    make_item(joor_store, skus[0]["upc"], stock=6)
+    enqueue_full_push(joor_store.id)
+    work(joor_app)
+
+    enqueue_full_push(joor_store.id)
+    work(joor_app)
+
+    assert [len(p["items"]) for p in sim_pushes(sim)] == [1, 1]
+
+
+def test_full_push_with_sync_off_fails_at_once_in_words(sim, joor_app, joor_store):
+    configure(joor_store, sync_inventory="off")
+
+    run = enqueue_full_push(joor_store.id)
+
+    assert (run.status, run.error) == ("failed", SYNC_OFF)
+    assert fetch_job(full_push_job_id(joor_store.id)) is None
+
+
+def test_full_push_without_a_warehouse_fails_at_once_in_words(sim, joor_app, joor_store):
+    get_connection(db.session, joor_store.id).warehouse = ""
+    db.session.commit()
+
+    run = enqueue_full_push(joor_store.id)
+
+    assert (run.status, run.error) == ("failed", NO_WAREHOUSE)
+
+
+def test_a_confirmed_full_push_passes_the_confirmation_to_the_job(sim, skus, joor_app, joor_store):
+    items = [make_item(joor_store, sku["upc"], stock=2) for sku in skus[:3]]
+    enqueue_full_push(joor_store.id)
+    work(joor_app)
+    db.session.delete(items[0])
+    db.session.commit()
+    configure(joor_store, inventory_mode="overwrite")
+
+    refused = enqueue_full_push(joor_store.id)
+    work(joor_app)
+    confirmed = enqueue_full_push(joor_store.id, confirmed=True)
+    work(joor_app)
+
+    db.session.expire_all()
+    assert "confirm it on the panel" in db.session.get(SyncRun, refused.id).error
+    assert db.session.get(SyncRun, confirmed.id).status == "succeeded"
+    assert set(sim_stock(sim)) == {skus[1]["upc"], skus[2]["upc"]}
+
+
+def test_debounce_window_comes_from_config(joor_app, joor_store):
+    joor_app.config["PUSH_DEBOUNCE_SECONDS"] = 30
+    before = time.time()
+
+    job = enqueue_push_inventory(joor_store.id)
+
+    registry = ScheduledJobRegistry(queue=queue(DEFAULT, joor_app.extensions["redis"]))
+    assert registry.get_scheduled_time(job.id).timestamp() >= before + 29
+
+
+def test_a_push_failing_on_joor_is_retried_on_the_same_run(sim, skus, joor_app, joor_store):
+    make_item(joor_store, skus[0]["upc"], stock=8)
+    set_faults(sim, error_rate=1.0)
+    enqueue_push_inventory(joor_store.id)
+    release_scheduled(joor_app)
+
+    work(joor_app)
+
+    [run] = runs(joor_store)
+    assert run.status == "failed" and "JOOR is having trouble" in run.error
+    set_faults(sim, error_rate=0.0)
+    assert release_scheduled(joor_app) == 1  # RQ's retry, waiting its interval
+    work(joor_app)
+    [run] = runs(joor_store)
+    assert (run.status, run.attempts) == ("succeeded", 2)
+    assert sim_stock(sim) == {skus[0]["upc"]: 8}
+
+
+def test_a_full_push_retry_keeps_its_run(sim, skus, joor_app, joor_store):
+    make_item(joor_store, skus[0]["upc"], stock=8)
+    set_faults(sim, error_rate=1.0)
+    run = enqueue_full_push(joor_store.id)
+    work(joor_app)
+    set_faults(sim, error_rate=0.0)
+
+    release_scheduled(joor_app)
+    work(joor_app)
+
+    [only] = runs(joor_store)
+    assert (only.id, only.status, only.attempts) == (run.id, "succeeded", 2)
