@@ -1,0 +1,78 @@
+"""Fixtures and helpers for the order-import tests: a simulator and a store connected to it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import func, select
+
+from joorsim.testing import RunningSimulator, running_simulator
+from webapp.extensions import db
+from webapp.models import Order, SyncRun
+from webapp.sync.connection import connect, factory_from_app
+
+TOKEN = "demo-token"  # noqa: S105 - the simulator's public demo token
+FAST_CLIENT = {"backoff_base": 0.01, "backoff_cap": 0.05, "max_retries": 8}
+# Every simulated order is Approved/Shipped/Pending/Cancelled with 3 lines, modified in the
+# last 30 days; "all_but_cancelled" downloads the three first kinds.
+SIM_OPTIONS = {"orders": 1000, "seed": 7, "lines_per_order": 3, "days": 5}
+
+
+def use_simulator(app, sim: RunningSimulator) -> None:
+    """Point the app's Local environment at the simulator, with quick client retries."""
+    app.config["JOOR_LOCAL_URL"] = sim.base_url
+    app.config["JOOR_CLIENT_OPTIONS"] = dict(FAST_CLIENT)
+
+
+def connect_store(app, store, order_type: str = "all_but_cancelled"):
+    """Connect the store to the simulator and choose which orders it downloads."""
+    conn = connect(db.session, factory_from_app(app), store.id, TOKEN, "local")
+    conn.order_type = order_type
+    db.session.commit()
+    return conn
+
+
+@pytest.fixture(name="sim")
+def sim_fixture(app) -> Iterator[RunningSimulator]:
+    """A simulator with 1,000 orders over the last five days, wired into the app."""
+    with running_simulator(**SIM_OPTIONS) as running:
+        use_simulator(app, running)
+        yield running
+
+
+@pytest.fixture(name="connected")
+def connected_fixture(app, store, sim):
+    """The store's connection to the simulator."""
+    return connect_store(app, store)
+
+
+def window_total(sim: RunningSimulator, order_type: int = 4) -> int:
+    """Return how many orders of a JOOR order_type the simulator holds."""
+    from joorsim.orderbook import OrderQuery
+
+    query = OrderQuery(order_type=order_type, sync=False, count=1)
+    with sim.state.lock:
+        return sim.state.book.query(query)["total"]
+
+
+def order_count(store_id: int) -> int:
+    """Return how many orders the store holds."""
+    return db.session.scalar(select(func.count(Order.id)).where(Order.store_id == store_id))
+
+
+def duplicate_source_ids(store_id: int) -> int:
+    """Return how many JOOR order ids appear more than once in the store."""
+    dupes = (
+        select(Order.source_id)
+        .where(Order.store_id == store_id)
+        .group_by(Order.source_id)
+        .having(func.count() > 1)
+    )
+    return db.session.scalar(select(func.count()).select_from(dupes.subquery()))
+
+
+def fresh_run(run_id: int) -> SyncRun:
+    """Reload a run from the database (another session or process changed it)."""
+    db.session.expire_all()
+    return db.session.get(SyncRun, run_id)

@@ -1,0 +1,184 @@
+"""Importing a window of JOOR orders from the simulator: exactly once, with outcomes in words."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from tests.jobs.order_support import (
+    TOKEN,
+    connected_fixture,  # noqa: F401 - fixture
+    duplicate_source_ids,
+    fresh_run,
+    order_count,
+    sim_fixture,  # noqa: F401 - fixture
+    window_total,
+)
+from webapp.extensions import db
+from webapp.joor import JoorAuthError
+from webapp.models import JoorConnection, Order, SyncEvent, SyncRun
+from webapp.models.base import utcnow
+from webapp.models.joor import STATUS_FAILING
+from webapp.sync.connection import factory_from_app
+from webapp.sync.import_runs import create_manual_run, create_retry_run, import_run
+from webapp.sync.locks import LockLostError
+
+SINCE = date.today() - timedelta(days=10)
+
+
+def run_import(app, store, since=SINCE):
+    """Create a manual run and import it synchronously."""
+    run = create_manual_run(db.session, store.id, since, created_by="test")
+    return import_run(db.session, factory_from_app(app), app.extensions["redis"], run.id)
+
+
+def events_of(run_id: int, outcome: str) -> list[SyncEvent]:
+    return list(
+        db.session.scalars(
+            select(SyncEvent).where(SyncEvent.run_id == run_id, SyncEvent.outcome == outcome)
+        )
+    )
+
+
+def test_a_window_imports_every_order_once_with_progress_and_events(app, store, sim, connected):
+    expected = window_total(sim)
+    run = run_import(app, store)
+    assert run.status == "succeeded", run.error
+    assert run.counts == {"imported": expected}
+    assert (run.done, run.total) == (expected, expected)
+    assert order_count(store.id) == expected and duplicate_source_ids(store.id) == 0
+    assert len(events_of(run.id, "imported")) == expected
+    # Ten pages of 100 (with the client's small page overlap): one credit each.
+    assert 10 <= run.credits_used <= 12
+    order = db.session.scalar(select(Order).where(Order.store_id == store.id).limit(1))
+    assert order.folder.name == "New" and len(order.items) == 3 and order.payload
+
+
+def test_importing_the_window_again_imports_nothing_and_counts_already_present(
+    app, store, sim, connected
+):
+    expected = window_total(sim)
+    run_import(app, store)
+    again = run_import(app, store)
+    assert again.counts == {"already_present": expected}
+    assert order_count(store.id) == expected
+    assert events_of(again.id, "already_present")[0].reason == "already imported"
+
+
+def test_bad_and_empty_orders_are_logged_and_the_rest_of_the_page_continues(
+    app, store, sim, connected
+):
+    bad, empty, cancelled = sim.state.add_orders(
+        orders=[
+            {"line_items": [{"item_upc": "1", "item_quantity": "abc", "item_price": "1"}]},
+            {"line_items": []},
+            {"order_type_name": "Cancelled", "line_items": [{"item_upc": "1"}]},
+        ]
+    )
+    expected = window_total(sim)
+    run = run_import(app, store)
+    assert run.status == "succeeded"
+    assert run.counts == {"imported": expected - 2, "failed": 1, "skipped": 1}
+    (failed,) = events_of(run.id, "failed")
+    assert (failed.subject, failed.reason) == (bad, "line 1 quantity 'abc' is not a whole number")
+    (skipped,) = events_of(run.id, "skipped")
+    assert (skipped.subject, skipped.reason) == (empty, "no line items")
+    # JOOR's order_type filter already leaves cancelled orders out of the window.
+    assert cancelled not in {e.subject for e in db.session.scalars(select(SyncEvent))}
+
+
+def test_retrying_a_run_re_imports_only_its_failed_orders(app, store, sim, connected):
+    (bad,) = sim.state.add_orders(
+        orders=[{"line_items": [{"item_upc": "1", "item_quantity": "abc", "item_price": "1"}]}]
+    )
+    first = run_import(app, store)
+    retry = create_retry_run(db.session, first, created_by="test")
+    assert retry.params["order_ids"] == [bad]
+    retry = import_run(db.session, factory_from_app(app), app.extensions["redis"], retry.id)
+    assert retry.counts == {"failed": 1} and (retry.done, retry.total) == (1, 1)
+
+
+def test_a_429_storm_and_5xx_errors_slow_the_run_but_lose_nothing(app, store, sim, connected):
+    sim.state.set_faults({"storm_429": 3, "error_rate": 0.2, "fault_seed": 3})
+    expected = window_total(sim)
+    run = run_import(app, store)
+    assert run.status == "succeeded", run.error
+    assert order_count(store.id) == expected and duplicate_source_ids(store.id) == 0
+
+
+def test_a_run_that_crashes_mid_window_finishes_the_job_when_retried(
+    app, store, sim, connected, monkeypatch
+):
+    expected = window_total(sim)
+    pages = {"n": 0}
+
+    def crash_after_three_pages(self):
+        pages["n"] += 1
+        if pages["n"] == 3:
+            raise LockLostError("simulated crash after the third batch")
+
+    monkeypatch.setattr("webapp.sync.locks.StoreLock.extend", crash_after_three_pages)
+    with pytest.raises(LockLostError):
+        run_import(app, store)
+    run_id = db.session.scalar(select(SyncEvent.run_id).limit(1))
+    assert 0 < order_count(store.id) < expected
+    monkeypatch.undo()
+    run = import_run(db.session, factory_from_app(app), app.extensions["redis"], run_id)
+    assert run.status == "succeeded" and run.attempts == 2
+    assert run.counts == {"imported": expected}
+    assert order_count(store.id) == expected and duplicate_source_ids(store.id) == 0
+
+
+def test_two_workers_importing_the_same_window_at_once_create_no_duplicates(
+    app, store, sim, connected
+):
+    """Without the store lock (two processes racing), the unique key alone keeps it exact."""
+    from webapp.sync.import_runs import plan_for_run
+    from webapp.sync.order_import import import_window
+
+    expected = window_total(sim)
+    runs = [create_manual_run(db.session, store.id, SINCE) for _ in range(2)]
+    ids = [r.id for r in runs]
+    factory = factory_from_app(app)
+    errors = []
+
+    def work(run_id):
+        with app.app_context():
+            session = db.session
+            try:
+                run = fresh_run(run_id)
+                client = factory.for_connection(session.get(JoorConnection, connected.id))
+                import_window(session, client, run, plan_for_run(session, run))
+                session.commit()
+            except Exception as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+            finally:
+                session.remove()
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert order_count(store.id) == expected and duplicate_source_ids(store.id) == 0
+    both = [fresh_run(i).counts for i in ids]
+    assert sum(c.get("imported", 0) for c in both) == expected
+    assert all(c.get("imported", 0) + c.get("already_present", 0) == expected for c in both)
+
+
+def test_a_revoked_token_fails_the_run_and_marks_the_connection_failing(app, store, sim, connected):
+    connected.next_poll_at = utcnow()
+    db.session.commit()
+    sim.state.set_faults({"revoke_tokens": [TOKEN]})
+    with pytest.raises(JoorAuthError):
+        run_import(app, store)
+    run = db.session.scalar(select(SyncRun).order_by(SyncRun.id.desc()).limit(1))
+    assert run.status == "failed" and "refused the access token" in run.error
+    db.session.expire_all()
+    assert connected.status == STATUS_FAILING and connected.next_poll_at is None
+    assert "refused the access token" in connected.last_error
+    assert order_count(store.id) == 0

@@ -1,0 +1,159 @@
+"""Mapping a JOOR order payload to order rows."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from webapp.sync.order_mapping import MappingError, item_code, map_order, skip_reason
+
+
+def payload(**overrides):
+    """A realistic JOOR order with two lines; overrides replace top-level fields."""
+    order = {
+        "order_id": 4810001,
+        "order_type_name": "Approved",
+        "date_created": "2026-10-01T08:00:00Z",
+        "date_modified": "2026-10-02T09:30:00+02:00",
+        "date_ship_start": "2026-11-01T00:00:00Z",
+        "date_ship_end": "2026-12-01T00:00:00Z",
+        "order_currency": "EUR",
+        "order_total": "1234.50",
+        "order_discount": "",
+        "order_shipping_total": None,
+        "customer_name": "Zoë Müller",
+        "customer_code": "C-100",
+        "company_name": "Boutique Été",
+        "customer_purchase_order": "PO-00042",
+        "shipping_name": "Boutique Été",
+        "shipping_city": "Zürich",
+        "shipping_address_2": "",
+        "billing_email": "buyer@example.com",
+        "warehouse_name": "Default",
+        "order_season_code": "FW26",
+        "order_delivery_name": "Delivery 1",
+        "payment_method_name": "Net 30",
+        "sales_representative": "Ann Rep",
+        "line_items": [
+            {
+                "item_name": "Wool coat",
+                "item_number": "ST-1",
+                "item_style_identifier": "ST-1-FW26",
+                "item_color": "Navy",
+                "item_color_code": "NV",
+                "item_size": "M",
+                "item_upc": "0001112223334",
+                "item_quantity": "6",
+                "item_price": "99.5",
+            },
+            {
+                "item_name": "Scarf",
+                "item_number": "ST-2",
+                "item_color_code": None,
+                "item_size": "OS",
+                "item_upc": "",
+                "item_quantity": 2,
+                "item_price": 10,
+            },
+        ],
+    }
+    order.update(overrides)
+    return order
+
+
+def test_order_fields_map_with_numbers_dates_and_non_ascii_kept():
+    mapped = map_order(payload(), "upc")
+    row = mapped.order
+    assert mapped.source_id == "4810001"
+    assert row["source_name"] == "Joor" and row["source_id"] == "4810001"
+    assert row["customer_name"] == "Zoë Müller" and row["company_name"] == "Boutique Été"
+    assert row["po_number"] == "PO-00042"
+    assert row["total"] == Decimal("1234.50")
+    assert row["discount"] is None and row["shipping_total"] is None
+    assert row["currency"] == "EUR"
+    assert (row["ship_start"], row["ship_end"]) == (date(2026, 11, 1), date(2026, 12, 1))
+    assert row["source_modified_at"] == datetime(2026, 10, 2, 7, 30, tzinfo=UTC)
+    assert row["shipping_address"] == {"name": "Boutique Été", "city": "Zürich"}
+    assert row["email"] == "buyer@example.com"
+    assert row["payload"]["order_id"] == 4810001
+
+
+def test_po_season_delivery_warehouse_payment_and_rep_go_to_metadata():
+    meta = map_order(payload(), "upc").order["metadata"]
+    assert meta["po_number"] == "PO-00042"
+    assert meta["season"] == "FW26"
+    assert meta["delivery"] == "Delivery 1"
+    assert meta["warehouse"] == "Default"
+    assert meta["payment_method"] == "Net 30"
+    assert meta["sales_rep"] == "Ann Rep"
+    assert meta["order_type"] == "Approved"
+
+
+def test_items_carry_code_quantity_price_and_variations():
+    first, second = map_order(payload(), "upc").items
+    assert first["code"] == "0001112223334"
+    assert first["quantity"] == 6 and first["price"] == Decimal("99.50")
+    assert first["variation_list"] == {"Color": "Navy", "Size": "M"}
+    assert first["metadata"]["style_number"] == "ST-1"
+    # No UPC on the second line: its style code stands in, so the order still imports.
+    assert second["code"] == "ST-2-OS"
+    assert second["variation_list"] == {"Color": "", "Size": "OS"}
+    assert (second["quantity"], second["price"]) == (2, Decimal("10.00"))
+
+
+def test_style_identifier_stores_use_style_colour_size_codes():
+    first, _ = map_order(payload(), "style").items
+    assert first["code"] == "ST-1-NV-M"
+
+
+def test_a_line_with_neither_upc_nor_style_fails_with_words():
+    with pytest.raises(MappingError, match="line 1 has neither a UPC nor a style number"):
+        item_code({"item_upc": None, "item_number": ""}, "upc")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("item_quantity", "abc", "line 1 quantity 'abc' is not a whole number"),
+        ("item_quantity", "1.5", "line 1 quantity '1.5' is not a whole number"),
+        ("item_quantity", None, "line 1 quantity None is not a whole number"),
+        ("item_price", "ten", "line 1 price 'ten' is not a number"),
+    ],
+)
+def test_malformed_lines_fail_the_order_with_the_reason(field, value, message):
+    order = payload()
+    order["line_items"][0][field] = value
+    with pytest.raises(MappingError, match=message):
+        map_order(order, "upc")
+
+
+def test_malformed_order_fields_fail_the_order():
+    with pytest.raises(MappingError, match="order_total 'lots' is not a number"):
+        map_order(payload(order_total="lots"), "upc")
+    with pytest.raises(MappingError, match="date_ship_start 'soon' is not a date"):
+        map_order(payload(date_ship_start="soon"), "upc")
+
+
+def test_long_text_is_cut_to_the_column():
+    row = map_order(payload(customer_purchase_order="P" * 500), "upc").order
+    assert len(row["po_number"]) == 100
+
+
+@pytest.mark.parametrize(
+    ("order", "setting", "reason"),
+    [
+        (payload(order_type_name="Cancelled"), "all_but_cancelled", "cancelled"),
+        (payload(order_type_name="Pending"), "approved", "Pending orders are not downloaded"),
+        (payload(line_items=[]), "approved", "no line items"),
+        (payload(line_items=None), "approved", "no line items"),
+    ],
+)
+def test_skip_reasons(order, setting, reason):
+    assert reason in skip_reason(order, setting)
+
+
+def test_orders_the_setting_admits_are_not_skipped():
+    assert skip_reason(payload(order_type_name="Shipped"), "approved_shipped") is None
+    assert skip_reason(payload(order_type_name="Something new"), "approved") is None

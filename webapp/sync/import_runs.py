@@ -1,0 +1,176 @@
+"""Run an order import (poll or manual) end to end: lock, plan, import, record the outcome.
+
+Jobs and the CLI call `import_run`; it holds the store lock for the whole run, records every
+failure on the run in words, and on a JOOR refusal marks the connection failing (which stops
+polls). A poll that completes moves the store's watermark; a manual import never does.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from webapp.joor import JoorError
+from webapp.models import Folder, SyncEvent, SyncRun
+from webapp.models.base import utcnow
+from webapp.models.sync import KIND_MANUAL, KIND_POLL
+from webapp.sync import runs
+from webapp.sync.connection import ClientFactory, get_connection, record_failure, record_success
+from webapp.sync.locks import LockLostError, StoreLock
+from webapp.sync.order_import import FAILED, IMPORTED, ImportPlan, import_window
+from webapp.sync.polling import advance_watermark
+from webapp.sync.settings import schedule_next_poll
+
+log = logging.getLogger(__name__)
+BUSY_MESSAGE = "Another import for this store is running."
+
+
+class StoreBusyError(Exception):
+    """The store's import lock is held by another run."""
+
+
+class ImportSetupError(Exception):
+    """The store is not set up to receive orders (e.g. no folder); the message says why."""
+
+
+def create_manual_run(
+    session: Session, store_id: int, since: date, *, created_by: str = ""
+) -> SyncRun:
+    """Record a queued manual import of orders modified since a date (commits)."""
+    params = {"since": since.isoformat()}
+    return runs.create_run(session, store_id, KIND_MANUAL, params, created_by=created_by)
+
+
+def create_retry_run(session: Session, run: SyncRun, *, created_by: str = "") -> SyncRun | None:
+    """Record a manual run re-importing only the orders that failed in `run` (None if none)."""
+    failed = sorted(
+        session.scalars(
+            select(SyncEvent.subject).where(SyncEvent.run_id == run.id, SyncEvent.outcome == FAILED)
+        )
+    )
+    if not failed:
+        return None
+    params = {
+        "since": run.params["since"],
+        "until": run.params.get("until"),
+        "order_ids": failed,
+        "retry_of": run.id,
+    }
+    return runs.create_run(session, run.store_id, KIND_MANUAL, params, created_by=created_by)
+
+
+def import_run(
+    session: Session, factory: ClientFactory, redis: Any, run_id: int, *, wait: float = 0, job_id=""
+) -> SyncRun:
+    """Run (or resume) an import under the store lock; raise StoreBusyError if it is held."""
+    run = session.get(SyncRun, run_id)
+    if run is None:
+        raise LookupError(f"sync run {run_id} does not exist")
+    if run.is_finished:
+        return run
+    lock = StoreLock(redis, run.store_id, run.id)
+    if not lock.acquire(wait):
+        raise StoreBusyError(BUSY_MESSAGE)
+    try:
+        session.refresh(run)
+        if run.is_finished:  # an earlier attempt finished while we waited for the lock
+            return run
+        return _import_locked(session, factory, run, lock, job_id)
+    finally:
+        lock.release()
+
+
+def _import_locked(
+    session: Session, factory: ClientFactory, run: SyncRun, lock: StoreLock, job_id: str
+) -> SyncRun:
+    """The body of import_run, once the lock is held."""
+    conn = get_connection(session, run.store_id)
+    runs.start_run(session, run, job_id=job_id)
+    if run.attempts > 1:
+        _reset_for_retry(session, run)
+    log.info("run %s: %s import for store %s, attempt %s", run.id, run.kind, run.store_id,
+             run.attempts)  # fmt: skip
+    try:
+        plan = plan_for_run(session, run)
+        client = factory.for_connection(conn)
+        import_window(session, client, run, plan, lock=lock)
+    except LockLostError:
+        session.rollback()
+        log.warning("run %s: lost the store lock; the clock handed the run on", run.id)
+        raise
+    except JoorError as exc:
+        session.rollback()
+        record_failure(conn, exc)
+        runs.finish_run(session, run, error=exc.user_message)
+        raise
+    except Exception as exc:
+        session.rollback()
+        runs.finish_run(session, run, error=_words(exc))
+        raise
+    record_success(conn)
+    if run.kind == KIND_POLL:
+        advance_watermark(conn, plan.until)
+        schedule_next_poll(conn)
+    runs.finish_run(session, run)
+    log.info("run %s finished: %s", run.id, run.counts)
+    return run
+
+
+def plan_for_run(session: Session, run: SyncRun) -> ImportPlan:
+    """Return what the run imports; the first attempt fixes the window's end in its params."""
+    conn = get_connection(session, run.store_id)
+    params = dict(run.params or {})
+    if not params.get("until"):
+        params["until"] = utcnow().isoformat()
+        run.params = params
+        session.commit()
+    only = params.get("order_ids")
+    return ImportPlan(
+        store_id=run.store_id,
+        folder_id=conn.folder_id or default_folder_id(session, run.store_id),
+        order_type=conn.order_type,
+        identifier=conn.identifier,
+        since=parse_moment(params["since"]),
+        until=parse_moment(params["until"]),
+        only_ids=frozenset(map(str, only)) if only is not None else None,
+    )
+
+
+def default_folder_id(session: Session, store_id: int) -> int:
+    """Return the store's "New" folder (or its first folder) for imported orders."""
+    folders = session.execute(
+        select(Folder.id, Folder.name).where(Folder.store_id == store_id).order_by(Folder.position)
+    ).all()
+    if not folders:
+        raise ImportSetupError("The store has no folder to put new orders in.")
+    return next((fid for fid, name in folders if name == "New"), folders[0][0])
+
+
+def parse_moment(value: str) -> datetime:
+    """Parse a run parameter: a date (midnight UTC) or an ISO 8601 moment."""
+    moment = datetime.fromisoformat(value)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _reset_for_retry(session: Session, run: SyncRun) -> None:
+    """Forget a failed attempt's non-imports: the retry re-reads the window and decides again."""
+    session.execute(
+        delete(SyncEvent).where(SyncEvent.run_id == run.id, SyncEvent.outcome != IMPORTED)
+    )
+    imported = session.scalar(
+        select(func.count()).where(SyncEvent.run_id == run.id, SyncEvent.outcome == IMPORTED)
+    )
+    run.counts = {IMPORTED: imported} if imported else {}
+    runs.set_progress(run, done=0)
+    session.commit()
+
+
+def _words(exc: Exception) -> str:
+    """An unexpected error as a short sentence for the import log."""
+    if isinstance(exc, (ImportSetupError, StoreBusyError)):
+        return str(exc)
+    return f"The import stopped unexpectedly ({type(exc).__name__}: {str(exc)[:300]})."
