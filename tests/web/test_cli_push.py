@@ -1,0 +1,144 @@
+"""`flask joor push`: one JSON summary line, the dry-run plan, and --yes for big Overwrites."""
+
+# Fixtures come from inventory_push_support; test arguments name them on purpose.
+# ruff: noqa: F811
+
+from __future__ import annotations
+
+import json
+
+from tests.factories import make_item
+from tests.jobs.inventory_push_support import (  # noqa: F401 - fixtures
+    configure,
+    joor_app,
+    joor_store,
+    push,
+    set_faults,
+    sim,
+    sim_pushes,
+    sim_stock,
+    skus,
+)
+from webapp.cli.joor_push import push_command
+from webapp.extensions import db
+from webapp.sync.connection import get_connection
+
+SUMMARY_KEYS = {"run_id", "status", "sent", "passed", "failed", "skipped"}
+
+
+def run_cli(joor_app, *args: str):
+    return joor_app.test_cli_runner().invoke(push_command, ["--store", "acme", *args])
+
+
+def test_push_prints_one_json_summary_line(sim, skus, joor_app, joor_store):
+    make_item(joor_store, skus[0]["upc"], stock=5)
+    make_item(joor_store, skus[1]["upc"], stock=5, metadata={"skip_push": "1"})
+    make_item(joor_store, "000000000000", stock=1)
+
+    result = run_cli(joor_app)
+
+    assert result.exit_code == 0, result.output
+    [line] = result.output.splitlines()
+    summary = json.loads(line)
+    assert set(summary) >= SUMMARY_KEYS
+    assert (summary["status"], summary["sent"], summary["passed"], summary["failed"]) == (
+        "succeeded",
+        2,
+        1,
+        1,
+    )
+    assert summary["skipped"] == 1 and summary["skipped_by_reason"] == {"skip_push": 1}
+    assert sim_stock(sim) == {skus[0]["upc"]: 5}
+
+
+def test_dry_run_prints_the_plan_and_sends_nothing(sim, skus, joor_app, joor_store):
+    make_item(joor_store, skus[0]["upc"], stock=5)
+    make_item(joor_store, skus[1]["upc"], stock=5, metadata={"skip_joor": "1"})
+    make_item(joor_store, skus[2]["upc"], stock=-2)
+
+    result = run_cli(joor_app, "--dry-run")
+
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.output)
+    assert plan == {
+        "mode": "update",
+        "warehouse": "Default",
+        "send": [{"code": skus[0]["upc"], "inventory": 5, "upc": skus[0]["upc"]}],
+        "skipped": [
+            {
+                "code": skus[1]["upc"],
+                "reason": "skip_joor is set: this item is kept out of the push to JOOR",
+            }
+        ],
+        "drops": [],
+        "problems": [{"code": skus[2]["upc"], "problem": "stock -2 is negative"}],
+    }
+    assert sim_pushes(sim) == []
+
+
+def test_dry_run_lists_what_an_overwrite_would_drop(sim, skus, joor_app, joor_store):
+    items = [make_item(joor_store, sku["upc"], stock=1) for sku in skus[:2]]
+    push(joor_store)
+    db.session.delete(items[1])
+    db.session.commit()
+    configure(joor_store, inventory_mode="overwrite")
+
+    plan = json.loads(run_cli(joor_app, "--dry-run").output)
+
+    assert plan["mode"] == "overwrite" and plan["drops"] == [f"upc:{skus[1]['upc']}"]
+    assert len(sim_pushes(sim)) == 1
+
+
+def test_a_big_overwrite_needs_yes(sim, skus, joor_app, joor_store):
+    items = [make_item(joor_store, sku["upc"], stock=1) for sku in skus[:2]]
+    push(joor_store)
+    db.session.delete(items[1])
+    db.session.commit()
+    configure(joor_store, inventory_mode="overwrite")
+
+    refused = run_cli(joor_app)
+    confirmed = run_cli(joor_app, "--yes")
+
+    assert refused.exit_code == 1
+    assert "run `joor push --yes`" in json.loads(refused.output)["error"]
+    assert confirmed.exit_code == 0, confirmed.output
+    assert sim_stock(sim) == {skus[0]["upc"]: 1}
+
+
+def test_a_push_that_cannot_run_exits_1_with_the_reason(sim, joor_app, joor_store):
+    configure(joor_store, sync_inventory="off")
+
+    result = run_cli(joor_app)
+
+    assert result.exit_code == 1
+    summary = json.loads(result.output)
+    assert (summary["status"], summary["error"]) == (
+        "failed",
+        "Sync Inventory is off: nothing was pushed.",
+    )
+
+
+def test_joor_down_still_prints_the_summary(sim, skus, joor_app, joor_store):
+    make_item(joor_store, skus[0]["upc"], stock=1)
+    set_faults(sim, error_rate=1.0)
+
+    result = run_cli(joor_app)
+
+    assert result.exit_code == 1
+    assert "JOOR is having trouble" in json.loads(result.output)["error"]
+
+
+def test_dry_run_with_a_broken_template_says_what_is_wrong(joor_app, joor_store):
+    get_connection(db.session, joor_store.id).identifier = "style"
+    get_connection(db.session, joor_store.id).tpl_style_number = "{{ item.name"
+    db.session.commit()
+
+    result = run_cli(joor_app, "--dry-run")
+
+    assert result.exit_code == 1 and "Style Number" in result.output
+
+
+def test_an_unknown_store_is_a_usage_error(joor_app):
+    result = joor_app.test_cli_runner().invoke(push_command, ["--store", "nobody"])
+
+    assert result.exit_code == 1 and "No store with the slug 'nobody'" in result.output
