@@ -1,0 +1,228 @@
+"""Order import jobs (scheduled polls, manual imports, connection checks) and their enqueue helpers.
+
+Job ids are deterministic: `poll-<store>-<minute>` (the minute bucket means one failed poll
+never blocks the next), `import-<run>`, `verify-<store>-<submitted>`. Imports retry up to
+three times (10 s, 1 min, 5 min; the import is idempotent); a refused token or a setup
+problem is not retried, since a retry cannot fix it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import date, datetime, timedelta
+
+from rq import Retry
+from rq.job import Job, get_current_job
+
+from jobs.runtime import DEFAULT, POLLING, app_context, enqueue_once, queue, redis_connection
+from webapp.extensions import db
+from webapp.joor import JoorAuthError, JoorBadRequestError, JoorConfigError
+from webapp.models import SyncRun
+from webapp.models.base import utcnow
+from webapp.sync.connection import factory_from_app, get_connection
+from webapp.sync.import_runs import (
+    ImportSetupError,
+    StoreBusyError,
+    create_manual_run,
+    create_retry_run,
+    import_run,
+)
+from webapp.sync.locks import lock_holder
+from webapp.sync.polling import active_import, create_poll_run
+
+log = logging.getLogger(__name__)
+
+IMPORT_RETRY = Retry(max=3, interval=[10, 60, 300])
+IMPORT_TIMEOUT = 3 * 3600
+FAILURE_TTL = 24 * 3600
+# A manual import waits this long for a running poll of its store, then tries again later.
+LOCK_WAIT_SECONDS = 60
+BUSY_RETRY_SECONDS = 30
+NOT_RETRIED = (JoorAuthError, JoorBadRequestError, JoorConfigError, ImportSetupError)
+
+
+def summary(run: SyncRun) -> dict:
+    """The run's outcome as plain values (the job's result)."""
+    return {"run_id": run.id, "status": run.status, "counts": dict(run.counts or {})}
+
+
+def _current_job_id() -> str:
+    job = get_current_job()
+    return job.id if job else ""
+
+
+def _stop_retries() -> None:
+    """Tell RQ not to retry the current job (a refused token stays refused)."""
+    job = get_current_job()
+    if job is not None:
+        job.retries_left = 0
+
+
+def poll_orders(store_id: int) -> dict:
+    """Poll JOOR for the store's orders modified since its watermark (skip if an import runs)."""
+    with app_context() as app:
+        session, redis = db.session, app.extensions["redis"]
+        conn = get_connection(session, store_id)
+        if not (conn.is_connected and conn.status == "connected" and conn.poll_minutes):
+            return {"store_id": store_id, "skipped": "polling is off or the store is not connected"}
+        if lock_holder(redis, store_id) is not None:
+            return {"store_id": store_id, "skipped": "another import is running"}
+        run = create_poll_run(session, store_id, conn)
+        try:
+            import_run(session, factory_from_app(app), redis, run.id, job_id=_current_job_id())
+        except StoreBusyError:
+            session.delete(run)  # never started: the poll simply did not happen
+            session.commit()
+            return {"store_id": store_id, "skipped": "another import is running"}
+        except NOT_RETRIED:
+            _stop_retries()
+            raise
+        return summary(run)
+
+
+def import_orders(run_id: int) -> dict:
+    """Run (or resume) an import run; wait for a running poll, or come back later."""
+    with app_context() as app:
+        session, redis = db.session, app.extensions["redis"]
+        try:
+            run = import_run(
+                session,
+                factory_from_app(app),
+                redis,
+                run_id,
+                wait=LOCK_WAIT_SECONDS,
+                job_id=_current_job_id(),
+            )
+        except StoreBusyError:
+            _enqueue_import_later(run_id)
+            return {"run_id": run_id, "status": "waiting for the store's other import"}
+        except NOT_RETRIED:
+            _stop_retries()
+            raise
+        return summary(run)
+
+
+def verify_connection(store_id: int) -> dict:
+    """Check the token the merchant submitted and connect with it if JOOR accepts it."""
+    from webapp.sync.verification import verify_pending_token
+
+    with app_context() as app:
+        conn = verify_pending_token(db.session, factory_from_app(app), store_id)
+        return {"store_id": store_id, "status": conn.status}
+
+
+def poll_job_id(store_id: int, now: datetime) -> str:
+    """Return the poll's id for this minute: ticks in the same minute share it."""
+    return f"poll-{store_id}-{int(now.timestamp() // 60)}"
+
+
+def enqueue_poll_orders(store_id: int, *, now: datetime | None = None) -> Job | None:
+    """Enqueue a poll of the store unless this minute's poll is already queued; return the job."""
+    job, _ = enqueue_once(
+        POLLING,
+        "jobs.orders.poll_orders",
+        poll_job_id(store_id, now or utcnow()),
+        args=(store_id,),
+        job_timeout=IMPORT_TIMEOUT,
+        failure_ttl=FAILURE_TTL,
+        result_ttl=3600,
+    )
+    return job
+
+
+def enqueue_import(run: SyncRun) -> Job | None:
+    """Enqueue `import-<run_id>` (once) and note the job on the run."""
+    job_id = f"import-{run.id}"
+    job, _ = enqueue_once(
+        DEFAULT,
+        "jobs.orders.import_orders",
+        job_id,
+        args=(run.id,),
+        retry=IMPORT_RETRY,
+        job_timeout=IMPORT_TIMEOUT,
+        failure_ttl=FAILURE_TTL,
+        result_ttl=3600,
+    )
+    if run.job_id != job_id:
+        run.job_id = job_id
+        db.session.commit()
+    return job
+
+
+def _enqueue_import_later(run_id: int) -> None:
+    """Come back to a run whose store is busy; the id carries a time bucket so it is unique."""
+    bucket = int(time.time() // BUSY_RETRY_SECONDS)
+    job_id = f"import-{run_id}-wait-{bucket}"
+    queue(DEFAULT).enqueue_in(
+        timedelta(seconds=BUSY_RETRY_SECONDS),
+        "jobs.orders.import_orders",
+        args=(run_id,),
+        job_id=job_id,
+        retry=IMPORT_RETRY,
+        job_timeout=IMPORT_TIMEOUT,
+        failure_ttl=FAILURE_TTL,
+    )
+    run = db.session.get(SyncRun, run_id)
+    run.job_id = job_id
+    db.session.commit()
+    log.info("run %s: store %s busy; trying again in %ss", run_id, run.store_id,
+             BUSY_RETRY_SECONDS)  # fmt: skip
+
+
+def enqueue_manual_import(store_id: int, since: date, created_by: str = "") -> SyncRun:
+    """Create a queued manual run and enqueue it; or return the store's active import.
+
+    The returned run carries `already_running`: True when it is an import (poll or manual)
+    that was already queued or running, so the panel can say so instead of starting another.
+    """
+    session = db.session
+    active = _active_or_claim(store_id)
+    if active is not None:
+        active.already_running = True
+        return active
+    run = create_manual_run(session, store_id, since, created_by=created_by)
+    enqueue_import(run)
+    run.already_running = False
+    return run
+
+
+def _active_or_claim(store_id: int) -> SyncRun | None:
+    """Return the store's active import, or claim the right to start one (double clicks)."""
+    redis = redis_connection()
+    for _ in range(20):
+        active = active_import(db.session, store_id)
+        if active is not None:
+            return active
+        if redis.set(f"joorsync:claim:manual-import:{store_id}", "1", nx=True, ex=5):
+            return None
+        time.sleep(0.1)  # the other click is creating its run right now
+        db.session.expire_all()
+    return active_import(db.session, store_id)
+
+
+def enqueue_verify_connection(store_id: int) -> Job | None:
+    """Enqueue the check of the store's pending token (one job per submitted token)."""
+    conn = get_connection(db.session, store_id)
+    submitted = int(conn.pending_since.timestamp()) if conn.pending_since else 0
+    job, _ = enqueue_once(
+        DEFAULT,
+        "jobs.orders.verify_connection",
+        f"verify-{store_id}-{submitted}",
+        args=(store_id,),
+        job_timeout=300,
+        failure_ttl=FAILURE_TTL,
+        result_ttl=600,
+    )
+    return job
+
+
+def enqueue_retry_failed(run_id: int, created_by: str = "") -> SyncRun | None:
+    """Create and enqueue a run re-importing only the orders that failed in run_id."""
+    run = db.session.get(SyncRun, run_id)
+    if run is None or run.kind == "inventory":
+        return None
+    retry = create_retry_run(db.session, run, created_by=created_by)
+    if retry is not None:
+        enqueue_import(retry)
+    return retry

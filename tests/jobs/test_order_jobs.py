@@ -1,0 +1,136 @@
+"""Order import jobs on a real Redis: manual imports, polls, busy stores, refused tokens."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from rq import SimpleWorker
+from rq.registry import FailedJobRegistry, ScheduledJobRegistry
+from sqlalchemy import select
+
+from jobs import orders as order_jobs
+from jobs.runtime import DEFAULT, POLLING, SERIALIZER, fetch_job, queue
+from tests.jobs.order_support import (
+    TOKEN,
+    connected_fixture,  # noqa: F401 - fixture
+    duplicate_source_ids,
+    fresh_run,
+    order_count,
+    sim_fixture,  # noqa: F401 - fixture
+    window_total,
+)
+from webapp.extensions import db
+from webapp.models import SyncRun
+from webapp.models.base import utcnow
+from webapp.sync.locks import StoreLock, lock_holder
+
+SINCE = date.today() - timedelta(days=10)
+
+
+def work(app) -> None:
+    """Run every queued job in this process, as a worker would."""
+    redis = app.extensions["redis"]
+    queues = [queue(POLLING, redis), queue(DEFAULT, redis)]
+    SimpleWorker(queues, connection=redis, serializer=SERIALIZER).work(burst=True)
+
+
+def test_a_manual_import_is_queued_then_imported_by_a_worker(app, store, sim, connected):
+    run = order_jobs.enqueue_manual_import(store.id, SINCE, created_by="owner@example.com")
+    assert run.status == "queued" and run.already_running is False
+    assert run.job_id == f"import-{run.id}" and fetch_job(run.job_id) is not None
+    work(app)
+    run = fresh_run(run.id)
+    assert run.status == "succeeded" and run.counts == {"imported": window_total(sim)}
+    assert run.created_by == "owner@example.com"
+
+
+def test_a_second_click_returns_the_import_already_under_way(app, store, sim, connected):
+    first = order_jobs.enqueue_manual_import(store.id, SINCE)
+    second = order_jobs.enqueue_manual_import(store.id, SINCE - timedelta(days=3))
+    assert second.id == first.id and second.already_running is True
+    assert db.session.scalars(select(SyncRun)).all() == [first]
+    work(app)
+    assert order_count(store.id) == window_total(sim)
+
+
+def test_retry_failed_re_imports_only_the_failed_orders(app, store, sim, connected):
+    (bad,) = sim.state.add_orders(
+        orders=[{"line_items": [{"item_upc": "9", "item_quantity": "x", "item_price": "1"}]}]
+    )
+    first = order_jobs.enqueue_manual_import(store.id, SINCE)
+    work(app)
+    retry = order_jobs.enqueue_retry_failed(first.id, created_by="owner")
+    assert retry.params["order_ids"] == [bad] and retry.job_id == f"import-{retry.id}"
+    work(app)
+    assert fresh_run(retry.id).counts == {"failed": 1}
+    assert order_jobs.enqueue_retry_failed(9999) is None
+
+
+def test_a_manual_import_waits_for_a_busy_store_and_comes_back_later(
+    app, store, sim, connected, monkeypatch
+):
+    monkeypatch.setattr(order_jobs, "LOCK_WAIT_SECONDS", 0)
+    poll_lock = StoreLock(app.extensions["redis"], store.id, run_id=424242)
+    assert poll_lock.acquire()
+    run = order_jobs.enqueue_manual_import(store.id, SINCE)
+    work(app)
+    run = fresh_run(run.id)
+    assert run.status == "queued" and run.job_id.startswith(f"import-{run.id}-wait-")
+    scheduled = ScheduledJobRegistry(DEFAULT, connection=app.extensions["redis"])
+    assert run.job_id in scheduled.get_job_ids()
+    assert lock_holder(app.extensions["redis"], store.id) == 424242
+
+
+def test_a_poll_imports_its_window_and_advances_the_watermark(app, store, sim, connected):
+    before = utcnow()
+    order_jobs.enqueue_poll_orders(store.id)
+    work(app)
+    run = db.session.scalar(select(SyncRun).where(SyncRun.kind == "poll"))
+    assert run.status == "succeeded" and run.counts == {"imported": window_total(sim)}
+    db.session.refresh(connected)
+    assert connected.watermark >= before
+    assert connected.watermark.isoformat() == run.params["until"]
+    assert connected.next_poll_at > utcnow() + timedelta(minutes=connected.poll_minutes - 1)
+
+
+def test_a_poll_is_skipped_while_another_import_holds_the_store(app, store, sim, connected):
+    StoreLock(app.extensions["redis"], store.id, run_id=7).acquire()
+    order_jobs.enqueue_poll_orders(store.id)
+    work(app)
+    assert db.session.scalars(select(SyncRun)).all() == []
+    assert order_count(store.id) == 0 and connected.watermark is None
+
+
+def test_a_revoked_token_fails_the_poll_without_retries_and_stops_polling(
+    app, store, sim, connected
+):
+    sim.state.set_faults({"revoke_tokens": [TOKEN]})
+    job = order_jobs.enqueue_poll_orders(store.id)
+    work(app)
+    run = db.session.scalar(select(SyncRun))
+    assert run.status == "failed" and "refused the access token" in run.error
+    db.session.refresh(connected)
+    assert connected.status == "failing" and connected.next_poll_at is None
+    failed = FailedJobRegistry(POLLING, connection=app.extensions["redis"], serializer=SERIALIZER)
+    assert job.id in failed.get_job_ids()
+
+
+def test_a_manual_import_with_a_revoked_token_is_not_retried(app, store, sim, connected):
+    sim.state.set_faults({"revoke_tokens": [TOKEN]})
+    run = order_jobs.enqueue_manual_import(store.id, SINCE)
+    work(app)
+    assert fresh_run(run.id).status == "failed"
+    scheduled = ScheduledJobRegistry(DEFAULT, connection=app.extensions["redis"])
+    assert scheduled.get_job_ids() == []
+    assert fetch_job(run.job_id).get_status() == "failed"
+
+
+def test_a_transient_failure_is_recorded_and_retried_by_rq(app, store, sim, connected):
+    sim.state.set_faults({"error_rate": 1.0})
+    run = order_jobs.enqueue_manual_import(store.id, SINCE)
+    work(app)
+    run = fresh_run(run.id)
+    assert run.status == "failed" and "having trouble" in run.error
+    scheduled = ScheduledJobRegistry(DEFAULT, connection=app.extensions["redis"])
+    assert run.job_id in scheduled.get_job_ids()  # RQ retries it in 10 s
+    assert duplicate_source_ids(store.id) == 0

@@ -1,0 +1,73 @@
+"""Checking a token the merchant submitted on the panel, in a worker (never in the request)."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.orm import Session
+
+from webapp.crypto import decrypt
+from webapp.joor import JoorError, account_key_for
+from webapp.models import JoorConnection
+from webapp.models.base import utcnow
+from webapp.models.joor import STATUS_CONNECTED, STATUS_DISCONNECTED, STATUS_FAILING
+from webapp.sync.connection import ClientFactory, get_connection
+from webapp.sync.settings import schedule_next_poll
+
+log = logging.getLogger(__name__)
+
+
+def verify_pending_token(session: Session, factory: ClientFactory, store_id: int) -> JoorConnection:
+    """Check the pending token against JOOR; connect with it, or keep the old state and say why."""
+    conn = get_connection(session, store_id)
+    pending = conn.pending_token_encrypted
+    if not pending:
+        return conn
+    token = decrypt(factory.cipher, pending)
+    environment = conn.pending_environment or conn.environment
+    try:
+        factory.for_token(token, environment).check_connection()
+    except JoorError as exc:
+        session.refresh(conn)
+        if conn.pending_token_encrypted == pending:  # a newer submission has its own check
+            _refuse(conn, exc)
+        session.commit()
+        return conn
+    session.refresh(conn)
+    if conn.pending_token_encrypted == pending:
+        _accept(conn, token, environment)
+    session.commit()
+    return conn
+
+
+def _accept(conn: JoorConnection, token: str, environment: str) -> None:
+    """Make the checked token the connection's token and schedule a poll now."""
+    account_key = account_key_for(token)
+    if account_key != conn.account_key or environment != conn.environment:
+        conn.watermark = None  # another JOOR account: its first poll looks back afresh
+    conn.token_encrypted, conn.token_last4 = conn.pending_token_encrypted, token[-4:]
+    conn.account_key, conn.environment = account_key, environment
+    conn.status, conn.last_error, conn.last_error_at = STATUS_CONNECTED, "", None
+    conn.connected_at = conn.last_success_at = utcnow()
+    _clear_pending(conn)
+    schedule_next_poll(conn, from_now=True)
+    log.info("store %s connected to JOOR (%s) after the check", conn.store_id, environment)
+
+
+def _refuse(conn: JoorConnection, exc: JoorError) -> None:
+    """Drop the refused token; the connection goes back to what it was before."""
+    if not conn.token_encrypted:
+        conn.status = STATUS_DISCONNECTED
+    else:
+        failing = conn.last_error_at and (
+            conn.last_success_at is None or conn.last_error_at > conn.last_success_at
+        )
+        conn.status = STATUS_FAILING if failing else STATUS_CONNECTED
+    # last_error_at stays: it tells whether the stored token was failing before this check.
+    conn.last_error = exc.user_message
+    _clear_pending(conn)
+    log.warning("store %s: JOOR refused the submitted token (status %s)", conn.store_id, exc.status)
+
+
+def _clear_pending(conn: JoorConnection) -> None:
+    conn.pending_token_encrypted, conn.pending_environment, conn.pending_since = None, "", None
