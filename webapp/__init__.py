@@ -64,25 +64,21 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Import and register every blueprint (inside the factory, never at import time)."""
+    from webapp.account import bp as account_bp
+    from webapp.api import bp as api_bp
     from webapp.auth import bp as auth_bp
     from webapp.health import bp as health_bp
     from webapp.integration import bp as integration_bp
+    from webapp.inventory import bp as inventory_bp
+    from webapp.orders import bp as orders_bp
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(health_bp)
-    app.register_blueprint(integration_bp)
-    _register_optional_blueprints(app)
-
-
-def _register_optional_blueprints(app: Flask) -> None:
-    """Register the order-desk blueprints (orders, inventory, API)."""
-    import importlib
-
-    for name in ("orders", "inventory", "api", "account"):
-        try:
-            module = importlib.import_module(f"webapp.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"webapp.{name}":
-                raise
-            continue
-        app.register_blueprint(module.bp)
+    for blueprint in (
+        auth_bp,
+        health_bp,
+        integration_bp,
+        orders_bp,
+        inventory_bp,
+        api_bp,
+        account_bp,
+    ):
+        app.register_blueprint(blueprint)
