@@ -208,6 +208,8 @@ def run_push(
         if isinstance(exc, RETRYABLE):
             raise
     except Exception as exc:
+        if not isinstance(exc, PushBusyError):
+            log.exception("store %s push run %s stopped", run.store_id, run_id)
         _fail(session, run, BUSY if isinstance(exc, PushBusyError) else UNEXPECTED)
         raise
     log.info("store %s push run %s %s: %s", run.store_id, run.id, run.status, run.counts)
