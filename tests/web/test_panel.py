@@ -261,3 +261,21 @@ def test_another_stores_connection_is_never_shown(auth_client, other_store):
         )
         == "connected"
     )
+
+
+def test_connect_keeps_the_token_aside_encrypted_and_asks_a_worker(auth_client, store, app):
+    from jobs.runtime import queue
+
+    response = auth_client.post(
+        f"{PANEL}/connect", data={"token": TOKEN, "environment": "sandbox"}, headers=HX
+    )
+    assert response.status_code == 200
+    assert "Checking the token with JOOR" in html(response)
+    assert 'hx-trigger="every 1s"' in html(response)
+    assert TOKEN not in html(response)
+    db.session.expire_all()
+    conn = get_connection(db.session, store.id)
+    assert conn.status == "checking" and conn.pending_environment == "sandbox"
+    assert conn.pending_token_encrypted and TOKEN not in conn.pending_token_encrypted
+    assert conn.token_encrypted is None
+    assert any(j.startswith(f"verify-{store.id}-") for j in queue("default").job_ids)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from tests.web.panel_helpers import connect_store, make_run
 
@@ -120,3 +121,22 @@ def test_manual_import_needs_a_date_and_a_connection(auth_client, store):
     connect_store(store.id)
     future = auth_client.post(f"{PANEL}/imports", data={"since": "2999-01-01"}, headers=HX)
     assert future.status_code == 422 and "not in the future" in html(future)
+
+
+def test_manual_import_shows_its_run_at_once_and_a_second_click_says_so(auth_client, store):
+    connect_store(store.id)
+    first = auth_client.post(f"{PANEL}/imports", data={"since": "2026-01-01"}, headers=HX)
+    assert first.status_code == 200
+    fragment = html(first)
+    assert 'id="run-' in fragment and 'hx-trigger="every 1s"' in fragment
+    second = auth_client.post(f"{PANEL}/imports", data={"since": "2026-01-01"}, headers=HX)
+    assert "An import is already running" in html(second)
+    run_id = re.search(r'id="run-(\d+)-progress"', fragment).group(1)
+    assert f'id="run-{run_id}-progress"' in html(second)
+
+
+def test_manual_import_without_javascript_redirects_to_the_panel(auth_client, store):
+    connect_store(store.id)
+    response = auth_client.post(f"{PANEL}/imports", data={"since": "2026-01-01"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("#import")
+    assert "Import started" in html(auth_client.get(PANEL))

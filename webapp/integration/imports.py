@@ -38,11 +38,9 @@ def progress_response(run: SyncRun, template: str = "integration/_progress.html"
     return response
 
 
-def _unpack(result) -> tuple[SyncRun, bool]:
-    """The enqueue helpers answer (run, created); a bare run means it was created."""
-    if isinstance(result, tuple):
-        return result[0], bool(result[1])
-    return result, True
+def _unpack(run: SyncRun) -> tuple[SyncRun, bool]:
+    """Split an enqueue helper's run into (run, created): it marks one already under way."""
+    return run, not getattr(run, "already_running", False)
 
 
 @bp.post("/joor/imports")

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from flask import Response, flash, redirect, request, stream_with_context, url_for
+from flask_login import current_user
 from sqlalchemy import Select, exists, select
 
 from webapp.extensions import db
@@ -185,8 +186,7 @@ def retry_failed(run_id: int):
     run = get_scoped_or_404(SyncRun, run_id)
     from jobs.orders import enqueue_retry_failed
 
-    result = enqueue_retry_failed(run.id)
-    new_run = result[0] if isinstance(result, tuple) else result
+    new_run = enqueue_retry_failed(run.id, created_by=current_user.email)
     if new_run is None:
         flash("This run has no failed orders to retry.")
         target = url_for("integration.run_detail", run_id=run.id)

@@ -1,0 +1,108 @@
+"""The JOOR panel in a real headless Chromium, against the simulator and a real RQ worker."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import screenshot
+from tests.factories import make_item
+from webapp.extensions import db
+from webapp.sync.connection import connect, factory_from_app
+
+pytestmark = pytest.mark.e2e
+
+
+def _connect_directly(app, store) -> None:
+    """Connect the store to the simulator without the browser (for scenarios past Connect)."""
+    connect(db.session, factory_from_app(app), store.id, "demo-token", "local")
+
+
+def test_connect_refuses_a_wrong_token_in_words_then_accepts_the_right_one(page, worker):
+    page.get_by_label("Environment").select_option("local")
+    page.get_by_label("Access token").fill("not-the-token")
+    page.get_by_role("button", name="Connect").click()
+    error = page.get_by_test_id("connect-error")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text(re.compile("token", re.I))
+    expect(page.get_by_test_id("status-badge")).to_have_text("disconnected")
+    screenshot(page, "connect-refused")
+
+    page.get_by_label("Environment").select_option("local")
+    page.get_by_label("Access token").fill("demo-token")
+    page.get_by_role("button", name="Connect").click()
+    expect(page.get_by_test_id("token-last4")).to_have_text("••••oken")
+    expect(page.get_by_test_id("status-badge")).to_have_text("connected")
+    assert "demo-token" not in page.content()
+    screenshot(page, "connected")
+
+
+def test_settings_show_fields_as_chosen_preview_templates_and_save(page, store):
+    make_item(store, "TEE-RED-M", variation_list={"Color": "Red", "Size": "M"})
+    make_item(store, "TEE-BLUE-L", variation_list={"Color": "Blue", "Size": "L"})
+    page.reload()
+    warehouse = page.get_by_label("Default Warehouse")
+    size = page.get_by_label("Size", exact=True)
+    expect(warehouse).to_be_hidden()
+    expect(size).to_be_hidden()
+
+    page.get_by_label("Sync Inventory").check()
+    expect(warehouse).to_be_visible()
+    warehouse.fill("Default")
+    page.get_by_label("Item Identifier").select_option("style")
+    expect(size).to_be_visible()
+    size.fill("{{ item.variation_list.Size|lower }}")
+    expect(page.locator("#preview-size")).to_contain_text("TEE-BLUE-L → l")
+    style = page.get_by_label("Style Number")
+    style.fill("{{ item.code|split('-')|first ")
+    expect(page.locator("#preview-style_number .error")).to_contain_text("Style Number")
+    style.fill("{{ item.code|split('-')|first }}")
+    expect(page.locator("#preview-style_number")).to_contain_text("TEE-RED-M → TEE")
+
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.locator("#joor-settings")).to_contain_text("Style Identifier needs a template")
+    page.get_by_label("Style Identifier", exact=True).fill("{{ item.code }}")
+    page.get_by_label("Color Code").fill("{{ item.variation_list.Color }}")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text(re.compile(r"Settings saved \(\d+ changes\)"))).to_be_visible()
+    expect(page.locator("#settings-changes")).to_contain_text("sync inventory")
+    expect(size).to_be_visible()
+    screenshot(page, "settings-saved")
+
+
+def test_manual_import_bar_reaches_the_end_and_the_run_lists_its_orders(
+    page, app, store, sim, worker
+):
+    _connect_directly(app, store)
+    page.reload()
+    page.get_by_label("Orders modified since").fill("2020-01-01")
+    page.get_by_role("button", name="Import orders").click()
+    progress = page.locator(".run-progress")
+    expect(progress).to_be_visible()
+    expect(progress).to_have_attribute("data-status", "succeeded", timeout=60_000)
+    bar = progress.locator("progress")
+    expect(bar).to_have_attribute("value", bar.get_attribute("max"))
+    total = int(bar.get_attribute("max"))
+    assert total > 0
+    expect(progress.locator(".count-imported b")).to_have_text(str(total))
+    expect(page.locator("#recent-runs")).to_contain_text("Manual import")
+    screenshot(page, "import-finished")
+
+    progress.get_by_role("link").first.click()
+    expect(page.locator("#events tbody tr")).to_have_count(total)
+    expect(page.locator("#events")).to_contain_text("imported")
+    screenshot(page, "run-detail")
+
+
+def test_connection_turns_failing_when_joor_refuses_the_token(page, app, store, sim, worker):
+    _connect_directly(app, store)
+    page.reload()
+    expect(page.get_by_test_id("status-badge")).to_have_text("connected")
+    sim.state.set_faults({"revoke_tokens": ["demo-token"]})
+    page.get_by_label("Orders modified since").fill("2020-01-01")
+    page.get_by_role("button", name="Import orders").click()
+    expect(page.get_by_test_id("status-badge")).to_have_text("failing", timeout=30_000)
+    expect(page.get_by_test_id("last-error")).not_to_have_text("none")
+    screenshot(page, "failing")
