@@ -1,12 +1,153 @@
-"""The clock's tick: what runs once a minute."""
+"""The clock's tick: what runs once a minute.
+
+Everything here only enqueues, under deterministic ids and short Redis claims, so a second
+clock started by mistake creates no duplicate work:
+
+- a poll for each store whose "Check for New Orders" time has come (`poll-<store>-<minute>`);
+- recovery of imports a killed worker left `running`: RQ's abandoned started jobs are
+  cleaned (retried when they have retries left), the dead run's store lock is freed, and a
+  run no RQ job will finish is enqueued again as `import-<run>`;
+- the daily full inventory push, for stores that sync inventory (jobs.inventory owns it).
+"""
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
+
+from rq.job import JobStatus
+from rq.registry import ScheduledJobRegistry, StartedJobRegistry
+from sqlalchemy import or_, select
+
+from jobs.runtime import (
+    ACTIVE,
+    QUEUES,
+    SERIALIZER,
+    app_context,
+    fetch_job,
+    queue,
+    redis_connection,
+)
+from webapp.extensions import db
+from webapp.models import JoorConnection, SyncRun
+from webapp.models.base import utcnow
+from webapp.models.joor import STATUS_CONNECTED
+from webapp.models.sync import KIND_MANUAL, KIND_POLL
+from webapp.sync import runs
+from webapp.sync.locks import release_for_run
+from webapp.sync.polling import due_store_ids
 
 log = logging.getLogger(__name__)
+FULL_PUSH_EVERY = timedelta(hours=24)
+CLAIM_SECONDS = 50  # under a tick: two clocks in the same minute make one decision
 
 
-def tick() -> dict:
+def tick(now: datetime | None = None) -> dict:
     """Enqueue the work that is due; return what was enqueued, for logs and tests."""
-    return {}
+    now = now or utcnow()
+    with app_context():
+        done = {
+            "polls": enqueue_due_polls(now),
+            "recovered": recover_abandoned_runs(now),
+            "full_pushes": enqueue_full_pushes(now),
+        }
+    if any(done.values()):
+        log.info("tick: %s", done)
+    return done
+
+
+def _claim(name: str) -> bool:
+    """Take a short claim so only one clock acts on `name` this tick."""
+    return bool(redis_connection().set(f"joorsync:claim:{name}", "1", nx=True, ex=CLAIM_SECONDS))
+
+
+def _minute(now: datetime) -> int:
+    return int(now.timestamp() // 60)
+
+
+def enqueue_due_polls(now: datetime) -> list[int]:
+    """Enqueue a poll for each due store and move its next poll time; return the store ids."""
+    from jobs.orders import enqueue_poll_orders
+
+    enqueued = []
+    for store_id in due_store_ids(db.session, now):
+        if not _claim(f"poll-due:{store_id}:{_minute(now)}"):
+            continue
+        enqueue_poll_orders(store_id, now=now)
+        conn = db.session.scalar(select(JoorConnection).where(JoorConnection.store_id == store_id))
+        # Moved now, not when the poll ends, so a slow queue never stacks up polls.
+        conn.next_poll_at = now + timedelta(minutes=conn.poll_minutes)
+        db.session.commit()
+        enqueued.append(store_id)
+    return enqueued
+
+
+def recover_abandoned_runs(now: datetime) -> list[int]:
+    """Hand imports whose worker died to a live worker; return the run ids recovered."""
+    _clean_started_jobs(now)
+    recovered = []
+    for run in runs.stale_runs(db.session, now=now):
+        if run.kind not in (KIND_POLL, KIND_MANUAL):
+            continue
+        job = fetch_job(run.job_id) if run.job_id else None
+        status = job.get_status(refresh=False) if job is not None else None
+        if status == JobStatus.STARTED:
+            continue  # RQ still hears the worker: a slow run (e.g. waiting on JOOR's limit)
+        release_for_run(redis_connection(), run.store_id, run.id)
+        if not _claim(f"recover:{run.id}"):
+            continue
+        if status == JobStatus.SCHEDULED:
+            _run_now(job)  # RQ's retry of the abandoned job: no reason to wait its interval
+        elif status not in ACTIVE:
+            _requeue(run)
+        recovered.append(run.id)
+    return recovered
+
+
+def _run_now(job) -> None:
+    """Move a scheduled retry onto its queue now (also when no worker runs a scheduler)."""
+    target = queue(job.origin)
+    ScheduledJobRegistry(queue=target).remove(job)
+    target.enqueue_job(job)
+
+
+def _clean_started_jobs(now: datetime) -> None:
+    """Let RQ settle jobs whose worker stopped heartbeating (what worker maintenance does)."""
+    for name in QUEUES:
+        registry = StartedJobRegistry(name, connection=redis_connection(), serializer=SERIALIZER)
+        registry.cleanup(timestamp=now.timestamp())
+
+
+def _requeue(run: SyncRun) -> None:
+    """Enqueue `import-<run>` again; a run's id, not its old job, decides what runs."""
+    from jobs.orders import enqueue_import
+
+    log.warning("run %s (store %s) was abandoned by its worker; enqueueing it again",
+                run.id, run.store_id)  # fmt: skip
+    enqueue_import(run)
+
+
+def enqueue_full_pushes(now: datetime) -> list[int]:
+    """Enqueue the daily full inventory push for stores that sync inventory."""
+    try:
+        from jobs.inventory import enqueue_full_push
+    except ImportError:
+        return []
+    cutoff = now - FULL_PUSH_EVERY
+    store_ids = db.session.scalars(
+        select(JoorConnection.store_id).where(
+            JoorConnection.sync_inventory.is_(True),
+            JoorConnection.status == STATUS_CONNECTED,
+            JoorConnection.token_encrypted.is_not(None),
+            or_(
+                JoorConnection.last_full_push_at.is_(None),
+                JoorConnection.last_full_push_at < cutoff,
+            ),
+        )
+    ).all()
+    pushed = []
+    for store_id in store_ids:
+        if _claim(f"full-push:{store_id}:{_minute(now)}"):
+            enqueue_full_push(store_id)
+            pushed.append(store_id)
+    return pushed

@@ -24,6 +24,9 @@ def main() -> None:
         serializer=SERIALIZER,
         worker_ttl=WORKER_TTL,
         job_monitoring_interval=10,
+        # RQ settles abandoned jobs and takes over a dead worker's scheduler lock only during
+        # maintenance (every 10 min by default); 30 s keeps recovery inside two minutes.
+        maintenance_interval=30,
     )
     worker.work(with_scheduler=True, logging_level="INFO")
 

@@ -1,0 +1,160 @@
+"""The clock's tick: due polls, recovery of abandoned runs, the daily full push."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from rq import SimpleWorker
+from sqlalchemy import select
+
+from jobs import cron
+from jobs.runtime import DEFAULT, POLLING, SERIALIZER, fetch_job, queue
+from joorsim.orderbook import OrderQuery
+from tests.jobs.order_support import (
+    connected_fixture,  # noqa: F401 - fixture
+    duplicate_source_ids,
+    fresh_run,
+    order_count,
+    sim_fixture,  # noqa: F401 - fixture
+)
+from webapp.extensions import db
+from webapp.models import Order, SyncRun
+from webapp.models.base import utcnow
+from webapp.sync import runs
+from webapp.sync.locks import StoreLock, lock_holder
+
+
+def work(app) -> None:
+    redis = app.extensions["redis"]
+    queues = [queue(POLLING, redis), queue(DEFAULT, redis)]
+    SimpleWorker(queues, connection=redis, serializer=SERIALIZER).work(burst=True)
+
+
+def make_due(conn, when=None) -> None:
+    conn.next_poll_at = when or utcnow() - timedelta(seconds=1)
+    db.session.commit()
+
+
+def test_a_tick_enqueues_one_poll_per_due_store_and_moves_its_schedule(app, store, connected):
+    make_due(connected)
+    now = utcnow()
+    assert cron.tick(now)["polls"] == [store.id]
+    job_id = f"poll-{store.id}-{int(now.timestamp() // 60)}"
+    assert fetch_job(job_id).get_status() == "queued"
+    db.session.refresh(connected)
+    assert connected.next_poll_at == now + timedelta(minutes=connected.poll_minutes)
+
+
+def test_two_clocks_ticking_together_enqueue_one_poll(app, store, connected):
+    make_due(connected)
+    now = utcnow()
+    first = cron.tick(now)
+    make_due(connected)  # as if the second clock read the schedule before the first wrote it
+    second = cron.tick(now + timedelta(seconds=5))
+    assert first["polls"] == [store.id] and second["polls"] == []
+    assert queue(POLLING).count == 1
+
+
+def test_stores_not_due_off_or_failing_are_not_polled(app, store, connected):
+    make_due(connected, utcnow() + timedelta(minutes=3))
+    assert cron.tick()["polls"] == []
+    connected.poll_minutes = 0
+    make_due(connected)
+    assert cron.tick()["polls"] == []
+    connected.poll_minutes, connected.status = 15, "failing"
+    make_due(connected)
+    assert cron.tick()["polls"] == []
+
+
+def test_orders_arriving_while_a_poll_pages_are_picked_up_by_the_next_poll(
+    app, store, sim, connected
+):
+    # The simulator stamps an arrival anywhere in the window being read; with the previous
+    # watermark just ahead of now, that whole window lies inside the next poll's overlap.
+    connected.watermark = utcnow() + timedelta(minutes=1)
+    make_due(connected)
+    since = int((connected.watermark - timedelta(minutes=10)).timestamp())
+    sim.state.set_faults({"arrivals_per_page": 3, "fault_seed": 5})
+    cron.tick()
+    work(app)
+    sim.state.set_faults({"arrivals_per_page": 0})
+    first_count = order_count(store.id)
+    make_due(connected)
+    cron.tick(utcnow() + timedelta(minutes=1))
+    work(app)
+    query = OrderQuery(order_type=4, sync=False, date_start=since, date_end=since + 86400)
+    with sim.state.lock:
+        expected = {o["order_id"] for o in _all_pages(sim, query)}
+    stored = set(db.session.scalars(select(Order.source_id).where(Order.store_id == store.id)))
+    assert stored == expected and duplicate_source_ids(store.id) == 0
+    assert len(stored) > first_count  # the arrivals the first poll could not see
+
+
+def _all_pages(sim, query):
+    from dataclasses import replace
+
+    start = 0
+    while True:
+        page = sim.state.book.query(replace(query, start_from=start, count=100))
+        yield from page["orders"]
+        start += 100
+        if start >= page["total"]:
+            return
+
+
+def test_a_run_left_running_by_a_dead_worker_is_enqueued_again_and_finished(
+    app, store, sim, connected
+):
+    make_due(connected, utcnow() + timedelta(hours=1))  # only the recovery runs
+    run = runs.create_run(db.session, store.id, "poll", _window(connected))
+    runs.start_run(db.session, run, job_id="poll-1-1")  # that job no longer exists in RQ
+    dead_lock = StoreLock(app.extensions["redis"], store.id, run.id)
+    assert dead_lock.acquire()
+    later = utcnow() + runs.STALE_AFTER + timedelta(seconds=1)
+    assert cron.tick(later)["recovered"] == [run.id]
+    assert lock_holder(app.extensions["redis"], store.id) is None
+    assert cron.tick(later)["recovered"] == []  # already queued: never twice
+    work(app)
+    run = fresh_run(run.id)
+    assert run.status == "succeeded" and run.attempts == 2
+    db.session.refresh(connected)
+    assert connected.watermark.isoformat() == run.params["until"]
+
+
+def test_a_run_with_a_fresh_heartbeat_is_left_alone(app, store, connected):
+    run = runs.create_run(db.session, store.id, "manual", {"since": "2026-01-01"})
+    runs.start_run(db.session, run, job_id="import-404")
+    assert cron.tick()["recovered"] == []
+    assert fresh_run(run.id).status == "running"
+
+
+def _window(conn):
+    now = utcnow()
+    return {"since": (now - timedelta(days=7)).isoformat(), "until": now.isoformat()}
+
+
+def test_the_daily_full_push_is_enqueued_for_stores_that_sync_inventory(
+    app, store, connected, monkeypatch
+):
+    import jobs.inventory
+
+    pushed = []
+    monkeypatch.setattr(jobs.inventory, "enqueue_full_push", pushed.append, raising=False)
+    connected.sync_inventory = True
+    connected.last_full_push_at = utcnow() - timedelta(hours=25)
+    db.session.commit()
+    assert cron.tick()["full_pushes"] == [store.id]
+    assert cron.tick()["full_pushes"] == []  # this minute's claim is taken
+    connected.last_full_push_at = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    db.session.expire_all()
+    assert cron.enqueue_full_pushes(utcnow() + timedelta(minutes=2)) == []
+    assert pushed == [store.id]
+
+
+def test_no_sync_run_is_touched_for_inventory_kinds(app, store, connected):
+    run = runs.create_run(db.session, store.id, "inventory", {})
+    runs.start_run(db.session, run)
+    later = utcnow() + timedelta(hours=1)
+    assert cron.tick(later)["recovered"] == []
+    assert db.session.get(SyncRun, run.id).status == "running"
