@@ -153,3 +153,8 @@ def _run_line(run: SyncRun) -> dict:
 
 def _iso(moment: datetime | date | None) -> str | None:
     return moment.isoformat() if moment else None
+
+
+from webapp.cli.joor_push import push_command  # noqa: E402 - the push command joins this group
+
+joor_group.add_command(push_command)
