@@ -1,0 +1,58 @@
+"""The Connect button's check, run by a worker: accept or refuse the pending token."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from rq import SimpleWorker
+
+from jobs.orders import enqueue_verify_connection
+from jobs.runtime import DEFAULT, SERIALIZER, queue
+from tests.jobs.order_support import TOKEN, connected_fixture, sim_fixture  # noqa: F401
+from webapp.crypto import encrypt
+from webapp.extensions import db
+from webapp.models.base import utcnow
+from webapp.sync.connection import get_connection
+
+
+def submit(app, store, token: str, environment: str = "local"):
+    """Do what the panel's Connect view does: keep the token pending and enqueue the check."""
+    conn = get_connection(db.session, store.id)
+    conn.pending_token_encrypted = encrypt(app.extensions["token_cipher"], token)
+    conn.pending_environment, conn.pending_since = environment, utcnow()
+    conn.status = "checking"
+    db.session.commit()
+    job = enqueue_verify_connection(store.id)
+    redis = app.extensions["redis"]
+    SimpleWorker([queue(DEFAULT, redis)], connection=redis, serializer=SERIALIZER).work(burst=True)
+    db.session.expire_all()
+    return job, get_connection(db.session, store.id)
+
+
+def test_an_accepted_token_connects_the_store_and_schedules_a_poll(app, store, sim):
+    job, conn = submit(app, store, TOKEN)
+    assert job.id.startswith(f"verify-{store.id}-")
+    assert conn.status == "connected" and conn.token_last4 == "oken"
+    assert conn.pending_token_encrypted is None and conn.environment == "local"
+    assert conn.next_poll_at is not None and conn.next_poll_at <= utcnow()
+
+
+def test_a_refused_token_leaves_a_new_store_disconnected_with_the_reason(app, store, sim):
+    _, conn = submit(app, store, "typo-token")
+    assert conn.status == "disconnected" and conn.token_encrypted is None
+    assert "JOOR refused the access token" in conn.last_error
+    assert conn.pending_token_encrypted is None
+
+
+def test_a_refused_token_keeps_a_working_connection(app, store, sim, connected):
+    before = connected.token_encrypted
+    _, conn = submit(app, store, "typo-token")
+    assert conn.status == "connected" and conn.token_encrypted == before
+
+
+def test_a_refused_token_keeps_a_failing_connection_failing(app, store, sim, connected):
+    connected.status, connected.last_error_at = "failing", utcnow()
+    connected.last_success_at = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    _, conn = submit(app, store, "typo-token")
+    assert conn.status == "failing"
