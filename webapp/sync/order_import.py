@@ -10,13 +10,16 @@ finds what it already imported.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import queue
+import threading
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
@@ -42,6 +45,8 @@ SKIPPED = "skipped"
 FAILED = "failed"
 OUTCOMES = (IMPORTED, ALREADY_PRESENT, SKIPPED, FAILED)
 PAGE_ATTEMPTS = 8
+T = TypeVar("T")
+_END = object()
 _ORDERS = Order.__table__
 _ITEMS = OrderItem.__table__
 
@@ -84,7 +89,7 @@ def import_window(
     )
     previous: set[str] = set()
     done = 0
-    for page in pages:
+    for page in prefetched(pages):
         # Only the previous page can be re-read (the client's overlap), so memory stays flat.
         orders = [o for o in page.orders if str(o["order_id"]) not in previous]
         previous = {str(o["order_id"]) for o in page.orders}
@@ -96,6 +101,41 @@ def import_window(
         if lock is not None:
             lock.extend()
     runs.set_progress(run, done=done, total=done)
+
+
+def prefetched(pages: Iterator[T]) -> Iterator[T]:
+    """Fetch the next page in a thread while this one is stored (at most two pages in memory).
+
+    JOOR's answer time and our database work then overlap instead of adding up; the client
+    and its HTTP session are only ever used from the fetching thread.
+    """
+    handoff: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def fetch() -> None:
+        try:
+            for page in pages:
+                if stop.is_set():
+                    return
+                handoff.put((page, None))
+            handoff.put((_END, None))
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
+            handoff.put((None, exc))
+
+    thread = threading.Thread(target=fetch, name="joor-page-prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            page, error = handoff.get()
+            if error is not None:
+                raise error
+            if page is _END:
+                return
+            yield page
+    finally:
+        stop.set()
+        with contextlib.suppress(queue.Empty):
+            handoff.get_nowait()  # unblock a fetcher waiting to hand over
 
 
 def _commit_page(

@@ -117,34 +117,39 @@ def _order_row(p: dict[str, Any], source_id: str) -> dict[str, Any]:
 
 
 def _map_item(line: Any, position: int, identifier: str) -> dict[str, Any]:
-    """One `order_items` row (without order_id)."""
+    """One `order_items` row (without order_id); each field is read once (hot loop)."""
     if not isinstance(line, dict):
         raise MappingError(f"line {position} is not an object")
+    get = line.get
+    upc, number = _text(get("item_upc")), _text(get("item_number"))
+    color_code, size = _text(get("item_color_code")), _text(get("item_size"))
+    metadata = {
+        "style_number": number,
+        "style_identifier": _text(get("item_style_identifier")),
+        "color_code": color_code,
+        "upc": upc,
+    }
+    if get("item_comment"):
+        metadata["comment"] = _text(line["item_comment"])
     return {
         "position": position,
-        "code": item_code(line, identifier, position),
-        "name": _text(line.get("item_name"), 255),
-        "quantity": _quantity(line.get("item_quantity"), position),
-        "price": _decimal(line.get("item_price"), f"line {position} price"),
-        "variation_list": {
-            "Color": _text(line.get("item_color")),
-            "Size": _text(line.get("item_size")),
-        },
-        "metadata": {
-            "style_number": _text(line.get("item_number")),
-            "style_identifier": _text(line.get("item_style_identifier")),
-            "color_code": _text(line.get("item_color_code")),
-            "upc": _text(line.get("item_upc")),
-            **({"comment": _text(line["item_comment"])} if line.get("item_comment") else {}),
-        },
+        "code": _code(upc, (number, color_code, size), identifier, position),
+        "name": _text(get("item_name"), 255),
+        "quantity": _quantity(get("item_quantity"), position),
+        "price": _decimal(get("item_price"), f"line {position} price"),
+        "variation_list": {"Color": _text(get("item_color")), "Size": size},
+        "metadata": metadata,
     }
 
 
 def item_code(line: dict[str, Any], identifier: str, position: int = 1) -> str:
     """Return the line's item code: UPC or style-colour-size, the other one as fallback."""
-    upc = _text(line.get("item_upc"))
     parts = (line.get("item_number"), line.get("item_color_code"), line.get("item_size"))
-    style = "-".join(t for t in (_text(part) for part in parts) if t)
+    return _code(_text(line.get("item_upc")), tuple(map(_text, parts)), identifier, position)
+
+
+def _code(upc: str, style_parts: tuple[str, ...], identifier: str, position: int) -> str:
+    style = "-".join(part for part in style_parts if part)
     code = (upc or style) if identifier == "upc" else (style or upc)
     if not code:
         raise MappingError(f"line {position} has neither a UPC nor a style number")
@@ -155,7 +160,7 @@ def _text(value: Any, limit: int | None = None) -> str:
     """Text from a JOOR field: None becomes "", numbers become their digits; trimmed."""
     if value is None:
         return ""
-    text = value.strip() if isinstance(value, str) else str(value)
+    text = value.strip() if value.__class__ is str else str(value).strip()
     return text[:limit] if limit else text
 
 
@@ -176,6 +181,8 @@ def _decimal(value: Any, label: str) -> Decimal | None:
 
 def _quantity(value: Any, position: int) -> int:
     """A line quantity: a whole, non-negative number (JOOR sends "6" or 6)."""
+    if value.__class__ is str and value.isascii() and value.isdigit():
+        return int(value)  # the common case, "6"
     try:
         amount = Decimal(str(value).strip()) if not isinstance(value, bool) else None
     except InvalidOperation:

@@ -1,0 +1,192 @@
+"""Benchmark the order import against the fastest raw insert of the same rows; one JSON line.
+
+`python -m bench.import_orders [--orders N]` starts the simulator (`python -m joorsim`, rate
+limit on, ten lines per order) on loopback, imports every order through the real service
+(store lock, Redis credit budget, paging, mapping, bulk inserts, events, a commit per page)
+into a fresh SQLite file, then inserts the very rows that import stored into another fresh
+file with the DBAPI's executemany in one transaction. Peak memory (tracemalloc) is measured
+in two more imports, at N/4 and N orders, on the simulator's other accounts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import requests
+
+TOKENS = ("bench-timed", "bench-mem-small", "bench-mem-large", "bench-fetch-only")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def simulator(orders: int, lines: int):
+    """Serve `python -m joorsim` on a free loopback port; yield its /v2 base URL."""
+    port = free_port()
+    args = [sys.executable, "-m", "joorsim", "--port", str(port), "--orders", str(orders)]
+    args += ["--lines", str(lines), "--seed", "11", "--days", "30", "--token", ",".join(TOKENS)]
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+    root = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                requests.get(f"{root}/_sim/credits", timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.05)
+        yield root
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def make_app(db_path: Path, sim_root: str):
+    """An app on a fresh SQLite file with the simulator as the Local environment."""
+    from webapp import create_app
+    from webapp.extensions import db
+
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
+            "JOOR_LOCAL_URL": f"{sim_root}/v2",
+            "SECRET_KEY": "bench",
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+def import_all(app, token: str) -> dict:
+    """Connect a store with the token and import every order of the last 31 days."""
+    from webapp.extensions import db
+    from webapp.stores import create_store
+    from webapp.sync.connection import connect, factory_from_app
+    from webapp.sync.import_runs import create_manual_run, import_run
+
+    with app.app_context():
+        store = create_store(f"bench-{token}", "Bench", f"{token}@example.com", "bench-password")
+        conn = connect(db.session, factory_from_app(app), store.id, token, "local")
+        conn.order_type, conn.poll_minutes = "all_but_cancelled", 0
+        db.session.commit()
+        run = create_manual_run(db.session, store.id, date.today() - timedelta(days=31))
+        started = time.perf_counter()
+        run = import_run(db.session, factory_from_app(app), app.extensions["redis"], run.id)
+        seconds = time.perf_counter() - started
+        return {"seconds": seconds, "orders": run.done, "counts": run.counts,
+                "credits": run.credits_used}  # fmt: skip
+
+
+def raw_insert(source: Path, target: Path) -> dict:
+    """Insert the rows the import stored into an empty copy of the schema, as fast as allowed."""
+    src = sqlite3.connect(source)
+    tables = {
+        name: src.execute(f"SELECT * FROM {name}").fetchall() for name in ("orders", "order_items")
+    }  # noqa: S608
+    schema = [sql for (sql,) in src.execute("SELECT sql FROM sqlite_master WHERE sql NOT NULL")]
+    src.close()
+    dst = sqlite3.connect(target, isolation_level=None)
+    for sql in schema:
+        dst.execute(sql)
+    started = time.perf_counter()
+    dst.execute("BEGIN")
+    for name, rows in tables.items():
+        marks = ",".join("?" * len(rows[0]))
+        dst.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)  # noqa: S608
+    dst.execute("COMMIT")
+    seconds = time.perf_counter() - started
+    dst.close()
+    return {
+        "seconds": seconds,
+        "orders": len(tables["orders"]),
+        "items": len(tables["order_items"]),
+    }
+
+
+def fetch_only(sim_root: str, token: str) -> float:
+    """Return orders per second for paging the window alone: the simulator's and HTTP's ceiling."""
+    from webapp.joor import JoorClient, order_type_code
+
+    client = JoorClient(token, f"{sim_root}/v2")
+    now = datetime.now(UTC)
+    started = time.perf_counter()
+    count = sum(
+        1
+        for _ in client.iter_orders(
+            now - timedelta(days=31), now, order_type_code("all_but_cancelled")
+        )
+    )
+    return count / (time.perf_counter() - started)
+
+
+def peak_memory(sim_root: str, tmp: Path, token: str) -> tuple[int, int]:
+    """Return (orders imported, peak bytes traced) for a full import with one account."""
+    app = make_app(tmp / f"{token}-{time.monotonic_ns()}.sqlite3", sim_root)
+    tracemalloc.start()
+    result = import_all(app, token)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return result["orders"], peak
+
+
+def run(orders: int, lines: int) -> dict:
+    """Run the whole benchmark and return its figures."""
+    tmp = Path(tempfile.mkdtemp(prefix="bench-import-"))
+    with simulator(orders, lines) as sim_root:
+        app = make_app(tmp / "import.sqlite3", sim_root)
+        imported = import_all(app, TOKENS[0])
+        used = requests.get(f"{sim_root}/_sim/credits", params={"token": TOKENS[0]}, timeout=5)
+        raw = raw_insert(tmp / "import.sqlite3", tmp / "raw.sqlite3")
+        ceiling = fetch_only(sim_root, TOKENS[3])
+        large = peak_memory(sim_root, tmp, TOKENS[2])
+    with simulator(max(1, orders // 4), lines) as small_root:
+        small = peak_memory(small_root, tmp, TOKENS[1])
+    import_rate = imported["orders"] / imported["seconds"]
+    raw_rate = raw["orders"] / raw["seconds"]
+    return {
+        "benchmark": "import_orders",
+        "database": "sqlite",
+        "orders_in_simulator": orders,
+        "lines_per_order": lines,
+        "orders_imported": imported["orders"],
+        "import_seconds": round(imported["seconds"], 3),
+        "import_orders_per_second": round(import_rate, 1),
+        "raw_insert_seconds": round(raw["seconds"], 3),
+        "raw_orders_per_second": round(raw_rate, 1),
+        "ratio": round(import_rate / raw_rate, 3),
+        "fetch_only_orders_per_second": round(ceiling, 1),
+        "fetch_only_ratio": round(ceiling / raw_rate, 3),
+        "credits": imported["credits"],
+        "simulator_credits_charged": used.json().get("used"),
+        "credits_per_1000_orders": round(1000 * imported["credits"] / imported["orders"], 2),
+        "peak_memory_bytes": {str(small[0]): small[1], str(large[0]): large[1]},
+    }
+
+
+def main() -> None:
+    """Parse arguments, run, print one JSON line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=20_000)
+    parser.add_argument("--lines", type=int, default=10)
+    args = parser.parse_args()
+    print(json.dumps(run(args.orders, args.lines)))
+
+
+if __name__ == "__main__":
+    main()
