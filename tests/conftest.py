@@ -79,6 +79,7 @@ def _empty_tables() -> None:
 def app(service_urls, _schema):
     """A fresh app on empty tables and an empty Redis database."""
     app = _make_app(service_urls)
+    app.test_client_class = CSRFClient
     with app.app_context():
         _empty_tables()
         app.extensions["redis"].flushdb()
@@ -100,7 +101,11 @@ def runner(app):
 
 
 class CSRFClient(FlaskClient):
-    """A test client that sends the page's CSRF token on unsafe requests, as htmx does."""
+    """A test client that sends the page's CSRF token on unsafe requests, as htmx does.
+
+    Each request runs in its own app context, as in production: otherwise `g` (Flask-Login's
+    cached user, the CSRF token) would leak from one client's request into another's.
+    """
 
     csrf_token: str | None = None
 
@@ -110,12 +115,16 @@ class CSRFClient(FlaskClient):
             headers = dict(kwargs.pop("headers", None) or {})
             headers.setdefault("X-CSRFToken", self.csrf_token)
             kwargs["headers"] = headers
-        return super().open(*args, **kwargs)
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+            db.session.remove()
+        # The test's own session must see what the request committed.
+        db.session.expire_all()
+        return response
 
 
 def login(app, email: str, password: str = PASSWORD) -> CSRFClient:
     """Log in through the real form and return a client carrying the session's CSRF token."""
-    app.test_client_class = CSRFClient
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)

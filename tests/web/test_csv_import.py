@@ -110,15 +110,10 @@ def test_cancelling_writes_nothing(auth_client, store):
 
 
 def test_an_upload_belongs_to_the_store_that_sent_it(app, auth_client, store, other_store):
-    from flask import g
-
     from tests.conftest import login
 
     page = _upload(auth_client, "code,stock\nGOOD,1\nBAD,-1\n").get_data(as_text=True)
     token = re.search(r"/inventory/import/([\w-]+)/apply", page).group(1)
-    # The fixture's app context outlives requests, so the cached user and CSRF token must go.
-    g.pop("_login_user", None)
-    g.pop("csrf_token", None)
     rival = login(app, other_store.users[0].email)
     rival.post(f"/inventory/import/{token}/apply")
     assert _items(other_store) == {} and _items(store) == {}
