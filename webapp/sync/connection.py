@@ -20,7 +20,7 @@ from webapp.joor import (
     account_key_for,
     resolve_base_url,
 )
-from webapp.models import JoorConnection
+from webapp.models import Folder, JoorConnection
 from webapp.models.base import utcnow
 from webapp.models.joor import STATUS_CONNECTED, STATUS_DISCONNECTED, STATUS_FAILING
 
@@ -75,7 +75,11 @@ def get_connection(session: Session, store_id: int) -> JoorConnection:
     """Return the store's connection row, creating an empty (disconnected) one if needed."""
     conn = session.scalar(select(JoorConnection).where(JoorConnection.store_id == store_id))
     if conn is None:
-        conn = JoorConnection(store_id=store_id)
+        # New orders land in the store's first folder ("New") until the merchant picks another.
+        first_folder = session.scalar(
+            select(Folder.id).where(Folder.store_id == store_id).order_by(Folder.position)
+        )
+        conn = JoorConnection(store_id=store_id, folder_id=first_folder)
         session.add(conn)
         session.flush()
     return conn
