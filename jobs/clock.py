@@ -19,11 +19,12 @@ log = logging.getLogger("jobs.clock")
 
 
 def main() -> None:
-    """Tick until SIGTERM/SIGINT."""
+    """Tick until SIGTERM or SIGINT (honcho and PaaS stops send these)."""
     from jobs.cron import tick
 
     stopping = []
-    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopping.append(True))
     log.info("clock started: a tick every %ss", TICK_SECONDS)
     while not stopping:
         started = time.monotonic()
@@ -40,7 +41,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except KeyboardInterrupt:
-        pass
+    main()

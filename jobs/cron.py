@@ -39,6 +39,9 @@ from webapp.sync.polling import due_store_ids
 
 log = logging.getLogger(__name__)
 FULL_PUSH_EVERY = timedelta(hours=24)
+# A full push that fails (JOOR down, an Overwrite awaiting confirmation) is tried again after
+# this long, not every tick: one failed run an hour, not one a minute.
+FULL_PUSH_RETRY_SECONDS = 3600
 CLAIM_SECONDS = 50  # under a tick: two clocks in the same minute make one decision
 
 
@@ -129,10 +132,8 @@ def _requeue(run: SyncRun) -> None:
 
 def enqueue_full_pushes(now: datetime) -> list[int]:
     """Enqueue the daily full inventory push for stores that sync inventory."""
-    try:
-        from jobs.inventory import enqueue_full_push
-    except ImportError:
-        return []
+    from jobs.inventory import enqueue_full_push
+
     cutoff = now - FULL_PUSH_EVERY
     store_ids = db.session.scalars(
         select(JoorConnection.store_id).where(
@@ -147,7 +148,8 @@ def enqueue_full_pushes(now: datetime) -> list[int]:
     ).all()
     pushed = []
     for store_id in store_ids:
-        if _claim(f"full-push:{store_id}:{_minute(now)}"):
-            enqueue_full_push(store_id)
+        attempt = f"joorsync:full-push-attempt:{store_id}"
+        if redis_connection().set(attempt, "1", nx=True, ex=FULL_PUSH_RETRY_SECONDS):
+            enqueue_full_push(store_id, created_by="daily full push")
             pushed.append(store_id)
     return pushed

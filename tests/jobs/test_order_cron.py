@@ -139,17 +139,23 @@ def test_the_daily_full_push_is_enqueued_for_stores_that_sync_inventory(
     import jobs.inventory
 
     pushed = []
-    monkeypatch.setattr(jobs.inventory, "enqueue_full_push", pushed.append, raising=False)
+    monkeypatch.setattr(
+        jobs.inventory, "enqueue_full_push", lambda store_id, **_: pushed.append(store_id)
+    )
     connected.sync_inventory = True
     connected.last_full_push_at = utcnow() - timedelta(hours=25)
     db.session.commit()
     assert cron.tick()["full_pushes"] == [store.id]
     assert cron.tick()["full_pushes"] == []  # this minute's claim is taken
+    # The push has not succeeded yet (JOOR down, say): the next try waits an hour, not a tick.
+    assert cron.enqueue_full_pushes(utcnow() + timedelta(minutes=5)) == []
+    app.extensions["redis"].delete(f"joorsync:full-push-attempt:{store.id}")
+    assert cron.enqueue_full_pushes(utcnow() + timedelta(minutes=61)) == [store.id]
     connected.last_full_push_at = utcnow() - timedelta(hours=1)
     db.session.commit()
     db.session.expire_all()
     assert cron.enqueue_full_pushes(utcnow() + timedelta(minutes=2)) == []
-    assert pushed == [store.id]
+    assert pushed == [store.id, store.id]
 
 
 def test_no_sync_run_is_touched_for_inventory_kinds(app, store, connected):
