@@ -103,11 +103,22 @@ class SimState:
         """One /orders page; new orders arrive afterwards when that fault is on."""
         with self.lock:
             page = self.book.query(query)
-            arrivals = self.faults.arrivals_per_page
-            if arrivals:
-                low, high = self._arrival_window(query)
-                self.book.add_generated(self.faults.rng, arrivals, low, high, query)
+            self._arrive(query)
             return page
+
+    def orders_page_json(self, query: OrderQuery) -> bytes:
+        """The same page as `orders_page`, as the JSON body the endpoint sends."""
+        with self.lock:
+            body = self.book.query_json(query)
+            self._arrive(query)
+            return body
+
+    def _arrive(self, query: OrderQuery) -> None:
+        """Add the orders that arrive after each page while that fault is on."""
+        arrivals = self.faults.arrivals_per_page
+        if arrivals:
+            low, high = self._arrival_window(query)
+            self.book.add_generated(self.faults.rng, arrivals, low, high, query)
 
     def _arrival_window(self, query: OrderQuery) -> tuple[int, int]:
         """Where arriving orders' date_modified falls: inside the query's window, not after now."""
