@@ -24,7 +24,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 EMAIL, PASSWORD = "bench@example.com", "bench password 1"
-SECRET = "bench-secret-key"
+SECRET = "bench-secret-key"  # noqa: S105 - a throwaway key for a throwaway database
 
 
 def _free_port() -> int:
@@ -95,8 +95,8 @@ def login(base: str) -> requests.Session:
     session = requests.Session()
     page = session.get(f"{base}/login").text
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    answer = session.post(f"{base}/login", data={"email": EMAIL, "password": PASSWORD,
-                                                 "csrf_token": token}, allow_redirects=False)  # fmt: skip
+    form = {"email": EMAIL, "password": PASSWORD, "csrf_token": token}
+    answer = session.post(f"{base}/login", data=form, allow_redirects=False)
     if answer.status_code != 302:
         raise RuntimeError(f"login failed: {answer.status_code}")
     return session
