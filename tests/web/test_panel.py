@@ -147,7 +147,7 @@ def test_saving_settings_records_who_changed_what(auth_client, store, user):
     assert "Settings saved (2 changes)." in fragment
     changes = db.session.scalars(select(SettingsChange).order_by(SettingsChange.setting)).all()
     assert [(c.setting, c.old_value, c.new_value, c.actor) for c in changes] == [
-        ("folder", "", "Prepared", user.email),
+        ("folder", "New", "Prepared", user.email),
         ("poll_minutes", "15", "60", user.email),
     ]
     assert user.email in fragment and "Prepared" in fragment
