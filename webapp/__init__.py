@@ -29,10 +29,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
-    from webapp import security, templating
+    from webapp import errors, security, templating
     from webapp.cli import register_commands
 
     security.init_app(app)
+    errors.init_app(app)
     templating.init_app(app)
     register_commands(app)
     return app

@@ -10,7 +10,7 @@ from flask_login import current_user
 from webapp.extensions import get_redis, login_manager
 
 # Endpoints reachable without a logged-in user; everything else requires one.
-PUBLIC_ENDPOINTS = {"auth.login", "health.healthz", "static"}
+PUBLIC_ENDPOINTS = {"auth.login", "health.healthz", "static", None}
 # Blueprints that authenticate by their own means (the JSON API uses store API keys).
 SELF_AUTHENTICATED_BLUEPRINTS = {"api"}
 

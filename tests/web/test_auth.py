@@ -96,3 +96,15 @@ def test_login_never_redirects_off_site(client, user, target):
 def test_passwords_are_stored_hashed(user):
     assert PASSWORD not in user.password_hash
     assert user.check_password(PASSWORD)
+
+
+def test_home_leads_to_login_then_to_the_panel(client, auth_client):
+    assert client.get("/").headers["Location"].startswith("/login")
+    assert auth_client.get("/").headers["Location"] == "/integrations/joor"
+
+
+def test_unknown_pages_answer_404_in_the_product_layout(auth_client):
+    response = auth_client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "There is nothing here" in response.get_data(as_text=True)
+    assert "Log out" in response.get_data(as_text=True)

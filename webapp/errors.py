@@ -1,0 +1,45 @@
+"""The home redirect and error pages in the product's layout (JSON under /api/ and /healthz)."""
+
+from __future__ import annotations
+
+from flask import Flask, redirect, render_template, request, url_for
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: "The request could not be understood. If you were submitting a form, reload the page "
+    "and try again.",
+    403: "You do not have access to this page.",
+    404: "There is nothing here. It may have been removed, or it belongs to another store.",
+    405: "That action is not available here.",
+    413: "The upload is too large.",
+    429: "Too many requests. Wait a minute and try again.",
+    500: "Something went wrong on our side. It has been logged; please try again.",
+}
+
+
+def init_app(app: Flask) -> None:
+    """Register the home page redirect and the error handlers."""
+    app.add_url_rule("/", "home", lambda: redirect(url_for("integration.panel")))
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(500, _server_error)
+
+
+def _wants_page() -> bool:
+    """Tell whether the client expects HTML (not the JSON API or the health check)."""
+    return not (request.path.startswith("/api/") or request.path == "/healthz")
+
+
+def _http_error(error: HTTPException):
+    """Render an HTTP error in the layout, or let the API's own handlers answer."""
+    if not _wants_page() or error.code is None or error.code < 400:
+        return error
+    message = MESSAGES.get(error.code, error.description)
+    if error.code == 400 and "CSRF" in (error.description or ""):
+        message = "This form has expired. Reload the page and try again."
+    page = render_template("errors/error.html", code=error.code, message=message)
+    return page, error.code
+
+
+def _server_error(error):
+    """Render an unexpected error in the layout."""
+    return render_template("errors/error.html", code=500, message=MESSAGES[500]), 500
