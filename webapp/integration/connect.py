@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from webapp.crypto import encrypt
 from webapp.extensions import db, get_cipher
+from webapp.formkit import select_choices
 from webapp.integration import bp
 from webapp.integration.common import fragment_or_panel, store_connection, varying, wants_fragment
 from webapp.integration.forms import ConnectForm, EmptyForm, environment_choices
@@ -22,7 +23,9 @@ log = logging.getLogger(__name__)
 def connect_form(*, submitted: bool = False) -> ConnectForm:
     """Return the connect form offering this server's environments (filled from the request)."""
     form = ConnectForm() if submitted else ConnectForm(formdata=None)
-    form.environment.choices = environment_choices(current_app.config.get("JOOR_LOCAL_URL"))
+    form.environment.choices = select_choices(
+        environment_choices(current_app.config.get("JOOR_LOCAL_URL"))
+    )
     return form
 
 

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from webapp.formkit import select_choices
 from webapp.sync.settings import (
     IDENTIFIER_CHOICES,
     MODE_CHOICES,
@@ -66,13 +67,15 @@ def _template_field(label: str) -> TextAreaField:
 class SettingsForm(FlaskForm):
     """Every panel setting in one form; choices come from webapp.sync.settings."""
 
-    poll_minutes = SelectField("Check for New Orders", choices=POLL_CHOICES, coerce=int)
-    order_type = SelectField("Orders to download", choices=ORDER_TYPE_CHOICES)
+    poll_minutes = SelectField(
+        "Check for New Orders", choices=select_choices(POLL_CHOICES), coerce=int
+    )
+    order_type = SelectField("Orders to download", choices=select_choices(ORDER_TYPE_CHOICES))
     folder = SelectField("Folder for New Orders")
     sync_inventory = BooleanField("Sync Inventory")
     warehouse = StringField("Default Warehouse", validators=[Length(max=100)])
-    inventory_mode = SelectField("Update / Overwrite", choices=MODE_CHOICES)
-    identifier = SelectField("Item Identifier", choices=IDENTIFIER_CHOICES)
+    inventory_mode = SelectField("Update / Overwrite", choices=select_choices(MODE_CHOICES))
+    identifier = SelectField("Item Identifier", choices=select_choices(IDENTIFIER_CHOICES))
     style_number = _template_field("Style Number")
     style_identifier = _template_field("Style Identifier")
     color_code = _template_field("Color Code")

@@ -8,6 +8,7 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_login import current_user
 
 from webapp.extensions import db
+from webapp.formkit import select_choices
 from webapp.integration import bp
 from webapp.integration.common import fragment_or_panel, store_connection, varying, wants_fragment
 from webapp.integration.forms import TEMPLATE_NAMES, SettingsForm
@@ -35,7 +36,7 @@ def settings_form(conn: JoorConnection, *, submitted: bool = False) -> SettingsF
     values["poll_minutes"] = conn.poll_minutes
     form = SettingsForm(data=values) if submitted else SettingsForm(formdata=None, data=values)
     folders = db.session.scalars(scoped(Folder).order_by(Folder.position, Folder.id))
-    form.folder.choices = [(f.name, f.name) for f in folders]
+    form.folder.choices = select_choices((f.name, f.name) for f in folders)
     return form
 
 

@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import update
 
 from webapp.extensions import db
+from webapp.formkit import select_choices
 from webapp.models import Folder, Order
 from webapp.orders import bp, queries
 from webapp.orders.forms import MoveForm, MoveManyForm
@@ -17,7 +18,12 @@ from webapp.scoping import current_store_id, get_scoped_or_404
 
 def _folder_choices(form) -> None:
     """Offer the store's folders in the form's folder select."""
-    form.folder_id.choices = [(f.id, f.name) for f in queries.folders()]
+    form.folder_id.choices = select_choices((f.id, f.name) for f in queries.folders())
+
+
+def _folder_name(form, folder_id: int) -> str:
+    """Return the label of a folder offered in the form."""
+    return next((c.label for c in form.folder_id.choices if c.value == folder_id), "")
 
 
 def _selected_folder() -> int | None:
@@ -67,7 +73,7 @@ def move(order_id: int):
         return redirect(url_for("orders.detail", order_id=order.id))
     order.folder_id = form.folder_id.data
     db.session.commit()
-    flash(f"Order moved to {dict(form.folder_id.choices)[order.folder_id]}.")
+    flash(f"Order moved to {_folder_name(form, order.folder_id)}.")
     return redirect(url_for("orders.detail", order_id=order.id))
 
 
@@ -86,5 +92,5 @@ def move_many():
         .values(folder_id=form.folder_id.data)
     ).rowcount
     db.session.commit()
-    flash(f"{moved} order(s) moved to {dict(form.folder_id.choices)[form.folder_id.data]}.")
+    flash(f"{moved} order(s) moved to {_folder_name(form, form.folder_id.data)}.")
     return redirect(back)
