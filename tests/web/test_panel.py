@@ -279,3 +279,12 @@ def test_connect_keeps_the_token_aside_encrypted_and_asks_a_worker(auth_client, 
     assert conn.pending_token_encrypted and TOKEN not in conn.pending_token_encrypted
     assert conn.token_encrypted is None
     assert any(j.startswith(f"verify-{store.id}-") for j in queue("default").job_ids)
+
+
+def test_an_invalid_import_puts_its_errors_in_the_form_not_the_run_area(auth_client, store):
+    response = auth_client.post(f"{PANEL}/imports", data={"since": "2026-11-01"}, headers=HX)
+    assert response.status_code == 422
+    assert "Connect to JOOR before importing." in html(response)
+    assert response.headers["HX-Retarget"] == "#import-form"
+    assert response.headers["HX-Reswap"] == "outerHTML"
+    assert html(response).lstrip().startswith('<form id="import-form"')

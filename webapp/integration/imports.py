@@ -70,7 +70,11 @@ def _import_invalid(form: ImportForm):
     """Show the import form's errors with 422."""
     if wants_fragment():
         html = render_template("integration/_import_form.html", import_form=form)
-        return varying(make_response(html, 422))
+        response = varying(make_response(html, 422))
+        # The form posts into #import-run; its errors belong in the form itself.
+        response.headers["HX-Retarget"] = "#import-form"
+        response.headers["HX-Reswap"] = "outerHTML"
+        return response
     from webapp.integration.routes import render_panel
 
     return render_panel(status=422, import_form=form)
