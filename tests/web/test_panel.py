@@ -288,3 +288,15 @@ def test_an_invalid_import_puts_its_errors_in_the_form_not_the_run_area(auth_cli
     assert response.headers["HX-Retarget"] == "#import-form"
     assert response.headers["HX-Reswap"] == "outerHTML"
     assert html(response).lstrip().startswith('<form id="import-form"')
+
+
+def test_saving_sync_inventory_on_brings_the_push_button_out_of_band(auth_client, store):
+    connect_store(store.id)
+    data = {
+        "poll_minutes": "15", "order_type": "approved", "folder": "New", "identifier": "upc",
+        "sync_inventory": "y", "warehouse": "Default", "inventory_mode": "update",
+    }  # fmt: skip
+    response = auth_client.post(f"{PANEL}/settings", data=data, headers=HX)
+    assert response.status_code == 200, html(response)
+    assert '<div id="push-button" hx-swap-oob="true">' in html(response)
+    assert "Push inventory now" in html(response)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField, TextAreaField
@@ -51,7 +51,10 @@ class ImportForm(FlaskForm):
     """Download JOOR orders modified since a date."""
 
     since = DateField(
-        "Orders modified since", validators=[DataRequired("Pick the date to import from.")]
+        "Orders modified since",
+        validators=[DataRequired("Pick the date to import from.")],
+        # A month back covers the usual "catch up after connecting" import.
+        default=lambda: datetime.now(UTC).date() - timedelta(days=30),
     )
 
     def validate_since(self, field: DateField) -> None:

@@ -129,6 +129,8 @@ def _saved(conn: JoorConnection, count: int):
     )
     if wants_fragment():
         html = render_template("integration/_settings.html", **settings_context(conn, saved=note))
+        # Sync Inventory may have just been switched: the Push button follows it out of band.
+        html += render_template("integration/_push_button.html", conn=conn, oob=True)
         return varying(make_response(html))
     flash(note)
     return redirect(url_for("integration.panel") + "#settings")
