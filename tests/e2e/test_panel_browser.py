@@ -106,3 +106,41 @@ def test_connection_turns_failing_when_joor_refuses_the_token(page, app, store, 
     expect(page.get_by_test_id("status-badge")).to_have_text("failing", timeout=30_000)
     expect(page.get_by_test_id("last-error")).not_to_have_text("none")
     screenshot(page, "failing")
+
+
+def test_style_identifier_push_lands_in_joor_and_in_the_log(page, app, store, sim, worker):
+    _connect_directly(app, store)
+    skus = sim.state.catalog_skus()[:3]
+    for n, sku in enumerate(skus):
+        metadata = {"style": sku["style_number"], "style_id": sku["style_identifier"],
+                    "color": sku["color_code"], "size": sku["size"]}  # fmt: skip
+        make_item(store, f"ITEM-{n}", stock=10 + n, metadata=metadata)
+    make_item(store, "KEPT-OUT", stock=99, metadata={"skip_joor": "1", "style": "X"})
+    page.reload()
+
+    page.get_by_label("Sync Inventory").check()
+    page.get_by_label("Default Warehouse").fill("Default")
+    page.get_by_label("Item Identifier").select_option("style")
+    for label, template in [
+        ("Style Number", "{{ item.metadata.style }}"),
+        ("Style Identifier", "{{ item.metadata.style_id }}"),
+        ("Color Code", "{{ item.metadata.color }}"),
+        ("Size", "{{ item.metadata.size }}"),
+    ]:
+        page.get_by_label(label, exact=True).fill(template)
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text(re.compile(r"Settings saved"))).to_be_visible()
+
+    page.get_by_role("button", name="Push inventory now").click()
+    progress = page.locator("#push-run .run-progress")
+    expect(progress).to_have_attribute("data-status", "succeeded", timeout=60_000)
+    expect(page.locator("#recent-runs")).to_contain_text("Inventory push")
+    screenshot(page, "push-finished")
+
+    landed = {row["upc"]: row["inventory"] for row in sim.state.read_inventory("Default")}
+    assert {sku["upc"]: landed.get(sku["upc"]) for sku in skus} == {
+        sku["upc"]: 10 + n for n, sku in enumerate(skus)
+    }
+    progress.get_by_role("link").first.click()
+    expect(page.locator("#events")).to_contain_text("KEPT-OUT")
+    expect(page.locator("#events")).to_contain_text("skip_joor")
