@@ -300,3 +300,20 @@ def test_saving_sync_inventory_on_brings_the_push_button_out_of_band(auth_client
     assert response.status_code == 200, html(response)
     assert '<div id="push-button" hx-swap-oob="true">' in html(response)
     assert "Push inventory now" in html(response)
+
+
+def test_a_token_check_no_worker_picks_up_says_what_may_be_wrong(auth_client, store):
+    from datetime import timedelta
+
+    from webapp.models.base import utcnow
+
+    response = auth_client.post(
+        f"{PANEL}/connect", data={"token": "tok-1234", "environment": "sandbox"}, headers=HX
+    )
+    assert "Checking the token with JOOR" in html(response)
+    assert 'data-testid="check-slow"' not in html(response)
+    conn = get_connection(db.session, store.id)
+    conn.pending_since = utcnow() - timedelta(minutes=2)
+    db.session.commit()
+    later = html(auth_client.get(f"{PANEL}/connection", headers=HX))
+    assert 'data-testid="check-slow"' in later and "worker" in later

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from flask import current_app, flash, make_response, redirect, render_template, url_for
 from flask_login import current_user
@@ -52,6 +53,10 @@ def status_context(conn: JoorConnection) -> dict:
     }
 
 
+# A worker checks a token in about a second; after this long, say what may be wrong.
+SLOW_CHECK = timedelta(seconds=20)
+
+
 def connect_context(conn: JoorConnection, form: ConnectForm | None = None) -> dict:
     """What the connect section shows."""
     return {
@@ -59,8 +64,18 @@ def connect_context(conn: JoorConnection, form: ConnectForm | None = None) -> di
         "form": form or connect_form(),
         "disconnect_form": EmptyForm(formdata=None),
         "checking": conn.status == STATUS_CHECKING,
+        "check_is_slow": _check_is_slow(conn),
         "environments": dict(environment_choices("local")),
     }
+
+
+def _check_is_slow(conn: JoorConnection) -> bool:
+    """Tell whether a token check has waited long enough that no worker is likely running."""
+    return bool(
+        conn.status == STATUS_CHECKING
+        and conn.pending_since
+        and utcnow() - conn.pending_since > SLOW_CHECK
+    )
 
 
 def _connect_response(conn: JoorConnection, form: ConnectForm | None = None, status: int = 200):
