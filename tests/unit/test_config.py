@@ -4,7 +4,7 @@ from webapp.config import database_url
 
 
 def test_paas_postgres_urls_are_accepted():
-    url = database_url("postgres://u:p@db.example:5432/app", "/tmp")
+    url = database_url("postgres://u:p@db.example:5432/app", "/srv/instance")
     assert url == "postgresql+psycopg://u:p@db.example:5432/app"
 
 

@@ -22,9 +22,7 @@ class JoorConnection(db.Model):
     __tablename__ = "joor_connections"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    store_id: Mapped[int] = mapped_column(
-        ForeignKey("stores.id", ondelete="CASCADE"), unique=True
-    )
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), unique=True)
     environment: Mapped[str] = mapped_column(String(16), default="production")
     token_encrypted: Mapped[str | None] = mapped_column(Text)
     token_last4: Mapped[str] = mapped_column(String(4), default="")

@@ -29,9 +29,7 @@ class Store(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     users: Mapped[list[User]] = relationship(back_populates="store")
-    folders: Mapped[list[Folder]] = relationship(
-        back_populates="store", order_by="Folder.position"
-    )
+    folders: Mapped[list[Folder]] = relationship(back_populates="store", order_by="Folder.position")
 
 
 class User(UserMixin, db.Model):

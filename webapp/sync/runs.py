@@ -21,9 +21,7 @@ def create_run(
     session: Session, store_id: int, kind: str, params: dict, *, created_by: str = ""
 ) -> SyncRun:
     """Record a queued run and commit, so the page can show it before a worker starts."""
-    run = SyncRun(
-        store_id=store_id, kind=kind, status=QUEUED, params=params, created_by=created_by
-    )
+    run = SyncRun(store_id=store_id, kind=kind, status=QUEUED, params=params, created_by=created_by)
     session.add(run)
     session.commit()
     return run
