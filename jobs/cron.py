@@ -64,20 +64,18 @@ def _claim(name: str) -> bool:
     return bool(redis_connection().set(f"joorsync:claim:{name}", "1", nx=True, ex=CLAIM_SECONDS))
 
 
-def _minute(now: datetime) -> int:
-    return int(now.timestamp() // 60)
-
-
 def enqueue_due_polls(now: datetime) -> list[int]:
     """Enqueue a poll for each due store and move its next poll time; return the store ids."""
     from jobs.orders import enqueue_poll_orders
 
     enqueued = []
     for store_id in due_store_ids(db.session, now):
-        if not _claim(f"poll-due:{store_id}:{_minute(now)}"):
+        conn = db.session.scalar(select(JoorConnection).where(JoorConnection.store_id == store_id))
+        # Claimed per due time, not per minute: two clocks that read the same schedule agree
+        # even either side of a minute boundary, and the next due time is a new claim.
+        if not _claim(f"poll-due:{store_id}:{conn.next_poll_at.timestamp()}"):
             continue
         enqueue_poll_orders(store_id, now=now)
-        conn = db.session.scalar(select(JoorConnection).where(JoorConnection.store_id == store_id))
         # Moved now, not when the poll ends, so a slow queue never stacks up polls.
         conn.next_poll_at = now + timedelta(minutes=conn.poll_minutes)
         db.session.commit()

@@ -46,10 +46,11 @@ def test_a_tick_enqueues_one_poll_per_due_store_and_moves_its_schedule(app, stor
 
 
 def test_two_clocks_ticking_together_enqueue_one_poll(app, store, connected):
-    make_due(connected)
+    due = utcnow() - timedelta(seconds=1)
+    make_due(connected, due)
     now = utcnow()
     first = cron.tick(now)
-    make_due(connected)  # as if the second clock read the schedule before the first wrote it
+    make_due(connected, due)  # as if the second clock read the schedule before the first wrote it
     second = cron.tick(now + timedelta(seconds=5))
     assert first["polls"] == [store.id] and second["polls"] == []
     assert queue(POLLING).count == 1
@@ -164,3 +165,14 @@ def test_no_sync_run_is_touched_for_inventory_kinds(app, store, connected):
     later = utcnow() + timedelta(hours=1)
     assert cron.tick(later)["recovered"] == []
     assert db.session.get(SyncRun, run.id).status == "running"
+
+
+def test_two_clocks_either_side_of_a_minute_boundary_enqueue_one_poll(app, store, connected):
+    due = utcnow() - timedelta(seconds=1)
+    make_due(connected, due)
+    boundary = utcnow().replace(second=59, microsecond=900_000)
+    first = cron.tick(boundary)
+    make_due(connected, due)
+    second = cron.tick(boundary + timedelta(seconds=1))
+    assert first["polls"] == [store.id] and second["polls"] == []
+    assert queue(POLLING).count == 1
