@@ -104,12 +104,13 @@ def test_csrf_is_enforced_on_every_form(auth_client):
 
 
 def test_disconnect_forgets_the_token(auth_client, store):
-    connect_store(store.id)
+    connect_store(store.id, last_error="JOOR took too long to answer.")
     response = auth_client.post(f"{PANEL}/disconnect", headers=HX)
     assert response.status_code == 200
     db.session.expire_all()
     conn = get_connection(db.session, store.id)
     assert conn.token_encrypted is None and conn.status == "disconnected"
+    assert conn.last_error == "" and "JOOR took too long" not in html(response)
     assert 'name="token"' in html(response)
     assert 'hx-swap-oob="true"' in html(response)
 
@@ -317,3 +318,16 @@ def test_a_token_check_no_worker_picks_up_says_what_may_be_wrong(auth_client, st
     db.session.commit()
     later = html(auth_client.get(f"{PANEL}/connection", headers=HX))
     assert 'data-testid="check-slow"' in later and "worker" in later
+
+
+def test_push_now_in_overwrite_mode_asks_with_the_number_of_styles_it_drops(auth_client, store):
+    connect_store(store.id, sync_inventory=True, warehouse="Default", inventory_mode="overwrite")
+    make_item(store, "111", upc="111")
+    for key in ("upc:111", "upc:222", "upc:333"):
+        db.session.add(
+            PushedStock(store_id=store.id, warehouse="Default", identifier_key=key,
+                        style_key=key, quantity=4)
+        )  # fmt: skip
+    db.session.commit()
+    page = html(auth_client.get(PANEL))
+    assert 'hx-confirm="This Overwrite drops 2 of the 3 styles JOOR holds (set to zero).' in page

@@ -128,9 +128,12 @@ def _saved(conn: JoorConnection, count: int):
         else ("Nothing changed.")
     )
     if wants_fragment():
-        html = render_template("integration/_settings.html", **settings_context(conn, saved=note))
+        context = settings_context(conn, saved=note)
+        html = render_template("integration/_settings.html", **context)
         # Sync Inventory may have just been switched: the Push button follows it out of band.
-        html += render_template("integration/_push_button.html", conn=conn, oob=True)
+        html += render_template(
+            "integration/_push_button.html", conn=conn, overwrite=context["overwrite"], oob=True
+        )
         return varying(make_response(html))
     flash(note)
     return redirect(url_for("integration.panel") + "#settings")

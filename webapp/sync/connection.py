@@ -112,6 +112,8 @@ def disconnect(session: Session, store_id: int) -> JoorConnection:
     conn = get_connection(session, store_id)
     conn.token_encrypted, conn.token_last4, conn.account_key = None, "", ""
     conn.status, conn.next_poll_at = STATUS_DISCONNECTED, None
+    # The old connection's last error no longer says anything about the next one.
+    conn.last_error, conn.last_error_at = "", None
     session.commit()
     log.info("store %s disconnected from JOOR", store_id)
     return conn
