@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import time
@@ -60,6 +61,9 @@ class JoorClient:
         backoff_cap: float = 60,
         sleep: Callable[[float], None] = time.sleep,
         rng: Callable[[], float] = random.random,
+        # Answers are decoded with this; the app hands in a faster decoder (orjson), which
+        # keeps this package to the standard library and requests.
+        decode_json: Callable[[bytes], Any] = json.loads,
     ) -> None:
         self.budget: CreditBudget = (
             budget if budget is not None else MemoryCreditBudget(sleep=sleep)
@@ -75,6 +79,7 @@ class JoorClient:
             backoff_cap=backoff_cap,
             sleep=sleep,
             rng=rng,
+            decode_json=decode_json,
         )
         self._request = self._transport.request
 

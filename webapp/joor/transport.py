@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import random
 import time
@@ -50,6 +51,7 @@ class Transport:
         backoff_cap: float = 60,
         sleep: Callable[[float], None] = time.sleep,
         rng: Callable[[], float] = random.random,
+        decode_json: Callable[[bytes], Any] = json.loads,
     ) -> None:
         token = (token or "").strip()
         if not token:
@@ -64,6 +66,7 @@ class Transport:
         self._secrets = (token, encoded)
         self.base_url = base_url.rstrip("/")
         self.budget = budget
+        self._decode_json = decode_json
         self._session = session if session is not None else requests.Session()
         self.timeout = timeout
         self.max_retries = max_retries
@@ -123,7 +126,7 @@ class Transport:
         if not 200 <= response.status_code < 300:
             raise self._error_for(response, method, path, attempt)
         try:
-            return response.json()
+            return self._decode_json(response.content)
         except ValueError:
             raise JoorMalformedResponseError(
                 f"JOOR answered {method} {path} with a body that is not valid JSON",

@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from cryptography.fernet import MultiFernet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -41,9 +42,8 @@ class ClientFactory:
         """Return a client for a token in an environment, drawing on that account's budget."""
         base_url = resolve_base_url(environment, self.local_url or None)
         budget = RedisCreditBudget(self.redis, account_key_for(token))
-        return JoorClient(
-            token, base_url, budget=budget, timeout=self.timeout, **dict(self.client_options)
-        )
+        options = {"decode_json": orjson.loads, **dict(self.client_options)}
+        return JoorClient(token, base_url, budget=budget, timeout=self.timeout, **options)
 
     def for_connection(self, connection: JoorConnection) -> JoorClient:
         """Return the client for a stored connection (decrypting its token)."""
