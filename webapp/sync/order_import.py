@@ -1,11 +1,11 @@
 """Import one modified-date window of JOOR orders into a store, page by page, exactly once.
 
-Each page is one batch and one transaction: the ids already here are looked up in one query,
-new orders and their items go in with bulk inserts guarded by the unique (store, source)
-key (INSERT ... ON CONFLICT DO NOTHING, so a second worker racing on the same orders just
-loses and counts them as already present), events and progress are written, and the page
-commits. A crash loses at most the page in flight; a retried run re-reads the window and
-finds what it already imported.
+Each page is one batch and one transaction: its orders go in with one bulk insert guarded by
+the unique (store, source) key (INSERT ... ON CONFLICT DO NOTHING RETURNING, so an order
+already here, or one a second worker racing on the same window inserted first, is counted
+as already present), then their items, events and progress, and the page commits. A crash
+loses at most the page in flight; a retried run re-reads the window and finds what it
+already imported.
 """
 
 from __future__ import annotations
@@ -21,22 +21,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from webapp.joor import MAX_PAGE_SIZE, PAGE_OVERLAP, JoorClient, order_type_code
-from webapp.models import Order, OrderItem, SyncRun
+from webapp.joor import MAX_PAGE_SIZE, PAGE_OVERLAP, JoorClient, OrdersPage, order_type_code
+from webapp.models import Order, SyncRun
 from webapp.models.base import utcnow
 from webapp.sync import runs
+from webapp.sync.dbapi import insert_many, insert_returning, insert_sql, timestamp_text
 from webapp.sync.order_mapping import (
+    ITEM_COLUMNS,
+    ORDER_COLUMNS,
     SOURCE_NAME,
     MappedOrder,
     MappingError,
     map_order,
     skip_reason,
 )
-from webapp.sync.order_rows import RowEncoder
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +50,10 @@ OUTCOMES = (IMPORTED, ALREADY_PRESENT, SKIPPED, FAILED)
 PAGE_ATTEMPTS = 8
 T = TypeVar("T")
 _END = object()
-_ORDERS = Order.__table__
-_ITEMS = OrderItem.__table__
+ORDER_INSERT_COLUMNS = (*ORDER_COLUMNS, "store_id", "folder_id", "imported_run_id", "created_at")
+ITEM_INSERT_COLUMNS = ("order_id", *ITEM_COLUMNS)
+# The exactly-once guard: a second worker racing on the same orders just loses.
+ON_CONFLICT_SKIP = " ON CONFLICT (store_id, source_name, source_id) DO NOTHING"
 
 
 class PageHook(Protocol):
@@ -71,6 +75,16 @@ class ImportPlan:
     only_ids: frozenset[str] | None = None
 
 
+@dataclass(frozen=True)
+class PreparedPage:
+    """One page ready to store: its mapped orders and the events of those skipped or failed."""
+
+    total: int
+    size: int
+    mapped: dict[str, MappedOrder]
+    events: list[dict[str, Any]]
+
+
 def import_window(
     session: Session,
     client: JoorClient,
@@ -88,20 +102,46 @@ def import_window(
         page_size=page_size,
         overlap=PAGE_OVERLAP,
     )
-    previous: set[str] = set()
     done = 0
-    for page in prefetched(pages):
-        # Only the previous page can be re-read (the client's overlap), so memory stays flat.
-        orders = [o for o in page.orders if str(o["order_id"]) not in previous]
-        previous = {str(o["order_id"]) for o in page.orders}
-        if plan.only_ids is not None:
-            orders = [o for o in orders if str(o["order_id"]) in plan.only_ids]
-        done += len(orders)
+    # Pages are fetched and mapped in a thread while the previous one is being stored.
+    for page in prefetched(prepare_pages(pages, plan)):
+        done += page.size
         total = len(plan.only_ids) if plan.only_ids is not None else page.total
-        _commit_page(session, run, plan, orders, done=done, total=max(total, done))
+        _commit_page(session, run, plan, page, done=done, total=max(total, done))
         if lock is not None:
             lock.extend()
     runs.set_progress(run, done=done, total=done)
+
+
+def prepare_pages(pages: Iterable[OrdersPage], plan: ImportPlan) -> Iterator[PreparedPage]:
+    """Map each page's orders not seen on the page before (the client's overlap re-reads it)."""
+    previous: set[str] = set()
+    for page in pages:
+        ids = [str(order["order_id"]) for order in page.orders]
+        fresh = [pair for pair in zip(ids, page.orders, strict=True) if pair[0] not in previous]
+        # Only the previous page can be re-read, so memory stays flat.
+        previous = set(ids)
+        if plan.only_ids is not None:
+            fresh = [pair for pair in fresh if pair[0] in plan.only_ids]
+        yield prepare_page(fresh, plan, total=page.total)
+
+
+def prepare_page(
+    orders: list[tuple[str, dict[str, Any]]], plan: ImportPlan, *, total: int
+) -> PreparedPage:
+    """Map (source id, payload) pairs; the ones skipped or unusable become events."""
+    mapped: dict[str, MappedOrder] = {}
+    events: list[dict[str, Any]] = []
+    for source_id, payload in orders:
+        reason = skip_reason(payload, plan.order_type)
+        if reason:
+            events.append(_event(source_id, SKIPPED, reason))
+            continue
+        try:
+            mapped[source_id] = map_order(payload, plan.identifier)
+        except MappingError as exc:
+            events.append(_event(source_id, FAILED, str(exc)))
+    return PreparedPage(total=total, size=len(orders), mapped=mapped, events=events)
 
 
 def prefetched(pages: Iterator[T]) -> Iterator[T]:
@@ -140,14 +180,17 @@ def prefetched(pages: Iterator[T]) -> Iterator[T]:
 
 
 def _commit_page(
-    session: Session, run: SyncRun, plan: ImportPlan, orders: list, *, done: int, total: int
+    session: Session, run: SyncRun, plan: ImportPlan, page: PreparedPage, *, done: int, total: int
 ) -> None:
     """Store one page and commit it with the progress; retry when the database is busy."""
     for attempt in range(1, PAGE_ATTEMPTS + 1):
         try:
-            store_page(session, run, plan, orders)
             run.credits_used = (run.credits_used or 0) + 1
             runs.set_progress(run, done=done, total=total)
+            # The run's row is written first: on SQLite that UPDATE opens the transaction, so
+            # the bulk insert's savepoint nests in it instead of committing on its own.
+            session.flush()
+            store_page(session, run, plan, page)
             session.commit()
             return
         except OperationalError:
@@ -160,23 +203,9 @@ def _commit_page(
             time.sleep(0.05 * attempt)
 
 
-def store_page(
-    session: Session, run: SyncRun, plan: ImportPlan, orders: list[dict[str, Any]]
-) -> Counter:
-    """Store one page's orders (not committed); return and record the outcome counts."""
-    events: list[dict[str, Any]] = []
-    candidates: dict[str, MappedOrder] = {}
-    for payload in orders:
-        source_id = str(payload["order_id"])
-        reason = skip_reason(payload, plan.order_type)
-        if reason:
-            events.append(_event(source_id, SKIPPED, reason))
-            continue
-        try:
-            candidates[source_id] = map_order(payload, plan.identifier)
-        except MappingError as exc:
-            events.append(_event(source_id, FAILED, str(exc)))
-    events.extend(_insert_new(session, run, plan, candidates))
+def store_page(session: Session, run: SyncRun, plan: ImportPlan, page: PreparedPage) -> Counter:
+    """Store one prepared page (not committed); return and record the outcome counts."""
+    events = [*page.events, *_insert_new(session, run, plan, dict(page.mapped))]
     runs.add_events(session, run, events)
     counts = Counter(e["outcome"] for e in events)
     runs.add_counts(run, counts)
@@ -187,90 +216,64 @@ def _insert_new(
     session: Session, run: SyncRun, plan: ImportPlan, candidates: dict[str, MappedOrder]
 ) -> list[dict[str, Any]]:
     """Insert the orders not here yet; return their events (already present ones too)."""
-    events = []
-    for source_id, imported_by in _existing(session, plan.store_id, candidates):
-        del candidates[source_id]
-        # An earlier attempt of this same run imported it: its event is already recorded.
-        if imported_by != run.id:
-            events.append(_event(source_id, ALREADY_PRESENT, "already imported"))
-    if not candidates:
-        return events
     failures: dict[str, str] = {}
     try:
         with session.begin_nested():
-            ids = _bulk_insert(session, run, plan, candidates.values())
+            ids = _bulk_insert(session, run, plan, list(candidates.values()))
     except (IntegrityError, DataError):
         log.warning("run %s: bulk insert failed; saving the page one order at a time", run.id)
         ids, failures = _insert_one_by_one(session, run, plan, candidates)
+    present = _stored(session, plan.store_id, [s for s in candidates if s not in ids])
+    events = []
     for source_id in candidates:
         if source_id in ids:
             events.append(_event(source_id, IMPORTED, "", order_id=ids[source_id]))
         elif source_id in failures:
             events.append(_event(source_id, FAILED, failures[source_id]))
-        else:
-            events.append(_event(source_id, ALREADY_PRESENT, "imported meanwhile by another run"))
+        elif present.get(source_id) != run.id:
+            events.append(_event(source_id, ALREADY_PRESENT, "already imported"))
+        # else an earlier attempt of this same run imported it: its event is recorded.
     return events
 
 
-def _existing(session: Session, store_id: int, source_ids: Iterable[str]) -> list[tuple]:
-    """Return (source_id, imported_run_id) of the given JOOR orders already in the store."""
-    wanted = list(source_ids)
-    if not wanted:
-        return []
-    return list(
-        session.execute(
-            select(Order.source_id, Order.imported_run_id).where(
-                Order.store_id == store_id,
-                Order.source_name == SOURCE_NAME,
-                Order.source_id.in_(wanted),
-            )
-        )
+def _stored(session: Session, store_id: int, source_ids: list[str]) -> dict[str, int | None]:
+    """Return source_id -> the run that imported it, for those of the JOOR orders in the store."""
+    if not source_ids:
+        return {}
+    query = select(Order.source_id, Order.imported_run_id).where(
+        Order.store_id == store_id,
+        Order.source_name == SOURCE_NAME,
+        Order.source_id.in_(source_ids),
     )
+    return dict(session.execute(query).all())
 
 
 def _bulk_insert(
-    session: Session, run: SyncRun, plan: ImportPlan, orders: Iterable[MappedOrder]
+    session: Session, run: SyncRun, plan: ImportPlan, orders: list[MappedOrder]
 ) -> dict[str, int]:
-    """Insert orders and items in bulk; return source_id -> order id of the rows inserted."""
-    now = utcnow()
-    extra = {"store_id": plan.store_id, "folder_id": plan.folder_id}
-    extra |= {"imported_run_id": run.id, "created_at": now}
-    rows = [o.order | extra for o in orders]
-    if not rows:
-        return {}
-    dialect = session.get_bind().dialect
-    encoded = RowEncoder.for_dialect(dialect)
-    table = _ORDERS if encoded is None else encoded.orders
-    if encoded is not None:
-        rows = [encoded.order_row(row) for row in rows]
-    stmt = _insert_ignoring_duplicates(dialect.name, table).returning(table.c.source_id, table.c.id)
-    ids = dict(session.execute(stmt, rows).all())
-    items = [
-        {**item, "order_id": ids[o.source_id]}
-        for o in orders
-        if o.source_id in ids
-        for item in o.items
-    ]
-    if not items:
-        return ids
-    if encoded is None:
-        session.execute(insert(_ITEMS), items)
-    else:
-        session.connection().exec_driver_sql(encoded.items_sql, list(map(encoded.item_row, items)))
-    return ids
+    """Insert orders and items in bulk; return source_id -> order id of the rows inserted.
 
-
-def _insert_ignoring_duplicates(dialect: str, table: Any):
-    """INSERT that skips rows whose (store, source) key exists, where the dialect allows it."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    else:
-        return insert(table)
-    return dialect_insert(table).on_conflict_do_nothing(
-        index_elements=["store_id", "source_name", "source_id"]
+    Orders already here (from an earlier run, or another worker a moment ago) are skipped by
+    the unique key; RETURNING names the rows that went in.
+    """
+    extra = (plan.store_id, plan.folder_id, run.id, timestamp_text(utcnow()))
+    ids = dict(
+        insert_returning(
+            session,
+            "orders",
+            ORDER_INSERT_COLUMNS,
+            [order.row + extra for order in orders],
+            suffix=ON_CONFLICT_SKIP + " RETURNING source_id, id",
+        )
     )
+    items = [
+        (ids[order.source_id], *item)
+        for order in orders
+        if order.source_id in ids
+        for item in order.items
+    ]
+    insert_many(session, insert_sql(session, "order_items", ITEM_INSERT_COLUMNS), items)
+    return ids
 
 
 def _insert_one_by_one(

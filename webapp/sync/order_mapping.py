@@ -1,17 +1,22 @@
-"""JOOR order payload -> rows for `orders` and `order_items` (plain dicts for bulk inserts).
+"""JOOR order payload -> rows for `orders` and `order_items`, ready for the DBAPI.
 
 Item code: the line's UPC when the store's Item Identifier is "upc"; otherwise the style
 number, colour code and size joined with "-" (empty parts left out). Either way the other
 form is the fallback, so a line missing its UPC still imports; a line with neither fails the
 order. Numbers may come as strings ("12.50"); nulls and empty strings become empty values.
+Values come out as `webapp.sync.dbapi` stores them (text, integers and None), because this
+runs once per line of every imported order.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from webapp.sync.dbapi import date_text, json_text, timestamp_text
 
 SOURCE_NAME = "Joor"
 CANCELLED = "Cancelled"
@@ -50,6 +55,34 @@ METADATA_FIELDS = {
     "shipping_method": "shipping_method_name",
     "date_approved": "date_approved",
 }
+# The `orders` and `order_items` columns a mapped order fills, in the order of its tuples.
+ORDER_COLUMNS = (
+    "source_name",
+    "source_id",
+    "status",
+    "customer_name",
+    "company_name",
+    "customer_code",
+    "email",
+    "po_number",
+    "currency",
+    "total",
+    "discount",
+    "shipping_total",
+    "ship_start",
+    "ship_end",
+    "shipping_address",
+    "billing_address",
+    "metadata",
+    "comments",
+    "payload",
+    "source_created_at",
+    "source_modified_at",
+)
+ITEM_COLUMNS = ("position", "code", "name", "quantity", "price", "variation_list", "metadata")
+# Money as JOOR usually sends it, already exact at the column's two decimals: kept as is.
+_PLAIN_MONEY = re.compile(r"-?\d{1,12}(?:\.\d{1,2})?")
+_CENT = Decimal("0.01")
 
 
 class MappingError(ValueError):
@@ -58,11 +91,23 @@ class MappingError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class MappedOrder:
-    """One order's row and its item rows (items lack order_id until the order is inserted)."""
+    """One order's row and its item rows, as tuples in ORDER_COLUMNS / ITEM_COLUMNS order.
+
+    Item rows lack order_id until the order is inserted.
+    """
 
     source_id: str
-    order: dict[str, Any]
-    items: list[dict[str, Any]]
+    row: tuple
+    items: list[tuple]
+
+    @property
+    def order(self) -> dict[str, Any]:
+        """The order row by column name (for reading, not for the hot path)."""
+        return dict(zip(ORDER_COLUMNS, self.row, strict=True))
+
+    def item(self, index: int) -> dict[str, Any]:
+        """One item row by column name."""
+        return dict(zip(ITEM_COLUMNS, self.items[index], strict=True))
 
 
 def skip_reason(payload: dict[str, Any], order_type: str) -> str | None:
@@ -88,37 +133,39 @@ def map_order(payload: dict[str, Any], identifier: str) -> MappedOrder:
     return MappedOrder(source_id, _order_row(payload, source_id), items)
 
 
-def _order_row(p: dict[str, Any], source_id: str) -> dict[str, Any]:
-    """The `orders` columns (by column name) that come from the payload."""
-    email = p.get("billing_email") or p.get("shipping_email") or p.get("created_by_email")
-    return {
-        "source_name": SOURCE_NAME,
-        "source_id": source_id[:64],
-        "status": _text(p.get("order_type_name"), 64),
-        "customer_name": _text(p.get("customer_name"), 255),
-        "company_name": _text(p.get("company_name"), 255),
-        "customer_code": _text(p.get("customer_code"), 100),
-        "email": _text(email, 254),
-        "po_number": _text(p.get("customer_purchase_order"), 100),
-        "currency": _text(p.get("order_currency"), 8),
-        "total": _decimal(p.get("order_total"), "order_total"),
-        "discount": _decimal(p.get("order_discount"), "order_discount"),
-        "shipping_total": _decimal(p.get("order_shipping_total"), "order_shipping_total"),
-        "ship_start": _date(p.get("date_ship_start"), "date_ship_start"),
-        "ship_end": _date(p.get("date_ship_end"), "date_ship_end"),
-        "shipping_address": _address(p, "shipping"),
-        "billing_address": _address(p, "billing"),
-        "metadata": {k: _text(p.get(src)) for k, src in METADATA_FIELDS.items() if p.get(src)},
-        "comments": _text(p.get("order_comments")),
-        "payload": p,
-        "source_created_at": _datetime(p.get("date_created"), "date_created"),
-        "source_modified_at": _datetime(p.get("date_modified"), "date_modified"),
-    }
+def _order_row(p: dict[str, Any], source_id: str) -> tuple:
+    """The ORDER_COLUMNS values that come from the payload."""
+    get = p.get
+    email = get("billing_email") or get("shipping_email") or get("created_by_email")
+    metadata = {key: _text(get(field)) for key, field in METADATA_FIELDS.items() if get(field)}
+    return (
+        SOURCE_NAME,
+        source_id[:64],
+        _text(get("order_type_name"), 64),
+        _text(get("customer_name"), 255),
+        _text(get("company_name"), 255),
+        _text(get("customer_code"), 100),
+        _text(email, 254),
+        _text(get("customer_purchase_order"), 100),
+        _text(get("order_currency"), 8),
+        _money(get("order_total"), "order_total"),
+        _money(get("order_discount"), "order_discount"),
+        _money(get("order_shipping_total"), "order_shipping_total"),
+        _day(get("date_ship_start"), "date_ship_start"),
+        _day(get("date_ship_end"), "date_ship_end"),
+        json_text(_address(p, "shipping")),
+        json_text(_address(p, "billing")),
+        json_text(metadata),
+        _text(get("order_comments")),
+        json_text(p),
+        _moment(get("date_created"), "date_created"),
+        _moment(get("date_modified"), "date_modified"),
+    )
 
 
-def _map_item(line: Any, position: int, identifier: str) -> dict[str, Any]:
-    """One `order_items` row (without order_id); each field is read once (hot loop)."""
-    if not isinstance(line, dict):
+def _map_item(line: Any, position: int, identifier: str) -> tuple:
+    """One ITEM_COLUMNS row; each field is read once (the import's hottest loop)."""
+    if line.__class__ is not dict:
         raise MappingError(f"line {position} is not an object")
     get = line.get
     upc, number = _text(get("item_upc")), _text(get("item_number"))
@@ -129,17 +176,18 @@ def _map_item(line: Any, position: int, identifier: str) -> dict[str, Any]:
         "color_code": color_code,
         "upc": upc,
     }
-    if get("item_comment"):
-        metadata["comment"] = _text(line["item_comment"])
-    return {
-        "position": position,
-        "code": _code(upc, (number, color_code, size), identifier, position),
-        "name": _text(get("item_name"), 255),
-        "quantity": _quantity(get("item_quantity"), position),
-        "price": _decimal(get("item_price"), f"line {position} price"),
-        "variation_list": {"Color": _text(get("item_color")), "Size": size},
-        "metadata": metadata,
-    }
+    comment = get("item_comment")
+    if comment:
+        metadata["comment"] = _text(comment)
+    return (
+        position,
+        _code(upc, (number, color_code, size), identifier, position),
+        _text(get("item_name"), 255),
+        _quantity(get("item_quantity"), position),
+        _money(get("item_price"), f"line {position} price"),
+        json_text({"Color": _text(get("item_color")), "Size": size}),
+        json_text(metadata),
+    )
 
 
 def item_code(line: dict[str, Any], identifier: str, position: int = 1) -> str:
@@ -158,14 +206,19 @@ def _code(upc: str, style_parts: tuple[str, ...], identifier: str, position: int
 
 def _text(value: Any, limit: int | None = None) -> str:
     """Text from a JOOR field: None becomes "", numbers become their digits; trimmed."""
-    if value is None:
+    if value.__class__ is str:
+        text = value.strip()
+    elif value is None:
         return ""
-    text = value.strip() if value.__class__ is str else str(value).strip()
+    else:
+        text = str(value).strip()
     return text[:limit] if limit else text
 
 
-def _decimal(value: Any, label: str) -> Decimal | None:
-    """A money amount from a number or numeric string; empty means unknown."""
+def _money(value: Any, label: str) -> str | None:
+    """A money amount (number or numeric string) as decimal text at cents; empty is unknown."""
+    if value.__class__ is str and _PLAIN_MONEY.fullmatch(value):
+        return value  # the common case, "12.50": exact at the column's scale already
     if value is None or value == "":
         return None
     if isinstance(value, bool):
@@ -176,11 +229,13 @@ def _decimal(value: Any, label: str) -> Decimal | None:
         raise MappingError(f"{label} {value!r} is not a number") from None
     if not amount.is_finite():
         raise MappingError(f"{label} {value!r} is not a number")
-    return amount.quantize(Decimal("0.01"))
+    return str(amount.quantize(_CENT))
 
 
 def _quantity(value: Any, position: int) -> int:
     """A line quantity: a whole, non-negative number (JOOR sends "6" or 6)."""
+    if value.__class__ is int and value >= 0:
+        return value
     if value.__class__ is str and value.isascii() and value.isdigit():
         return int(value)  # the common case, "6"
     try:
@@ -192,7 +247,7 @@ def _quantity(value: Any, position: int) -> int:
     return int(amount)
 
 
-def _datetime(value: Any, label: str) -> datetime | None:
+def _parse_moment(value: Any, label: str) -> datetime | None:
     """An ISO 8601 moment (Z or offset; naive means UTC) as aware UTC; empty means unknown."""
     if value is None or value == "":
         return None
@@ -203,13 +258,24 @@ def _datetime(value: Any, label: str) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def _date(value: Any, label: str) -> date | None:
-    """The calendar date of an ISO 8601 value (ship windows are days)."""
-    moment = _datetime(value, label)
-    return moment.date() if moment else None
+def _moment(value: Any, label: str) -> str | None:
+    """A UTC timestamp column's value from an ISO 8601 field."""
+    moment = _parse_moment(value, label)
+    return timestamp_text(moment) if moment else None
+
+
+def _day(value: Any, label: str) -> str | None:
+    """A date column's value: the calendar date of an ISO 8601 field (ship windows are days)."""
+    moment = _parse_moment(value, label)
+    return date_text(moment) if moment else None
 
 
 def _address(p: dict[str, Any], prefix: str) -> dict[str, str]:
     """A shipping or billing block, without its empty fields."""
-    block = {f: _text(p.get(f"{prefix}_{f}")) for f in ADDRESS_FIELDS}
-    return {k: v for k, v in block.items() if v}
+    get = p.get
+    block = {}
+    for field in ADDRESS_FIELDS:
+        text = _text(get(f"{prefix}_{field}"))
+        if text:
+            block[field] = text
+    return block

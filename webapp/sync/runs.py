@@ -6,15 +6,26 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp.models import SyncEvent, SyncRun
+from webapp.models import SyncRun
 from webapp.models.base import utcnow
 from webapp.models.sync import FAILED, QUEUED, RUNNING, SUCCEEDED
+from webapp.sync.dbapi import insert_many, insert_sql, json_text, timestamp_text
 
 # A running run whose heartbeat is older than this was abandoned (worker killed).
 STALE_AFTER = timedelta(seconds=90)
+EVENT_COLUMNS = (
+    "run_id",
+    "store_id",
+    "subject",
+    "outcome",
+    "reason",
+    "order_id",
+    "detail",
+    "created_at",
+)
 
 
 def create_run(
@@ -56,21 +67,22 @@ def add_counts(run: SyncRun, outcomes: Counter | dict) -> None:
 
 def add_events(session: Session, run: SyncRun, events: Iterable[dict]) -> None:
     """Insert events in bulk: dicts with subject, outcome, reason and optional order_id, detail."""
-    rows = [
-        {
-            "run_id": run.id,
-            "store_id": run.store_id,
-            "subject": str(e["subject"])[:600],
-            "outcome": e["outcome"],
-            "reason": e.get("reason", ""),
-            "order_id": e.get("order_id"),
-            "detail": e.get("detail"),
-            "created_at": utcnow(),
-        }
+    session.flush()  # a run added in this transaction gets its id
+    now = timestamp_text(utcnow())
+    rows = (
+        (
+            run.id,
+            run.store_id,
+            str(e["subject"])[:600],
+            e["outcome"],
+            e.get("reason", ""),
+            e.get("order_id"),
+            json_text(e.get("detail")),
+            now,
+        )
         for e in events
-    ]
-    if rows:
-        session.execute(insert(SyncEvent), rows)
+    )
+    insert_many(session, insert_sql(session, "sync_events", EVENT_COLUMNS), rows)
 
 
 def finish_run(session: Session, run: SyncRun, *, error: str = "") -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -55,6 +56,46 @@ def test_a_window_imports_every_order_once_with_progress_and_events(app, store, 
     assert 10 <= run.credits_used <= 12
     order = db.session.scalar(select(Order).where(Order.store_id == store.id).limit(1))
     assert order.folder.name == "New" and len(order.items) == 3 and order.payload
+
+
+def test_an_imported_order_reads_back_with_the_models_types(app, store, sim, connected):
+    # Rows go in through the DBAPI as text; the ORM must read them as the model's types.
+    (order_id,) = sim.state.add_orders(
+        orders=[
+            {
+                "order_currency": "EUR",
+                "order_total": "1234.5",
+                "order_discount": 7,
+                "date_created": "2026-10-01T08:00:00+02:00",
+                "date_ship_start": "2026-11-01T00:00:00Z",
+                "customer_name": "Zoë Müller",
+                "shipping_city": "Zürich",
+                "line_items": [
+                    {"item_upc": "0001", "item_quantity": "6", "item_price": "99.999"},
+                    {"item_number": "ST-2", "item_size": "OS", "item_quantity": 2},
+                ],
+            }
+        ]
+    )
+    run = run_import(app, store)
+    assert run.status == "succeeded", run.error
+    order = db.session.scalar(select(Order).where(Order.source_id == order_id))
+    assert (order.total, order.discount, order.shipping_total) == (
+        Decimal("1234.50"),
+        Decimal("7.00"),
+        None,
+    )
+    assert order.ship_start == date(2026, 11, 1) and order.ship_end is None
+    assert order.source_created_at == datetime(2026, 10, 1, 6, 0, tzinfo=UTC)
+    assert order.created_at.tzinfo is UTC and order.imported_run_id == run.id
+    assert order.shipping_address == {"city": "Zürich"} and order.customer_name == "Zoë Müller"
+    assert order.payload["order_id"] == order_id and order.payload["order_discount"] == 7
+    first, second = order.items
+    assert (first.code, first.quantity, first.price) == ("0001", 6, Decimal("100.00"))
+    assert (second.code, second.quantity, second.price) == ("ST-2-OS", 2, None)
+    assert second.variation_list == {"Color": "", "Size": "OS"}
+    (event,) = [e for e in events_of(run.id, "imported") if e.subject == order_id]
+    assert event.order_id == order.id and event.created_at.tzinfo is UTC
 
 
 def test_importing_the_window_again_imports_nothing_and_counts_already_present(
