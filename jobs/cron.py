@@ -4,9 +4,10 @@ Everything here only enqueues, under deterministic ids and short Redis claims, s
 clock started by mistake creates no duplicate work:
 
 - a poll for each store whose "Check for New Orders" time has come (`poll-<store>-<minute>`);
-- recovery of imports a killed worker left `running`: RQ's abandoned started jobs are
-  cleaned (retried when they have retries left), the dead run's store lock is freed, and a
-  run no RQ job will finish is enqueued again as `import-<run>`;
+- recovery of runs a killed worker left `running`: RQ's abandoned started jobs are
+  cleaned (retried when they have retries left), the dead import's store lock is freed, an
+  import no RQ job will finish is enqueued again as `import-<run>`, and such a push is
+  closed as failed in words with a new push queued for the stock it left unsent;
 - the daily full inventory push, for stores that sync inventory (jobs.inventory owns it).
 """
 
@@ -32,7 +33,7 @@ from webapp.extensions import db
 from webapp.models import JoorConnection, SyncRun
 from webapp.models.base import utcnow
 from webapp.models.joor import STATUS_CONNECTED
-from webapp.models.sync import KIND_MANUAL, KIND_POLL
+from webapp.models.sync import KIND_INVENTORY, KIND_MANUAL, KIND_POLL
 from webapp.sync import runs
 from webapp.sync.locks import release_for_run
 from webapp.sync.polling import due_store_ids
@@ -43,6 +44,10 @@ FULL_PUSH_EVERY = timedelta(hours=24)
 # this long, not every tick: one failed run an hour, not one a minute.
 FULL_PUSH_RETRY_SECONDS = 3600
 CLAIM_SECONDS = 50  # under a tick: two clocks in the same minute make one decision
+ABANDONED_PUSH = (
+    "The worker sending this push stopped before it finished. Stock it did not send goes "
+    "with the next push, which is queued when inventory sync is on; nothing to do."
+)
 
 
 def tick(now: datetime | None = None) -> dict:
@@ -88,21 +93,36 @@ def recover_abandoned_runs(now: datetime) -> list[int]:
     _clean_started_jobs(now)
     recovered = []
     for run in runs.stale_runs(db.session, now=now):
-        if run.kind not in (KIND_POLL, KIND_MANUAL):
-            continue
         job = fetch_job(run.job_id) if run.job_id else None
         status = job.get_status(refresh=False) if job is not None else None
         if status == JobStatus.STARTED:
             continue  # RQ still hears the worker: a slow run (e.g. waiting on JOOR's limit)
-        release_for_run(redis_connection(), run.store_id, run.id)
+        if run.kind in (KIND_POLL, KIND_MANUAL):
+            release_for_run(redis_connection(), run.store_id, run.id)
         if not _claim(f"recover:{run.id}"):
             continue
         if status == JobStatus.SCHEDULED:
             _run_now(job)  # RQ's retry of the abandoned job: no reason to wait its interval
-        elif status not in ACTIVE:
+        elif status in ACTIVE:
+            continue  # queued again already (RQ's retry): a worker will resume the run
+        elif run.kind == KIND_INVENTORY:
+            _close_abandoned_push(run)
+        else:
             _requeue(run)
         recovered.append(run.id)
     return recovered
+
+
+def _close_abandoned_push(run: SyncRun) -> None:
+    """End a push no job will finish, in words, and queue a push of the stock it left unsent.
+
+    Pushes send absolute counts, so a new push heals whatever the dead one did not send.
+    """
+    from jobs.inventory import enqueue_push_inventory
+
+    log.warning("push run %s (store %s) was abandoned by its worker", run.id, run.store_id)
+    runs.finish_run(db.session, run, error=ABANDONED_PUSH)
+    enqueue_push_inventory(run.store_id, reason="after an interrupted push")
 
 
 def _run_now(job) -> None:

@@ -159,12 +159,32 @@ def test_the_daily_full_push_is_enqueued_for_stores_that_sync_inventory(
     assert pushed == [store.id, store.id]
 
 
-def test_no_sync_run_is_touched_for_inventory_kinds(app, store, connected):
+def test_a_push_left_running_by_a_dead_worker_is_closed_in_words_and_pushed_again(
+    app, store, connected
+):
+    connected.sync_inventory = True
+    db.session.commit()
+    run = runs.create_run(db.session, store.id, "inventory", {"trigger": "stock changed"})
+    runs.start_run(db.session, run, job_id="push-404")  # its job is gone from RQ
+    later = utcnow() + runs.STALE_AFTER + timedelta(seconds=1)
+    assert cron.tick(later)["recovered"] == [run.id]
+    run = fresh_run(run.id)
+    assert run.status == "failed" and "stopped before it finished" in run.error
+    assert fetch_job(f"push-{store.id}").get_status() == "scheduled"
+    assert cron.tick(later)["recovered"] == []  # finished: never twice
+
+
+def test_a_push_whose_job_is_still_started_is_left_alone(app, store, connected, monkeypatch):
     run = runs.create_run(db.session, store.id, "inventory", {})
-    runs.start_run(db.session, run)
-    later = utcnow() + timedelta(hours=1)
-    assert cron.tick(later)["recovered"] == []
-    assert db.session.get(SyncRun, run.id).status == "running"
+    runs.start_run(db.session, run, job_id="push-1")
+
+    class Started:
+        def get_status(self, refresh=True):
+            return "started"
+
+    monkeypatch.setattr(cron, "fetch_job", lambda job_id: Started())
+    assert cron.tick(utcnow() + timedelta(hours=1))["recovered"] == []
+    assert fresh_run(run.id).status == "running"
 
 
 def test_two_clocks_either_side_of_a_minute_boundary_enqueue_one_poll(app, store, connected):
