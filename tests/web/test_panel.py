@@ -252,6 +252,46 @@ def test_overwrite_warning_counts_the_styles_the_next_push_drops(auth_client, st
     assert "drop" not in html(update)
 
 
+def test_overwrite_warning_is_kept_until_the_stock_or_settings_change(
+    auth_client, store, monkeypatch
+):
+    item = make_item(store, "111", upc="111")
+    for key in ("upc:111", "upc:222"):
+        db.session.add(
+            PushedStock(
+                store_id=store.id,
+                warehouse="Default",
+                identifier_key=key,
+                style_key=key,
+                quantity=4,
+            )
+        )
+    db.session.commit()
+    form = _settings(inventory_mode="overwrite", warehouse="Default")
+
+    def warning(**overrides):
+        data = {**form, **overrides}
+        return html(auth_client.post(f"{PANEL}/settings/overwrite", headers=HX, data=data))
+
+    assert "drop <b>1</b> of the 2 JOOR styles" in warning()
+    # Planning reads every item; a second look with nothing changed must not plan again.
+    import webapp.sync.overwrite_preview as preview
+
+    def no_planning(*_args, **_kwargs):
+        raise AssertionError("planned again though nothing changed")
+
+    monkeypatch.setattr(preview, "plan_push", no_planning)
+    assert "drop <b>1</b> of the 2 JOOR styles" in warning()
+    monkeypatch.undo()
+    make_item(store, "222", upc="222")
+    assert "no JOOR style would be dropped" in warning()
+    item.stock = 0
+    item.item_metadata = {"skip_joor": "1"}
+    db.session.commit()
+    assert "drop <b>1</b> of the 2 JOOR styles" in warning()
+    assert "no JOOR style would be dropped" in warning(warehouse="Elsewhere")
+
+
 def test_another_stores_connection_is_never_shown(auth_client, other_store):
     connect_store(other_store.id)
     page = html(auth_client.get(PANEL))

@@ -7,7 +7,7 @@ from itertools import islice
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from webapp.extensions import db
+from webapp.extensions import db, get_redis
 from webapp.formkit import select_choices
 from webapp.integration import bp
 from webapp.integration.common import fragment_or_panel, store_connection, varying, wants_fragment
@@ -18,9 +18,9 @@ from webapp.rules import (
     TemplateError,
     compile_identifiers,
     compile_template,
-    plan_push,
 )
 from webapp.scoping import scoped
+from webapp.sync.overwrite_preview import overwrite_summary
 from webapp.sync.settings import TEMPLATE_FIELDS, Actor, SettingsError, apply_settings
 from webapp.sync.settings import current_values as saved_values
 from webapp.sync.stock_source import iter_stock_items
@@ -65,24 +65,17 @@ def overwrite_drops(conn: JoorConnection, form: SettingsForm) -> dict | None:
     """Count what an Overwrite with these settings would drop from JOOR; None when not Overwrite."""
     if form.inventory_mode.data != "overwrite":
         return None
-    from webapp.sync.pushed_stock import load_pushed
-
     warehouse = (form.warehouse.data or "").strip()
     templates = {name: getattr(form, name).data or "" for name in TEMPLATE_NAMES}
     try:
         builder = compile_identifiers(IdentifierSettings(form.identifier.data, templates))
     except (TemplateError, ValueError) as exc:
         return {"error": str(exc)}
-    state = load_pushed(db.session, conn.store_id, warehouse)
-    plan = plan_push(
-        iter_stock_items(db.session, conn.store_id),
-        builder=builder,
-        mode="overwrite",
-        warehouse=warehouse,
-        pushed=state.pushed,
-        known_keys=state.known_keys,
+    settings = (form.identifier.data or "", *(templates[name] for name in TEMPLATE_NAMES))
+    summary = overwrite_summary(
+        db.session, get_redis(), conn.store_id, builder, settings, warehouse
     )
-    return {"plan": plan, "error": None}
+    return {"summary": summary, "error": None}
 
 
 def settings_context(conn: JoorConnection, form: SettingsForm | None = None, **extra) -> dict:

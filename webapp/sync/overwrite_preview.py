@@ -1,0 +1,113 @@
+"""What an Overwrite with given settings would drop from JOOR, kept until stock or settings change.
+
+Planning reads every item (seconds at 100,000), and the panel shows this warning each time it
+draws the settings; the counts are cached in Redis under a fingerprint of the settings, the
+items and the pushed stock, so they are computed again only when one of them has changed.
+The push itself always plans afresh: this is what the merchant reads, not what decides.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import redis
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from webapp.models import InventoryItem, PushedStock
+from webapp.rules import IdentifierBuilder, plan_push
+from webapp.sync.pushed_stock import load_pushed
+from webapp.sync.stock_source import iter_stock_items
+
+log = logging.getLogger(__name__)
+CACHE_SECONDS = 3600
+KEY_PREFIX = "joorsync:overwrite-preview"
+
+
+@dataclass(frozen=True)
+class OverwriteSummary:
+    """The counts the Overwrite warning and the Push now question show."""
+
+    dropped_styles: int
+    known_styles: int
+    dropped_skus: int
+    sent_skus: int
+
+
+def overwrite_summary(
+    session: Session,
+    cache: redis.Redis | None,
+    store_id: int,
+    builder: IdentifierBuilder,
+    settings: tuple[str, ...],
+    warehouse: str,
+) -> OverwriteSummary:
+    """Count what an Overwrite would drop; `settings` names the builder's inputs for the key."""
+    key = _cache_key(session, store_id, settings, warehouse)
+    cached = _read(cache, key)
+    if cached is not None:
+        return cached
+    state = load_pushed(session, store_id, warehouse)
+    plan = plan_push(
+        iter_stock_items(session, store_id),
+        builder=builder,
+        mode="overwrite",
+        warehouse=warehouse,
+        pushed=state.pushed,
+        known_keys=state.known_keys,
+    )
+    summary = OverwriteSummary(
+        dropped_styles=plan.dropped_style_count,
+        known_styles=plan.known_style_count,
+        dropped_skus=len(plan.drops),
+        sent_skus=len(plan.send),
+    )
+    _write(cache, key, summary)
+    return summary
+
+
+def _cache_key(session: Session, store_id: int, settings: tuple[str, ...], warehouse: str) -> str:
+    """A key that changes when the settings, any item or the pushed stock change."""
+    items = session.execute(
+        select(func.count(), func.max(InventoryItem.id), func.max(InventoryItem.updated_at)).where(
+            InventoryItem.store_id == store_id
+        )
+    ).one()
+    pushed = session.execute(
+        select(
+            func.count(),
+            func.max(PushedStock.id),
+            func.max(PushedStock.last_attempt_at),
+            func.max(PushedStock.accepted_at),
+            func.sum(func.coalesce(PushedStock.quantity, -1)),
+        ).where(PushedStock.store_id == store_id, PushedStock.warehouse == warehouse)
+    ).one()
+    parts: list[Any] = [store_id, warehouse, *settings, *items, *pushed]
+    digest = hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+    return f"{KEY_PREFIX}:{store_id}:{digest}"
+
+
+def _read(cache: redis.Redis | None, key: str) -> OverwriteSummary | None:
+    """The cached summary, or None (also when Redis cannot answer: then it is planned)."""
+    if cache is None:
+        return None
+    try:
+        raw = cache.get(key)
+    except redis.RedisError:
+        log.warning("overwrite preview cache unavailable; planning without it")
+        return None
+    return OverwriteSummary(**json.loads(raw)) if raw else None
+
+
+def _write(cache: redis.Redis | None, key: str, summary: OverwriteSummary) -> None:
+    """Keep the summary for an hour (a key no later render asks for simply expires)."""
+    if cache is None:
+        return
+    try:
+        cache.set(key, json.dumps(asdict(summary)), ex=CACHE_SECONDS)
+    except redis.RedisError:
+        log.warning("overwrite preview cache unavailable; not kept")
