@@ -7,7 +7,7 @@ from sqlalchemy import select
 from tests.factories import make_item
 from tests.web.panel_helpers import TOKEN, connect_store
 from webapp.extensions import db
-from webapp.models import JoorConnection, PushedStock, SettingsChange
+from webapp.models import JoorConnection, PushedStock, SettingsChange, SyncRun
 from webapp.sync.connection import get_connection
 
 HX = {"HX-Request": "true"}
@@ -371,3 +371,24 @@ def test_push_now_in_overwrite_mode_asks_with_the_number_of_styles_it_drops(auth
     db.session.commit()
     page = html(auth_client.get(PANEL))
     assert 'hx-confirm="This Overwrite drops 2 of the 3 styles JOOR holds (set to zero).' in page
+    assert """hx-vals='{"confirmed": "yes"}'""" in page
+
+
+def test_push_now_in_overwrite_mode_without_javascript_asks_on_a_page_first(auth_client, store):
+    connect_store(store.id, sync_inventory=True, warehouse="Default", inventory_mode="overwrite")
+    make_item(store, "111", upc="111")
+    db.session.add(
+        PushedStock(store_id=store.id, warehouse="Default", identifier_key="upc:222",
+                    style_key="upc:222", quantity=4)
+    )  # fmt: skip
+    db.session.commit()
+    asked = auth_client.post(f"{PANEL}/push")
+    assert asked.status_code == 200
+    assert "Push inventory now in Overwrite mode?" in html(asked)
+    assert "drop <b>1</b> of the 1 JOOR style" in html(asked)
+    assert 'name="confirmed" value="yes"' in html(asked)
+    assert db.session.scalars(select(SyncRun).where(SyncRun.kind == "inventory")).all() == []
+    pushed = auth_client.post(f"{PANEL}/push", data={"confirmed": "yes"})
+    assert pushed.status_code == 302
+    (run,) = db.session.scalars(select(SyncRun).where(SyncRun.kind == "inventory")).all()
+    assert run.params.get("confirmed") is True

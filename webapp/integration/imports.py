@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import logging
 
-from flask import flash, make_response, redirect, render_template, url_for
+from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp.extensions import db
 from webapp.integration import bp
-from webapp.integration.common import store_connection, varying, wants_fragment
+from webapp.integration.common import (
+    page_or_fragment,
+    store_connection,
+    varying,
+    wants_fragment,
+)
 from webapp.integration.forms import EmptyForm, ImportForm
 from webapp.models import SyncRun
 from webapp.models.sync import KIND_MANUAL
@@ -85,6 +90,15 @@ def push_now():
     """Push the whole inventory to JOOR now (an Overwrite that drops many styles needs a yes)."""
     conn = store_connection()
     EmptyForm()  # CSRF is checked globally; the form only renders the token
+    if conn.inventory_mode == "overwrite" and request.form.get("confirmed") != "yes":
+        # The panel's button asks in a dialog and sends the yes; without JavaScript, ask here.
+        from webapp.integration.settings import overwrite_drops, settings_form
+
+        return page_or_fragment(
+            "integration/push_confirm.html",
+            "integration/_push_confirm.html",
+            overwrite=overwrite_drops(conn, settings_form(conn)),
+        )
     from jobs.inventory import enqueue_full_push
 
     result = enqueue_full_push(conn.store_id, created_by=current_user.email, confirmed=True)
