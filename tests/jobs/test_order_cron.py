@@ -18,7 +18,7 @@ from tests.jobs.order_support import (
     sim_fixture,  # noqa: F401 - fixture
 )
 from webapp.extensions import db
-from webapp.models import Order, SyncRun
+from webapp.models import Order
 from webapp.models.base import utcnow
 from webapp.sync import runs
 from webapp.sync.locks import StoreLock, lock_holder
