@@ -36,6 +36,20 @@ def test_progress_polls_while_running_and_stops_when_finished(auth_client, store
     assert "<b>2</b> imported" in html(response) and "<b>1</b> failed" in html(response)
 
 
+def test_a_run_waiting_out_joors_request_limit_says_so(auth_client, store, app):
+    from webapp.joor import RedisCreditBudget
+
+    connect_store(store.id)
+    run = make_run(store.id, status="running", events=_events(2), imported=2)
+    progress = f"{PANEL}/runs/{run.id}/progress"
+    assert "Paused" not in html(auth_client.get(progress, headers=HX))
+    # JOOR answered 429 with Retry-After: 120, so every worker holds the account's budget.
+    RedisCreditBudget(app.extensions["redis"], "acct-test").penalize(120)
+    fragment = html(auth_client.get(progress, headers=HX))
+    assert "Paused: this JOOR account's requests" in fragment
+    assert re.search(r"carries on by itself in about 1[12]\d s", fragment)
+
+
 def test_queued_run_polls_with_an_indeterminate_bar(auth_client, store):
     run = make_run(store.id, status="queued")
     fragment = html(auth_client.get(f"{PANEL}/runs/{run.id}/progress", headers=HX))

@@ -15,10 +15,12 @@ from webapp.integration.common import (
     varying,
     wants_fragment,
 )
+from webapp.integration.connect import credit_usage
 from webapp.integration.forms import EmptyForm, ImportForm
 from webapp.models import SyncRun
-from webapp.models.sync import KIND_MANUAL
+from webapp.models.sync import KIND_MANUAL, RUNNING
 from webapp.scoping import get_scoped_or_404, scoped
+from webapp.sync.connection import credit_wait
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,10 @@ def import_context(form: ImportForm | None = None) -> dict:
 
 def progress_response(run: SyncRun, template: str = "integration/_progress.html", **extra):
     """Render a run's progress; once it has ended, tell the page to refresh its run lists."""
+    if run.status == RUNNING:
+        # A run that seems stuck is usually waiting out JOOR's request limit: say so.
+        usage = credit_usage(store_connection())
+        extra.setdefault("credit_wait", credit_wait(usage, run.kind))
     response = varying(make_response(render_template(template, run=run, **extra)))
     if run.is_finished:
         response.headers["HX-Trigger"] = "runs-changed"

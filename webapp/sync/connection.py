@@ -19,11 +19,13 @@ from webapp.joor import (
     JoorError,
     RedisCreditBudget,
     account_key_for,
+    cost_of,
     resolve_base_url,
 )
 from webapp.models import Folder, JoorConnection
 from webapp.models.base import utcnow
 from webapp.models.joor import STATUS_CONNECTED, STATUS_DISCONNECTED, STATUS_FAILING
+from webapp.models.sync import KIND_INVENTORY
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +60,17 @@ class ClientFactory:
     def budget_usage(self, connection: JoorConnection):
         """Return the credit usage of the connection's JOOR account in the current window."""
         return RedisCreditBudget(self.redis, connection.account_key).usage()
+
+
+def credit_wait(usage, kind: str) -> float | None:
+    """Seconds a run of this kind waits for JOOR's next window, or None when it has credits.
+
+    A push batch costs a write's credits, an order page a read's; a 429 hold reads as full.
+    """
+    if usage is None:
+        return None
+    cost = cost_of("POST" if kind == KIND_INVENTORY else "GET")
+    return usage.resets_in if usage.used + cost > usage.limit else None
 
 
 def factory_from_app(app) -> ClientFactory:
