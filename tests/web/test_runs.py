@@ -46,7 +46,7 @@ def test_a_run_waiting_out_joors_request_limit_says_so(auth_client, store, app):
     # JOOR answered 429 with Retry-After: 120, so every worker holds the account's budget.
     RedisCreditBudget(app.extensions["redis"], "acct-test").penalize(120)
     fragment = html(auth_client.get(progress, headers=HX))
-    assert "Paused: this JOOR account's requests" in fragment
+    assert "Paused: JOOR's request limit for this account is reached" in fragment
     assert re.search(r"carries on by itself in about 1[12]\d s", fragment)
 
 
