@@ -16,7 +16,7 @@ import queue
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
@@ -48,6 +48,9 @@ SKIPPED = "skipped"
 FAILED = "failed"
 OUTCOMES = (IMPORTED, ALREADY_PRESENT, SKIPPED, FAILED)
 PAGE_ATTEMPTS = 8
+# While a page is awaited (JOOR slow, its limit waited out), the run's heartbeat and store
+# lock are refreshed this often: well inside the lock's 90 s and the clock's stale limit.
+KEEPALIVE_SECONDS = 20
 T = TypeVar("T")
 _END = object()
 ORDER_INSERT_COLUMNS = (*ORDER_COLUMNS, "store_id", "folder_id", "imported_run_id", "created_at")
@@ -93,6 +96,7 @@ def import_window(
     *,
     lock: PageHook | None = None,
     page_size: int = MAX_PAGE_SIZE,
+    keepalive_seconds: float | None = None,
 ) -> None:
     """Page through the window, storing each page as one committed batch on the run."""
     pages = client.iter_order_pages(
@@ -103,8 +107,18 @@ def import_window(
         overlap=PAGE_OVERLAP,
     )
     done = 0
+
+    def keep_alive() -> None:
+        # JOOR is slow or its request limit is being waited out: the run is alive, and the
+        # store stays locked for it, however long that takes.
+        runs.set_progress(run)
+        session.commit()
+        if lock is not None:
+            lock.extend()
+
     # Pages are fetched and mapped in a thread while the previous one is being stored.
-    for page in prefetched(prepare_pages(pages, plan)):
+    every = keepalive_seconds or KEEPALIVE_SECONDS
+    for page in prefetched(prepare_pages(pages, plan), idle=keep_alive, every=every):
         done += page.size
         total = len(plan.only_ids) if plan.only_ids is not None else page.total
         _commit_page(session, run, plan, page, done=done, total=max(total, done))
@@ -144,11 +158,14 @@ def prepare_page(
     return PreparedPage(total=total, size=len(orders), mapped=mapped, events=events)
 
 
-def prefetched(pages: Iterator[T]) -> Iterator[T]:
+def prefetched(
+    pages: Iterator[T], *, idle: Callable[[], None] | None = None, every: float = 30
+) -> Iterator[T]:
     """Fetch the next page in a thread while this one is stored (at most two pages in memory).
 
     JOOR's answer time and our database work then overlap instead of adding up; the client
-    and its HTTP session are only ever used from the fetching thread.
+    and its HTTP session are only ever used from the fetching thread. While no page comes,
+    `idle` is called every `every` seconds (in this thread).
     """
     handoff: queue.Queue = queue.Queue(maxsize=1)
     stop = threading.Event()
@@ -167,7 +184,12 @@ def prefetched(pages: Iterator[T]) -> Iterator[T]:
     thread.start()
     try:
         while True:
-            page, error = handoff.get()
+            try:
+                page, error = handoff.get(timeout=every)
+            except queue.Empty:
+                if idle is not None:
+                    idle()
+                continue
             if error is not None:
                 raise error
             if page is _END:

@@ -211,6 +211,43 @@ def test_two_workers_importing_the_same_window_at_once_create_no_duplicates(
     assert all(c.get("imported", 0) + c.get("already_present", 0) == expected for c in both)
 
 
+def test_a_page_slower_than_the_lock_expiry_keeps_the_run_alive_and_the_store_locked(
+    app, store, sim, connected
+):
+    """JOOR slow, or its request limit waited out: heartbeat and lock are kept while we wait."""
+    import time
+
+    from webapp.sync.import_runs import plan_for_run
+    from webapp.sync.locks import StoreLock, lock_holder
+    from webapp.sync.order_import import import_window
+    from webapp.sync.runs import start_run
+
+    redis = app.extensions["redis"]
+    run = create_manual_run(db.session, store.id, SINCE)
+    start_run(db.session, run)
+    lock = StoreLock(redis, store.id, run.id, timeout=1)
+    assert lock.acquire()
+    real = factory_from_app(app).for_connection(connected)
+
+    class SlowJoor:
+        """The real client, answering each of three pages after longer than the lock lasts."""
+
+        def iter_order_pages(self, *args, **kwargs):
+            for n, page in enumerate(real.iter_order_pages(*args, **kwargs)):
+                if n == 3:
+                    return
+                time.sleep(1.5)
+                yield page
+
+    import_window(db.session, SlowJoor(), run, plan_for_run(db.session, run), lock=lock,
+                  keepalive_seconds=0.2)  # fmt: skip
+    assert lock_holder(redis, store.id) == run.id
+    run = fresh_run(run.id)
+    assert (utcnow() - run.heartbeat_at).total_seconds() < 1
+    assert run.counts["imported"] == order_count(store.id) > 200
+    lock.release()
+
+
 def test_a_revoked_token_fails_the_run_and_marks_the_connection_failing(app, store, sim, connected):
     connected.next_poll_at = utcnow()
     db.session.commit()
