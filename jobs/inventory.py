@@ -109,7 +109,22 @@ def push_inventory(
             explicit=full,
             job_id=job.id if job else "",
         )
+        _count_overwrite_ahead(app, store_id)
         return summary.to_json()
+
+
+def _count_overwrite_ahead(app, store_id: int) -> None:
+    """Refresh the panel's Overwrite counts now, in the worker, rather than on the next view."""
+    from webapp.extensions import db
+    from webapp.sync.connection import get_connection
+    from webapp.sync.overwrite_preview import warm_for_connection
+
+    try:
+        conn = get_connection(db.session, store_id)
+        warm_for_connection(db.session, app.extensions["redis"], conn)
+    except Exception:  # noqa: BLE001 - a courtesy to the panel; the push itself is done
+        db.session.rollback()
+        log.warning("store %s: Overwrite warning not counted ahead", store_id, exc_info=True)
 
 
 def _run_of_job(job: Job | None, store_id: int, trigger: str, full: bool, confirmed: bool) -> int:

@@ -198,3 +198,29 @@ def test_a_full_push_retry_keeps_its_run(sim, skus, joor_app, joor_store):
 
     [only] = runs(joor_store)
     assert (only.id, only.status, only.attempts) == (run.id, "succeeded", 2)
+
+
+def test_an_overwrite_push_counts_the_panels_warning_ahead(
+    sim, skus, joor_app, joor_store, monkeypatch
+):
+    import webapp.sync.overwrite_preview as preview
+    from webapp.rules import IdentifierSettings
+
+    for sku in skus[:3]:
+        make_item(joor_store, sku["upc"], stock=2)
+    configure(joor_store, inventory_mode="overwrite")
+    enqueue_full_push(joor_store.id, confirmed=True)
+    work(joor_app)
+
+    def no_planning(*_args, **_kwargs):
+        raise AssertionError("the panel planned though the push had counted")
+
+    monkeypatch.setattr(preview, "plan_push", no_planning)
+    summary = preview.overwrite_summary(
+        db.session,
+        joor_app.extensions["redis"],
+        joor_store.id,
+        IdentifierSettings("upc"),
+        "Default",
+    )
+    assert (summary.sent_skus, summary.dropped_styles, summary.known_styles) == (3, 0, 3)

@@ -16,7 +16,6 @@ from webapp.models import Folder, JoorConnection, SettingsChange
 from webapp.rules import (
     IdentifierSettings,
     TemplateError,
-    compile_identifiers,
     compile_template,
 )
 from webapp.scoping import scoped
@@ -65,16 +64,14 @@ def overwrite_drops(conn: JoorConnection, form: SettingsForm) -> dict | None:
     """Count what an Overwrite with these settings would drop from JOOR; None when not Overwrite."""
     if form.inventory_mode.data != "overwrite":
         return None
-    warehouse = (form.warehouse.data or "").strip()
+    mode = "style" if form.identifier.data == "style" else "upc"
     templates = {name: getattr(form, name).data or "" for name in TEMPLATE_NAMES}
+    settings = IdentifierSettings(mode, templates if mode == "style" else {})
+    warehouse = (form.warehouse.data or "").strip()
     try:
-        builder = compile_identifiers(IdentifierSettings(form.identifier.data, templates))
+        summary = overwrite_summary(db.session, get_redis(), conn.store_id, settings, warehouse)
     except (TemplateError, ValueError) as exc:
         return {"error": str(exc)}
-    settings = (form.identifier.data or "", *(templates[name] for name in TEMPLATE_NAMES))
-    summary = overwrite_summary(
-        db.session, get_redis(), conn.store_id, builder, settings, warehouse
-    )
     return {"summary": summary, "error": None}
 
 

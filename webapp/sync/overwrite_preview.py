@@ -18,8 +18,9 @@ import redis
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from webapp.models import InventoryItem, PushedStock
-from webapp.rules import IdentifierBuilder, plan_push
+from webapp.models import InventoryItem, JoorConnection, PushedStock
+from webapp.rules import IdentifierSettings, compile_identifiers, plan_push
+from webapp.sync.inventory_push import identifier_settings
 from webapp.sync.pushed_stock import load_pushed
 from webapp.sync.stock_source import iter_stock_items
 
@@ -42,15 +43,19 @@ def overwrite_summary(
     session: Session,
     cache: redis.Redis | None,
     store_id: int,
-    builder: IdentifierBuilder,
-    settings: tuple[str, ...],
+    settings: IdentifierSettings,
     warehouse: str,
 ) -> OverwriteSummary:
-    """Count what an Overwrite would drop; `settings` names the builder's inputs for the key."""
-    key = _cache_key(session, store_id, settings, warehouse)
+    """Count what an Overwrite would drop; raise TemplateError or ValueError for bad settings."""
+    used = (
+        settings.mode,
+        *(sorted(settings.templates.items()) if settings.mode == "style" else ()),
+    )
+    key = _cache_key(session, store_id, used, warehouse)
     cached = _read(cache, key)
     if cached is not None:
         return cached
+    builder = compile_identifiers(settings)
     state = load_pushed(session, store_id, warehouse)
     plan = plan_push(
         iter_stock_items(session, store_id),
@@ -70,7 +75,14 @@ def overwrite_summary(
     return summary
 
 
-def _cache_key(session: Session, store_id: int, settings: tuple[str, ...], warehouse: str) -> str:
+def warm_for_connection(session: Session, cache: redis.Redis, conn: JoorConnection) -> None:
+    """Count ahead for a store in Overwrite mode (after its push), so the panel need not wait."""
+    if conn.inventory_mode != "overwrite" or not conn.sync_inventory:
+        return
+    overwrite_summary(session, cache, conn.store_id, identifier_settings(conn), conn.warehouse)
+
+
+def _cache_key(session: Session, store_id: int, settings: tuple, warehouse: str) -> str:
     """A key that changes when the settings, any item or the pushed stock change."""
     items = session.execute(
         select(func.count(), func.max(InventoryItem.id), func.max(InventoryItem.updated_at)).where(
@@ -86,7 +98,7 @@ def _cache_key(session: Session, store_id: int, settings: tuple[str, ...], wareh
             func.sum(func.coalesce(PushedStock.quantity, -1)),
         ).where(PushedStock.store_id == store_id, PushedStock.warehouse == warehouse)
     ).one()
-    parts: list[Any] = [store_id, warehouse, *settings, *items, *pushed]
+    parts: list[Any] = [store_id, warehouse, settings, *items, *pushed]
     digest = hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
     return f"{KEY_PREFIX}:{store_id}:{digest}"
 
