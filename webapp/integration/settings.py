@@ -14,11 +14,11 @@ from webapp.integration.common import fragment_or_panel, store_connection, varyi
 from webapp.integration.forms import TEMPLATE_NAMES, SettingsForm
 from webapp.models import Folder, JoorConnection, SettingsChange
 from webapp.rules import (
-    IdentifierSettings,
     TemplateError,
     compile_template,
 )
 from webapp.scoping import scoped
+from webapp.sync.inventory_push import settings_for
 from webapp.sync.overwrite_preview import overwrite_summary
 from webapp.sync.settings import TEMPLATE_FIELDS, Actor, SettingsError, apply_settings
 from webapp.sync.settings import current_values as saved_values
@@ -64,9 +64,8 @@ def overwrite_drops(conn: JoorConnection, form: SettingsForm) -> dict | None:
     """Count what an Overwrite with these settings would drop from JOOR; None when not Overwrite."""
     if form.inventory_mode.data != "overwrite":
         return None
-    mode = "style" if form.identifier.data == "style" else "upc"
     templates = {name: getattr(form, name).data or "" for name in TEMPLATE_NAMES}
-    settings = IdentifierSettings(mode, templates if mode == "style" else {})
+    settings = settings_for(form.identifier.data, templates)
     warehouse = (form.warehouse.data or "").strip()
     try:
         summary = overwrite_summary(db.session, get_redis(), conn.store_id, settings, warehouse)

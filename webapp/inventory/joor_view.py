@@ -11,7 +11,6 @@ from webapp.extensions import db
 from webapp.models import InventoryItem, JoorConnection, PushedStock
 from webapp.rules import (
     Identifier,
-    IdentifierSettings,
     SkipReason,
     StockItem,
     TemplateError,
@@ -19,6 +18,7 @@ from webapp.rules import (
     should_skip,
 )
 from webapp.scoping import scoped
+from webapp.sync.inventory_push import identifier_settings
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def joor_views(items: Sequence[InventoryItem]) -> dict[int, JoorView]:
     if conn is None or not items:
         return {}
     try:
-        builder = compile_identifiers(IdentifierSettings(conn.identifier, conn.templates()))
+        builder = compile_identifiers(identifier_settings(conn))
     except (TemplateError, ValueError) as exc:
         return {item.id: JoorView(problem=f"Identifier templates: {exc}") for item in items}
     built = {item.id: _build(builder, item) for item in items}

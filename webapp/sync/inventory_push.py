@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,8 +90,13 @@ class PushSummary:
 
 def identifier_settings(conn: JoorConnection) -> IdentifierSettings:
     """The connection's Item Identifier choice as the rules take it."""
-    mode = "style" if conn.identifier == "style" else "upc"
-    return IdentifierSettings(mode, conn.templates() if mode == "style" else {})
+    return settings_for(conn.identifier, conn.templates())
+
+
+def settings_for(identifier: str | None, templates: Mapping[str, str]) -> IdentifierSettings:
+    """An Item Identifier choice as the rules take it: the templates count only for style."""
+    mode = "style" if identifier == "style" else "upc"
+    return IdentifierSettings(mode, dict(templates) if mode == "style" else {})
 
 
 class CountedItems:

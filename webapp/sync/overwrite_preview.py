@@ -47,11 +47,9 @@ def overwrite_summary(
     warehouse: str,
 ) -> OverwriteSummary:
     """Count what an Overwrite would drop; raise TemplateError or ValueError for bad settings."""
-    used = (
-        settings.mode,
-        *(sorted(settings.templates.items()) if settings.mode == "style" else ()),
+    key = _cache_key(
+        session, store_id, (settings.mode, sorted(settings.templates.items())), warehouse
     )
-    key = _cache_key(session, store_id, used, warehouse)
     cached = _read(cache, key)
     if cached is not None:
         return cached
