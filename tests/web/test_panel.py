@@ -14,6 +14,21 @@ HX = {"HX-Request": "true"}
 PANEL = "/integrations/joor"
 
 
+def pushed_to_joor(store, *keys: str) -> None:
+    """Record SKUs JOOR accepted 4 of in the Default warehouse (each its own style)."""
+    for key in keys:
+        db.session.add(
+            PushedStock(
+                store_id=store.id,
+                warehouse="Default",
+                identifier_key=key,
+                style_key=key,
+                quantity=4,
+            )
+        )
+    db.session.commit()
+
+
 def html(response) -> str:
     return response.get_data(as_text=True)
 
@@ -225,17 +240,7 @@ def test_preview_of_an_unknown_field_is_404(auth_client):
 
 def test_overwrite_warning_counts_the_styles_the_next_push_drops(auth_client, store):
     make_item(store, "111", upc="111")
-    for key in ("upc:111", "upc:222", "upc:333"):
-        db.session.add(
-            PushedStock(
-                store_id=store.id,
-                warehouse="Default",
-                identifier_key=key,
-                style_key=key,
-                quantity=4,
-            )
-        )
-    db.session.commit()
+    pushed_to_joor(store, "upc:111", "upc:222", "upc:333")
     response = auth_client.post(
         f"{PANEL}/settings/overwrite",
         headers=HX,
@@ -256,17 +261,7 @@ def test_overwrite_warning_is_kept_until_the_stock_or_settings_change(
     auth_client, store, monkeypatch
 ):
     item = make_item(store, "111", upc="111")
-    for key in ("upc:111", "upc:222"):
-        db.session.add(
-            PushedStock(
-                store_id=store.id,
-                warehouse="Default",
-                identifier_key=key,
-                style_key=key,
-                quantity=4,
-            )
-        )
-    db.session.commit()
+    pushed_to_joor(store, "upc:111", "upc:222")
     form = _settings(inventory_mode="overwrite", warehouse="Default")
 
     def warning(**overrides):
@@ -363,12 +358,7 @@ def test_a_token_check_no_worker_picks_up_says_what_may_be_wrong(auth_client, st
 def test_push_now_in_overwrite_mode_asks_with_the_number_of_styles_it_drops(auth_client, store):
     connect_store(store.id, sync_inventory=True, warehouse="Default", inventory_mode="overwrite")
     make_item(store, "111", upc="111")
-    for key in ("upc:111", "upc:222", "upc:333"):
-        db.session.add(
-            PushedStock(store_id=store.id, warehouse="Default", identifier_key=key,
-                        style_key=key, quantity=4)
-        )  # fmt: skip
-    db.session.commit()
+    pushed_to_joor(store, "upc:111", "upc:222", "upc:333")
     page = html(auth_client.get(PANEL))
     assert 'hx-confirm="This Overwrite drops 2 of the 3 styles JOOR holds (set to zero).' in page
     assert """hx-vals='{"confirmed": "yes"}'""" in page
@@ -377,11 +367,7 @@ def test_push_now_in_overwrite_mode_asks_with_the_number_of_styles_it_drops(auth
 def test_push_now_in_overwrite_mode_without_javascript_asks_on_a_page_first(auth_client, store):
     connect_store(store.id, sync_inventory=True, warehouse="Default", inventory_mode="overwrite")
     make_item(store, "111", upc="111")
-    db.session.add(
-        PushedStock(store_id=store.id, warehouse="Default", identifier_key="upc:222",
-                    style_key="upc:222", quantity=4)
-    )  # fmt: skip
-    db.session.commit()
+    pushed_to_joor(store, "upc:222")
     asked = auth_client.post(f"{PANEL}/push")
     assert asked.status_code == 200
     assert "Push inventory now in Overwrite mode?" in html(asked)
