@@ -59,6 +59,26 @@ def check_cost(cost: int, limit: int) -> None:
         raise ValueError(f"credit cost {cost} must be between 1 and the limit {limit}")
 
 
+def take_or_wait(
+    attempt: Callable[[], tuple[float, int]],
+    *,
+    limit: int,
+    max_wait: float,
+    sleep: Callable[[float], None],
+) -> None:
+    """Call attempt() -> (seconds to wait, credits used) until it grants (wait <= 0).
+
+    Sleeps what each refusal says, and refuses a wait longer than max_wait instead.
+    """
+    while True:
+        wait, used = attempt()
+        if wait <= 0:
+            return
+        if wait > max_wait:
+            raise too_long(wait, max_wait, used, limit)
+        sleep(wait)
+
+
 def too_long(wait: float, max_wait: float, used: int, limit: int) -> JoorRateLimitedError:
     """Build the error for a wait longer than the caller accepts."""
     return JoorRateLimitedError(
@@ -101,15 +121,12 @@ class MemoryCreditBudget:
     def acquire(self, cost: int) -> None:
         """Take cost credits, sleeping until the window has room."""
         check_cost(cost, self.limit)
-        while True:
+
+        def attempt() -> tuple[float, int]:
             with self._lock:
-                wait = self._try_take(cost)
-                used = self._used
-            if wait <= 0:
-                return
-            if wait > self.max_wait:
-                raise too_long(wait, self.max_wait, used, self.limit)
-            self._sleep(wait)
+                return self._try_take(cost), self._used
+
+        take_or_wait(attempt, limit=self.limit, max_wait=self.max_wait, sleep=self._sleep)
 
     def usage(self) -> BudgetUsage:
         """Return the current window's usage; a penalty counts as a full window."""

@@ -13,7 +13,7 @@ from webapp.joor.budget import (
     DEFAULT_WINDOW,
     BudgetUsage,
     check_cost,
-    too_long,
+    take_or_wait,
 )
 
 KEY_PREFIX = "joor:credits"
@@ -99,13 +99,12 @@ class RedisCreditBudget:
     def acquire(self, cost: int) -> None:
         """Take cost credits, sleeping until the shared window has room."""
         check_cost(cost, self.limit)
-        while True:
+
+        def attempt() -> tuple[float, int]:
             granted, used, wait = self._run(cost)
-            if granted:
-                return
-            if wait > self.max_wait:
-                raise too_long(wait, self.max_wait, used, self.limit)
-            self._sleep(wait)
+            return (0.0 if granted else max(wait, 0.001)), used  # a refusal always waits
+
+        take_or_wait(attempt, limit=self.limit, max_wait=self.max_wait, sleep=self._sleep)
 
     def usage(self) -> BudgetUsage:
         """Return the shared window's usage; a penalty counts as a full window."""
