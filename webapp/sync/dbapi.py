@@ -17,7 +17,6 @@ from typing import Any
 import orjson
 from sqlalchemy.orm import Session
 
-_ORJSON_OPTIONS = orjson.OPT_NON_STR_KEYS
 # Bound values one statement may carry: SQLite allows 32,766, PostgreSQL 65,535.
 MAX_PARAMETERS = 32_000
 
@@ -27,9 +26,10 @@ def json_text(value: Any) -> str | None:
     if value is None:
         return None
     try:
-        return orjson.dumps(value, option=_ORJSON_OPTIONS).decode()
+        return orjson.dumps(value).decode()
     except TypeError:
-        # Integers beyond 64 bits, for one; json.dumps writes them as the model's type would.
+        # Integers beyond 64 bits or keys that are not text, for two; json.dumps writes them
+        # as the model's type would (its option for such keys makes every call slower).
         return json.dumps(value)
 
 

@@ -260,6 +260,11 @@ def _parse_moment(value: Any, label: str) -> datetime | None:
 
 def _moment(value: Any, label: str) -> str | None:
     """A UTC timestamp column's value from an ISO 8601 field."""
+    if _is_utc_second(value):
+        # JOOR's usual "2026-11-01T09:30:00Z" is already UTC: its text is rearranged, not
+        # formatted again (formatting a datetime costs more than mapping the rest of a line).
+        _parse_moment(value, label)  # still refuses "2026-13-45T99:00:00Z"
+        return f"{value[:10]} {value[11:19]}.000000"
     moment = _parse_moment(value, label)
     return timestamp_text(moment) if moment else None
 
@@ -267,7 +272,14 @@ def _moment(value: Any, label: str) -> str | None:
 def _day(value: Any, label: str) -> str | None:
     """A date column's value: the calendar date of an ISO 8601 field (ship windows are days)."""
     moment = _parse_moment(value, label)
+    if moment and _is_utc_second(value):
+        return value[:10]
     return date_text(moment) if moment else None
+
+
+def _is_utc_second(value: Any) -> bool:
+    """True for text shaped like "2026-11-01T09:30:00Z" (not whether it is a real moment)."""
+    return value.__class__ is str and len(value) == 20 and value[10] == "T" and value[19] == "Z"
 
 
 def _address(p: dict[str, Any], prefix: str) -> dict[str, str]:

@@ -142,6 +142,18 @@ def test_malformed_order_fields_fail_the_order():
         map_order(payload(order_total="lots"), "upc")
     with pytest.raises(MappingError, match="date_ship_start 'soon' is not a date"):
         map_order(payload(date_ship_start="soon"), "upc")
+    # Shaped like JOOR's usual UTC text, but no moment at all.
+    with pytest.raises(MappingError, match="date_created '2026-13-45T99:00:00Z' is not a date"):
+        map_order(payload(date_created="2026-13-45T99:00:00Z"), "upc")
+    with pytest.raises(MappingError, match="date_ship_end '2026-02-30T00:00:00Z' is not a date"):
+        map_order(payload(date_ship_end="2026-02-30T00:00:00Z"), "upc")
+
+
+def test_utc_moments_and_days_read_the_same_in_every_iso_form():
+    forms = ("2026-10-01T23:30:00Z", "2026-10-01T23:30:00+00:00", "2026-10-02T01:30:00+02:00")
+    rows = [map_order(payload(date_created=f, date_ship_start=f), "upc").order for f in forms]
+    assert {r["source_created_at"] for r in rows} == {"2026-10-01 23:30:00.000000"}
+    assert {r["ship_start"] for r in rows} == {"2026-10-01"}
 
 
 def test_long_text_is_cut_to_the_column():
