@@ -2,7 +2,7 @@
 
 `python -m bench.import_orders [--orders N]` starts the simulator (`python -m joorsim`, rate
 limit on, ten lines per order) on loopback, imports every order through the real service
-(store lock, Redis credit budget, paging, mapping, bulk inserts, events, a commit per page)
+(store lock, Redis credit budget, paging, mapping, bulk inserts, events, batched commits)
 into a fresh SQLite file, then inserts the very rows that import stored (orders, order_items
 and the run's sync_events: one event per order is part of what an import writes) into another
 fresh file with the DBAPI's executemany in one transaction. Peak memory (tracemalloc) is

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.jobs.order_support import (
     TOKEN,
@@ -19,7 +19,14 @@ from tests.jobs.order_support import (
     window_total,
 )
 from webapp.extensions import db
-from webapp.joor import JoorAuthError
+from webapp.joor import (
+    MAX_PAGE_SIZE,
+    PAGE_OVERLAP,
+    JoorAuthError,
+    JoorClient,
+    JoorError,
+    JoorTransientError,
+)
 from webapp.models import JoorConnection, Order, SyncEvent, SyncRun
 from webapp.models.base import utcnow
 from webapp.models.joor import STATUS_FAILING
@@ -42,6 +49,10 @@ def events_of(run_id: int, outcome: str) -> list[SyncEvent]:
             select(SyncEvent).where(SyncEvent.run_id == run_id, SyncEvent.outcome == outcome)
         )
     )
+
+
+def event_count(run_id: int) -> int:
+    return db.session.scalar(select(func.count(SyncEvent.id)).where(SyncEvent.run_id == run_id))
 
 
 def test_a_window_imports_every_order_once_with_progress_and_events(app, store, sim, connected):
@@ -156,21 +167,80 @@ def test_a_run_that_crashes_mid_window_finishes_the_job_when_retried(
     expected = window_total(sim)
     pages = {"n": 0}
 
-    def crash_after_three_pages(self):
+    def crash_at_the_fifth_page(self):
         pages["n"] += 1
-        if pages["n"] == 3:
-            raise LockLostError("simulated crash after the third batch")
+        if pages["n"] == 5:
+            raise LockLostError("simulated crash at the fifth page")
 
-    monkeypatch.setattr("webapp.sync.locks.StoreLock.extend", crash_after_three_pages)
+    monkeypatch.setattr("webapp.sync.order_import.BATCH_ORDERS", 200)  # batches of 2-3 pages
+    monkeypatch.setattr("webapp.sync.locks.StoreLock.extend", crash_at_the_fifth_page)
     with pytest.raises(LockLostError):
         run_import(app, store)
     run_id = db.session.scalar(select(SyncEvent.run_id).limit(1))
+    # The batch in flight is lost whole; every order kept was kept with its event.
     assert 0 < order_count(store.id) < expected
+    assert event_count(run_id) == order_count(store.id)
     monkeypatch.undo()
     run = import_run(db.session, factory_from_app(app), app.extensions["redis"], run_id)
     assert run.status == "succeeded" and run.attempts == 2
     assert run.counts == {"imported": expected}
     assert order_count(store.id) == expected and duplicate_source_ids(store.id) == 0
+
+
+def test_a_joor_failure_mid_window_keeps_the_pages_already_stored(
+    app, store, sim, connected, monkeypatch
+):
+    expected = window_total(sim)
+    real_pages = JoorClient.iter_order_pages
+
+    def joor_fails_after_three_pages(self, *args, **kwargs):
+        pages = real_pages(self, *args, **kwargs)
+        yield from [next(pages) for _ in range(3)]  # quicker than they are stored
+        raise JoorTransientError("JOOR answered 503 to GET /orders", status=503)
+
+    # One batch for the whole window, so nothing would be committed but for the failure.
+    monkeypatch.setattr("webapp.sync.order_import.BATCH_ORDERS", 10_000)
+    monkeypatch.setattr("webapp.sync.order_import.BATCH_SECONDS", 600)
+    monkeypatch.setattr(JoorClient, "iter_order_pages", joor_fails_after_three_pages)
+    with pytest.raises(JoorError):
+        run_import(app, store)
+    run = db.session.scalar(select(SyncRun))
+    assert run.status == "failed" and "JOOR" in run.error
+    three_pages = 3 * MAX_PAGE_SIZE - 2 * PAGE_OVERLAP
+    assert order_count(store.id) == event_count(run.id) == three_pages
+    assert run.counts == {"imported": three_pages}
+    monkeypatch.undo()
+    again = run_import(app, store)  # the merchant imports the window again
+    assert again.counts == {"imported": expected - three_pages, "already_present": three_pages}
+    assert order_count(store.id) == expected and duplicate_source_ids(store.id) == 0
+
+
+def test_a_busy_database_stores_every_page_of_the_batch_again(
+    app, store, sim, connected, monkeypatch
+):
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from webapp.sync import order_import
+
+    expected = window_total(sim)
+    real_store_page = order_import.store_page
+    stored = {"n": 0}
+
+    def busy_at_the_third_page(*args, **kwargs):
+        stored["n"] += 1
+        if stored["n"] == 3:  # pages 1 and 2 are stored, and not committed yet
+            raise OperationalError("INSERT", {}, sqlite3.OperationalError("database is locked"))
+        return real_store_page(*args, **kwargs)
+
+    monkeypatch.setattr(order_import, "BATCH_ORDERS", 300)
+    monkeypatch.setattr(order_import, "store_page", busy_at_the_third_page)
+    run = run_import(app, store)
+    assert run.status == "succeeded", run.error
+    assert run.counts == {"imported": expected} and run.done == expected
+    assert order_count(store.id) == event_count(run.id) == expected
+    assert duplicate_source_ids(store.id) == 0
 
 
 def test_two_workers_importing_the_same_window_at_once_create_no_duplicates(
@@ -229,6 +299,9 @@ def test_a_page_slower_than_the_lock_expiry_keeps_the_run_alive_and_the_store_lo
     assert lock.acquire()
     real = factory_from_app(app).for_connection(connected)
 
+    engine = db.engine
+    committed = []
+
     class SlowJoor:
         """The real client, answering each of three pages after longer than the lock lasts."""
 
@@ -237,6 +310,8 @@ def test_a_page_slower_than_the_lock_expiry_keeps_the_run_alive_and_the_store_lo
                 if n == 3:
                     return
                 time.sleep(1.5)
+                with engine.connect() as other:  # what the panel can read meanwhile
+                    committed.append(other.scalar(select(func.count(Order.id))))
                 yield page
 
     import_window(db.session, SlowJoor(), run, plan_for_run(db.session, run), lock=lock,
@@ -245,6 +320,8 @@ def test_a_page_slower_than_the_lock_expiry_keeps_the_run_alive_and_the_store_lo
     run = fresh_run(run.id)
     assert (utcnow() - run.heartbeat_at).total_seconds() < 1
     assert run.counts["imported"] == order_count(store.id) > 200
+    # While the next page is awaited, the pages before it are committed, not held back.
+    assert committed == [0, MAX_PAGE_SIZE, 2 * MAX_PAGE_SIZE - PAGE_OVERLAP]
     lock.release()
 
 
