@@ -134,3 +134,13 @@ def test_a_transient_failure_is_recorded_and_retried_by_rq(app, store, sim, conn
     scheduled = ScheduledJobRegistry(DEFAULT, connection=app.extensions["redis"])
     assert run.job_id in scheduled.get_job_ids()  # RQ retries it in 10 s
     assert duplicate_source_ids(store.id) == 0
+
+    sim.state.set_faults({"error_rate": 0.0})  # JOOR is back by the time RQ retries
+    job = fetch_job(run.job_id)
+    scheduled.remove(job)
+    queue(DEFAULT, app.extensions["redis"]).enqueue_job(job)
+    work(app)
+    run = fresh_run(run.id)
+    assert run.status == "succeeded" and run.attempts == 2 and run.error == ""
+    assert run.counts == {"imported": window_total(sim)}
+    assert order_count(store.id) == window_total(sim) and duplicate_source_ids(store.id) == 0
