@@ -130,9 +130,11 @@ def test_a_transient_failure_is_recorded_and_retried_by_rq(app, store, sim, conn
     run = order_jobs.enqueue_manual_import(store.id, SINCE)
     work(app)
     run = fresh_run(run.id)
-    assert run.status == "failed" and "having trouble" in run.error
+    # Queued for RQ's retry in 10 s, the failure said in words.
+    assert run.status == "queued" and run.finished_at is None
+    assert "having trouble" in run.error and run.error.endswith("Next attempt in about 10 s.")
     scheduled = ScheduledJobRegistry(DEFAULT, connection=app.extensions["redis"])
-    assert run.job_id in scheduled.get_job_ids()  # RQ retries it in 10 s
+    assert run.job_id in scheduled.get_job_ids()
     assert duplicate_source_ids(store.id) == 0
 
     sim.state.set_faults({"error_rate": 0.0})  # JOOR is back by the time RQ retries
@@ -144,3 +146,20 @@ def test_a_transient_failure_is_recorded_and_retried_by_rq(app, store, sim, conn
     assert run.status == "succeeded" and run.attempts == 2 and run.error == ""
     assert run.counts == {"imported": window_total(sim)}
     assert order_count(store.id) == window_total(sim) and duplicate_source_ids(store.id) == 0
+
+
+def test_an_import_failing_on_every_retry_ends_failed_in_words(app, store, sim, connected):
+    sim.state.set_faults({"error_rate": 1.0})
+    run = order_jobs.enqueue_manual_import(store.id, SINCE)
+    redis = app.extensions["redis"]
+    scheduled = ScheduledJobRegistry(DEFAULT, connection=redis)
+    work(app)
+    for _ in range(order_jobs.IMPORT_RETRY.max):  # each retry, run now instead of later
+        job = fetch_job(run.job_id)
+        scheduled.remove(job)
+        queue(DEFAULT, redis).enqueue_job(job)
+        work(app)
+    run = fresh_run(run.id)
+    assert run.status == "failed" and run.attempts == 1 + order_jobs.IMPORT_RETRY.max
+    assert "having trouble" in run.error and "Next attempt" not in run.error
+    assert run.job_id not in scheduled.get_job_ids()

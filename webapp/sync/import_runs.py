@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from webapp.joor import JoorError
 from webapp.models import Folder, SyncEvent, SyncRun
 from webapp.models.base import utcnow
-from webapp.models.sync import FAILED as RUN_FAILED
 from webapp.models.sync import KIND_MANUAL, KIND_POLL
 from webapp.sync import runs
 from webapp.sync.connection import ClientFactory, get_connection, record_failure, record_success
@@ -67,32 +66,22 @@ def create_retry_run(session: Session, run: SyncRun, *, created_by: str = "") ->
 def import_run(
     session: Session, factory: ClientFactory, redis: Any, run_id: int, *, wait: float = 0, job_id=""
 ) -> SyncRun:
-    """Run (or resume) an import under the store lock; raise StoreBusyError if it is held.
-
-    A finished run is left as it is, except a failed one that RQ retries: the job that
-    failed it comes back with the same id, and the run picks up where it stopped.
-    """
+    """Run (or resume) an import under the store lock; raise StoreBusyError if it is held."""
     run = session.get(SyncRun, run_id)
     if run is None:
         raise LookupError(f"sync run {run_id} does not exist")
-    if _stays_finished(run, job_id):
+    if run.is_finished:
         return run
     lock = StoreLock(redis, run.store_id, run.id)
     if not lock.acquire(wait):
         raise StoreBusyError(BUSY_MESSAGE)
     try:
         session.refresh(run)
-        if _stays_finished(run, job_id):  # another attempt finished while we waited
+        if run.is_finished:  # an earlier attempt finished while we waited for the lock
             return run
         return _import_locked(session, factory, run, lock, job_id)
     finally:
         lock.release()
-
-
-def _stays_finished(run: SyncRun, job_id: str) -> bool:
-    """True unless the run is unfinished, or failed and this is its own job's retry."""
-    retried = run.status == RUN_FAILED and bool(job_id) and job_id == run.job_id
-    return run.is_finished and not retried
 
 
 def _import_locked(

@@ -85,6 +85,13 @@ def add_events(session: Session, run: SyncRun, events: Iterable[dict]) -> None:
     insert_many(session, insert_sql(session, "sync_events", EVENT_COLUMNS), rows)
 
 
+def queue_again(session: Session, run: SyncRun, *, note: str) -> None:
+    """Show a failed run as queued for its next attempt, its error kept with `note`; commit."""
+    run.status, run.finished_at = QUEUED, None
+    run.error = f"{run.error} {note}".strip()
+    session.commit()
+
+
 def finish_run(session: Session, run: SyncRun, *, error: str = "") -> None:
     """Mark the run succeeded, or failed with the error in words, and commit."""
     run.status = FAILED if error else SUCCEEDED
