@@ -113,6 +113,27 @@ def push_inventory(
         return summary.to_json()
 
 
+def count_overwrite(store_id: int) -> dict:
+    """Count what the store's next Overwrite would drop, for the panel's warning to read."""
+    with app_context() as app:
+        _count_overwrite_ahead(app, store_id)
+        return {"store_id": store_id}
+
+
+def enqueue_overwrite_count(store_id: int) -> None:
+    """Have a worker count the Overwrite warning (planning every item takes seconds at 100k)."""
+    enqueue_once(
+        DEFAULT,
+        "jobs.inventory.count_overwrite",
+        f"overwrite-count-{store_id}",
+        args=(store_id,),
+        claim_seconds=5,  # a count wanted again (settings changed since) is queued soon after
+        job_timeout=600,
+        result_ttl=0,
+        failure_ttl=3600,
+    )
+
+
 def _count_overwrite_ahead(app, store_id: int) -> None:
     """Refresh the panel's Overwrite counts now, in the worker, rather than on the next view."""
     from webapp.extensions import db

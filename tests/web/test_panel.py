@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from sqlalchemy import select
 
 from tests.factories import make_item
@@ -11,6 +13,18 @@ from webapp.models import JoorConnection, PushedStock, SettingsChange, SyncRun
 from webapp.sync.connection import get_connection
 
 HX = {"HX-Request": "true"}
+
+
+def run_queued_jobs() -> None:
+    """Run the jobs the views queued, in this process, as a worker would."""
+    from rq import SimpleWorker
+
+    from jobs.runtime import DEFAULT, SERIALIZER, queue, redis_connection
+
+    redis = redis_connection()
+    SimpleWorker([queue(DEFAULT, redis)], connection=redis, serializer=SERIALIZER).work(burst=True)
+
+
 PANEL = "/integrations/joor"
 
 
@@ -359,9 +373,31 @@ def test_push_now_in_overwrite_mode_asks_with_the_number_of_styles_it_drops(auth
     connect_store(store.id, sync_inventory=True, warehouse="Default", inventory_mode="overwrite")
     make_item(store, "111", upc="111")
     pushed_to_joor(store, "upc:111", "upc:222", "upc:333")
+    # Planning every item can take seconds: the first view leaves the count to a worker.
+    first = html(auth_client.get(PANEL))
+    assert 'data-testid="overwrite-counting"' in first
+    assert 'hx-confirm="Overwrite sends the full snapshot: styles not in it' in first
+    run_queued_jobs()
     page = html(auth_client.get(PANEL))
+    assert 'data-testid="overwrite-counting"' not in page
+    assert "drop <b>2</b> of the 3 JOOR styles" in page
     assert 'hx-confirm="This Overwrite drops 2 of the 3 styles JOOR holds (set to zero).' in page
     assert """hx-vals='{"confirmed": "yes"}'""" in page
+
+
+def test_the_overwrite_count_is_polled_until_a_worker_has_made_it(auth_client, store):
+    connect_store(store.id, sync_inventory=True, warehouse="Default", inventory_mode="overwrite")
+    make_item(store, "111", upc="111")
+    pushed_to_joor(store, "upc:222")
+    counting = html(auth_client.get(f"{PANEL}/settings/overwrite?since=0", headers=HX))
+    assert "The worker may not be running" in counting and "hx-trigger" not in counting
+    fresh = int(time.time())
+    polling = html(auth_client.get(f"{PANEL}/settings/overwrite?since={fresh}", headers=HX))
+    assert "Counting what an Overwrite would drop" in polling
+    assert f"/settings/overwrite?since={fresh}" in polling and 'hx-trigger="every 2s"' in polling
+    run_queued_jobs()
+    counted = html(auth_client.get(f"{PANEL}/settings/overwrite?since={fresh}", headers=HX))
+    assert "drop <b>1</b> of the 1 JOOR style" in counted and "hx-trigger" not in counted
 
 
 def test_push_now_in_overwrite_mode_without_javascript_asks_on_a_page_first(auth_client, store):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+from functools import partial
 from itertools import islice
 
+import redis
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -26,6 +29,8 @@ from webapp.sync.stock_source import iter_stock_items
 
 PREVIEW_ITEMS = 3
 AUDIT_LINES = 20
+# A count no worker has made after this long: the worker is probably not running.
+COUNT_PATIENCE_SECONDS = 60
 
 
 def settings_form(conn: JoorConnection, *, submitted: bool = False) -> SettingsForm:
@@ -60,22 +65,43 @@ def sample_items(store_id: int) -> list:
     return list(islice(iter_stock_items(db.session, store_id, batch=PREVIEW_ITEMS), PREVIEW_ITEMS))
 
 
-def overwrite_drops(conn: JoorConnection, form: SettingsForm) -> dict | None:
-    """Count what an Overwrite with these settings would drop from JOOR; None when not Overwrite."""
+def overwrite_drops(
+    conn: JoorConnection, form: SettingsForm, *, wait: bool = True, since: int | None = None
+) -> dict | None:
+    """Count what an Overwrite with these settings would drop from JOOR; None when not Overwrite.
+
+    With `wait` off (the saved settings, drawn on every view of the panel) a count not kept
+    yet is left to a worker, and the warning says it is counting since `since` (epoch s).
+    """
     if form.inventory_mode.data != "overwrite":
         return None
     templates = {name: getattr(form, name).data or "" for name in TEMPLATE_NAMES}
     settings = settings_for(form.identifier.data, templates)
     warehouse = (form.warehouse.data or "").strip()
+    count = partial(overwrite_summary, db.session, get_redis(), conn.store_id, settings, warehouse)
     try:
-        summary = overwrite_summary(db.session, get_redis(), conn.store_id, settings, warehouse)
+        summary = count(compute=wait)
+        if summary is None:
+            return _counting(conn.store_id, int(time.time()) if since is None else since)
     except (TemplateError, ValueError) as exc:
         return {"error": str(exc)}
+    except redis.RedisError:
+        summary = count()  # no worker can be asked without Redis: count here
     return {"summary": summary, "error": None}
+
+
+def _counting(store_id: int, since: int) -> dict:
+    """The warning while a worker counts; after a minute it says the worker may be down."""
+    from jobs.inventory import enqueue_overwrite_count
+
+    enqueue_overwrite_count(store_id)
+    stale = time.time() - since > COUNT_PATIENCE_SECONDS
+    return {"pending": True, "since": since, "stale": stale, "error": None}
 
 
 def settings_context(conn: JoorConnection, form: SettingsForm | None = None, **extra) -> dict:
     """What the settings section shows: the form, previews, warning and audit list."""
+    submitted = form is not None
     form = form or settings_form(conn)
     items = sample_items(conn.store_id)
     changes = db.session.scalars(
@@ -85,7 +111,8 @@ def settings_context(conn: JoorConnection, form: SettingsForm | None = None, **e
         "form": form,
         "previews": {n: preview(n, getattr(form, n).data or "", items) for n in TEMPLATE_NAMES},
         "has_items": bool(items),
-        "overwrite": overwrite_drops(conn, form),
+        # The saved settings' count comes from a worker; a form being corrected waits for it.
+        "overwrite": overwrite_drops(conn, form, wait=submitted),
         "changes": list(changes),
         **extra,
     }
@@ -153,6 +180,15 @@ def template_preview_partial(field: str):
     conn = store_connection()
     result = preview(field, request.form.get(field, ""), sample_items(conn.store_id))
     return fragment_or_panel("integration/_preview.html", p=result)
+
+
+@bp.get("/joor/settings/overwrite")
+def overwrite_count_partial():
+    """The warning for the saved settings, once a worker has counted it (polled meanwhile)."""
+    conn = store_connection()
+    since = request.args.get("since", type=int)
+    overwrite = overwrite_drops(conn, settings_form(conn), wait=False, since=since)
+    return fragment_or_panel("integration/_overwrite.html", overwrite=overwrite)
 
 
 @bp.post("/joor/settings/overwrite")

@@ -45,13 +45,18 @@ def overwrite_summary(
     store_id: int,
     settings: IdentifierSettings,
     warehouse: str,
-) -> OverwriteSummary:
-    """Count what an Overwrite would drop; raise TemplateError or ValueError for bad settings."""
+    *,
+    compute: bool = True,
+) -> OverwriteSummary | None:
+    """Count what an Overwrite would drop; raise TemplateError or ValueError for bad settings.
+
+    With `compute` off, only a count already kept is returned (None when there is none).
+    """
     key = _cache_key(
         session, store_id, (settings.mode, sorted(settings.templates.items())), warehouse
     )
     cached = _read(cache, key)
-    if cached is not None:
+    if cached is not None or not compute:
         return cached
     builder = compile_identifiers(settings)
     state = load_pushed(session, store_id, warehouse)
@@ -74,8 +79,8 @@ def overwrite_summary(
 
 
 def warm_for_connection(session: Session, cache: redis.Redis, conn: JoorConnection) -> None:
-    """Count ahead for a store in Overwrite mode (after its push), so the panel need not wait."""
-    if conn.inventory_mode != "overwrite" or not conn.sync_inventory:
+    """Count ahead for a store in Overwrite mode, so the panel need not wait."""
+    if conn.inventory_mode != "overwrite":
         return
     overwrite_summary(session, cache, conn.store_id, identifier_settings(conn), conn.warehouse)
 
