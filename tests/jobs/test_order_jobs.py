@@ -8,6 +8,7 @@ from rq import SimpleWorker
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry
 from sqlalchemy import select
 
+from jobs import cron
 from jobs import orders as order_jobs
 from jobs.runtime import DEFAULT, POLLING, SERIALIZER, fetch_job, queue
 from tests.jobs.order_support import (
@@ -113,6 +114,22 @@ def test_a_revoked_token_fails_the_poll_without_retries_and_stops_polling(
     assert connected.status == "failing" and connected.next_poll_at is None
     failed = FailedJobRegistry(POLLING, connection=app.extensions["redis"], serializer=SERIALIZER)
     assert job.id in failed.get_job_ids()
+
+
+def test_polls_start_again_when_a_failing_connection_works_again(app, store, sim, connected):
+    sim.state.set_faults({"revoke_tokens": [TOKEN]})
+    order_jobs.enqueue_poll_orders(store.id)
+    work(app)
+    db.session.refresh(connected)
+    assert connected.status == "failing" and connected.next_poll_at is None
+    with sim.state.lock:  # JOOR takes the token again (faults only ever add revocations)
+        sim.state.faults.revoke_tokens = []
+    run = order_jobs.enqueue_manual_import(store.id, SINCE)
+    work(app)
+    assert fresh_run(run.id).status == "succeeded"
+    db.session.refresh(connected)
+    assert connected.status == "connected" and connected.next_poll_at <= utcnow()
+    assert cron.tick(utcnow())["polls"] == [store.id]
 
 
 def test_a_manual_import_with_a_revoked_token_is_not_retried(app, store, sim, connected):

@@ -26,6 +26,7 @@ from webapp.models import Folder, JoorConnection
 from webapp.models.base import utcnow
 from webapp.models.joor import STATUS_CONNECTED, STATUS_DISCONNECTED, STATUS_FAILING
 from webapp.models.sync import KIND_INVENTORY
+from webapp.sync.settings import schedule_next_poll
 
 log = logging.getLogger(__name__)
 
@@ -133,10 +134,12 @@ def disconnect(session: Session, store_id: int) -> JoorConnection:
 
 
 def record_success(conn: JoorConnection) -> None:
-    """Note a successful call (the caller commits)."""
+    """Note a successful call (the caller commits); a failing connection that works polls again."""
     conn.last_success_at = utcnow()
     if conn.status == STATUS_FAILING:
         conn.status = STATUS_CONNECTED
+        # A refused token stopped the polls; JOOR takes it again, so they start again now.
+        schedule_next_poll(conn, from_now=True)
 
 
 def record_failure(conn: JoorConnection, error: JoorError) -> None:
