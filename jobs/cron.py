@@ -110,6 +110,24 @@ def recover_abandoned_runs(now: datetime) -> list[int]:
         else:
             _requeue(run)
         recovered.append(run.id)
+    return recovered + _recover_lost_jobs(now)
+
+
+def _recover_lost_jobs(now: datetime) -> list[int]:
+    """Enqueue again imports left queued whose RQ job is gone; return their run ids.
+
+    Without this a run whose job Redis lost stays queued for good, and the panel answers
+    every new import with "already running".
+    """
+    recovered = []
+    for run in runs.long_queued_imports(db.session, now=now):
+        job = fetch_job(run.job_id) if run.job_id else None
+        if job is not None and job.get_status(refresh=False) in ACTIVE:
+            continue  # waiting its turn, or RQ's retry is scheduled: a worker will come
+        if not _claim(f"recover:{run.id}"):
+            continue
+        _requeue(run, why="was queued but its RQ job is gone")
+        recovered.append(run.id)
     return recovered
 
 
@@ -139,12 +157,11 @@ def _clean_started_jobs(now: datetime) -> None:
         registry.cleanup(timestamp=now.timestamp())
 
 
-def _requeue(run: SyncRun) -> None:
+def _requeue(run: SyncRun, *, why: str = "was abandoned by its worker") -> None:
     """Enqueue `import-<run>` again; a run's id, not its old job, decides what runs."""
     from jobs.orders import enqueue_import
 
-    log.warning("run %s (store %s) was abandoned by its worker; enqueueing it again",
-                run.id, run.store_id)  # fmt: skip
+    log.warning("run %s (store %s) %s; enqueueing it again", run.id, run.store_id, why)
     enqueue_import(run)
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from rq import SimpleWorker
 from sqlalchemy import select
 
 from jobs import cron
+from jobs import orders as order_jobs
 from jobs.runtime import DEFAULT, POLLING, SERIALIZER, fetch_job, queue
 from joorsim.orderbook import OrderQuery
 from tests.jobs.order_support import (
@@ -16,6 +17,7 @@ from tests.jobs.order_support import (
     fresh_run,
     order_count,
     sim_fixture,  # noqa: F401 - fixture
+    window_total,
 )
 from webapp.extensions import db
 from webapp.models import Order
@@ -120,6 +122,30 @@ def test_a_run_left_running_by_a_dead_worker_is_enqueued_again_and_finished(
     assert run.status == "succeeded" and run.attempts == 2
     db.session.refresh(connected)
     assert connected.watermark.isoformat() == run.params["until"]
+
+
+def test_an_import_whose_queued_job_redis_lost_is_enqueued_again_and_finished(
+    app, store, sim, connected
+):
+    make_due(connected, utcnow() + timedelta(hours=1))  # only the recovery runs
+    run = order_jobs.enqueue_manual_import(store.id, date.today() - timedelta(days=10))
+    assert cron.tick(utcnow() + timedelta(minutes=1))["recovered"] == []  # just queued
+    app.extensions["redis"].flushdb()  # a Redis restart without persistence
+    later = utcnow() + runs.QUEUED_PATIENCE + timedelta(seconds=1)
+    assert cron.tick(later)["recovered"] == [run.id]
+    assert cron.tick(later)["recovered"] == []  # queued again: never twice
+    work(app)
+    run = fresh_run(run.id)
+    assert run.status == "succeeded" and run.counts == {"imported": window_total(sim)}
+    assert order_count(store.id) == window_total(sim)
+
+
+def test_a_queued_import_whose_job_waits_its_turn_is_left_alone(app, store, sim, connected):
+    make_due(connected, utcnow() + timedelta(hours=1))
+    run = order_jobs.enqueue_manual_import(store.id, date.today() - timedelta(days=10))
+    later = utcnow() + runs.QUEUED_PATIENCE + timedelta(minutes=1)
+    assert cron.tick(later)["recovered"] == []
+    assert fresh_run(run.id).status == "queued"
 
 
 def test_a_run_with_a_fresh_heartbeat_is_left_alone(app, store, connected):
