@@ -54,12 +54,9 @@ def create_retry_run(session: Session, run: SyncRun, *, created_by: str = "") ->
     )
     if not failed:
         return None
-    params = {
-        "since": run.params["since"],
-        "until": run.params.get("until"),
-        "order_ids": failed,
-        "retry_of": run.id,
-    }
+    # The window runs to the retry's own start: an order fixed in JOOR since then was
+    # modified, and only a window reaching now still holds it.
+    params = {"since": run.params["since"], "order_ids": failed, "retry_of": run.id}
     return runs.create_run(session, run.store_id, KIND_MANUAL, params, created_by=created_by)
 
 

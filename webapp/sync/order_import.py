@@ -54,6 +54,10 @@ SKIPPED = "skipped"
 FAILED = "failed"
 OUTCOMES = (IMPORTED, ALREADY_PRESENT, SKIPPED, FAILED)
 PAGE_ATTEMPTS = 8
+NOT_LISTED = (
+    "JOOR no longer lists this order among those the store downloads (deleted, cancelled or "
+    "moved to another order type), so there is nothing to import."
+)
 # A batch commits when JOOR's next page is not here yet, or at the first of these.
 BATCH_ORDERS = 500
 BATCH_SECONDS = 2.0
@@ -93,6 +97,7 @@ class PreparedPage:
     size: int
     mapped: dict[str, MappedOrder]
     events: list[dict[str, Any]]
+    credits: int = 1  # the JOOR request that fetched it
 
 
 def import_window(
@@ -125,8 +130,11 @@ def import_window(
     every = keepalive_seconds or KEEPALIVE_SECONDS
     source = Prefetcher(prepare_pages(pages, plan), idle=keep_alive, every=every)
     done = 0
+    found: set[str] = set()
     try:
         for page in source:
+            if plan.only_ids is not None:
+                found.update(page.mapped, (event["subject"] for event in page.events))
             done += page.size
             total = len(plan.only_ids) if plan.only_ids is not None else page.total
             batch.add(page, done=done, total=max(total, done))
@@ -142,8 +150,19 @@ def import_window(
         except SQLAlchemyError:
             log.exception("run %s: could not keep the pages stored before JOOR failed", run.id)
         raise
+    if plan.only_ids is not None and plan.only_ids - found:
+        # A retry of failed orders that JOOR no longer lists: say so rather than nothing.
+        missing = _not_listed(sorted(plan.only_ids - found))
+        done += missing.size
+        batch.add(missing, done=done, total=done)
     batch.commit()
     runs.set_progress(run, done=done, total=done)
+
+
+def _not_listed(source_ids: list[str]) -> PreparedPage:
+    """The failed events of orders asked for by id that the window no longer holds."""
+    events = [_event(source_id, FAILED, NOT_LISTED) for source_id in source_ids]
+    return PreparedPage(total=0, size=len(events), mapped={}, events=events, credits=0)
 
 
 def prepare_pages(pages: Iterable[OrdersPage], plan: ImportPlan) -> Iterator[PreparedPage]:
@@ -229,7 +248,7 @@ class PageBatch:
 
     def _store(self, page: PreparedPage, *, done: int, total: int) -> None:
         run = self.run
-        run.credits_used = (run.credits_used or 0) + 1
+        run.credits_used = (run.credits_used or 0) + page.credits
         runs.set_progress(run, done=done, total=total)
         # The run's row is written first: on SQLite that UPDATE opens the transaction, so the
         # bulk insert's savepoint nests in it instead of committing on its own.

@@ -153,6 +153,33 @@ def test_retrying_a_run_re_imports_only_its_failed_orders(app, store, sim, conne
     assert retry.counts == {"failed": 1} and (retry.done, retry.total) == (1, 1)
 
 
+def test_a_retry_imports_an_order_fixed_in_joor_and_names_one_joor_no_longer_lists(
+    app, store, sim, connected
+):
+    import time
+
+    line = {"item_upc": "1", "item_quantity": "abc", "item_price": "1"}
+    fixed, gone = sim.state.add_orders(
+        orders=[{"line_items": [dict(line)]}, {"line_items": [dict(line)]}]
+    )
+    first = run_import(app, store)
+    assert first.counts["failed"] == 2
+    with sim.state.lock:  # the merchant mends one order in JOOR and cancels the other
+        sim.state.book.by_id[int(fixed)].explicit["line_items"][0]["item_quantity"] = "2"
+        sim.state.book.by_id[int(gone)].type_name = "Cancelled"
+    assert sim.state.touch_order(int(fixed)) and sim.state.touch_order(int(gone))
+    time.sleep(1.1)  # JOOR's windows are whole seconds: the edits are now in the past
+    retry = create_retry_run(db.session, first, created_by="test")
+    retry = import_run(db.session, factory_from_app(app), app.extensions["redis"], retry.id)
+    assert retry.status == "succeeded"
+    assert retry.counts == {"imported": 1, "failed": 1} and (retry.done, retry.total) == (2, 2)
+    (imported,) = events_of(retry.id, "imported")
+    assert imported.subject == fixed
+    assert db.session.get(Order, imported.order_id).items[0].quantity == 2
+    (failed,) = events_of(retry.id, "failed")
+    assert failed.subject == gone and failed.reason.startswith("JOOR no longer lists this order")
+
+
 def test_a_429_storm_and_5xx_errors_slow_the_run_but_lose_nothing(app, store, sim, connected):
     sim.state.set_faults({"storm_429": 3, "error_rate": 0.2, "fault_seed": 3})
     expected = window_total(sim)
