@@ -71,7 +71,7 @@ def _claim(name: str) -> bool:
 
 def enqueue_due_polls(now: datetime) -> list[int]:
     """Enqueue a poll for each due store and move its next poll time; return the store ids."""
-    from jobs.orders import enqueue_poll_orders
+    from jobs.orders import enqueue_poll_orders, poll_job_id
 
     enqueued = []
     for store_id in due_store_ids(db.session, now):
@@ -80,11 +80,12 @@ def enqueue_due_polls(now: datetime) -> list[int]:
         # even either side of a minute boundary, and the next due time is a new claim.
         if not _claim(f"poll-due:{store_id}:{conn.next_poll_at.timestamp()}"):
             continue
-        enqueue_poll_orders(store_id, now=now)
-        # Moved now, not when the poll ends, so a slow queue never stacks up polls.
+        job = enqueue_poll_orders(store_id, now=now)
+        # Moved now, not when the poll ends; a poll still waiting for a worker stays the one.
         conn.next_poll_at = now + timedelta(minutes=conn.poll_minutes)
         db.session.commit()
-        enqueued.append(store_id)
+        if job is not None and job.id == poll_job_id(store_id, now):
+            enqueued.append(store_id)
     return enqueued
 
 

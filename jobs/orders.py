@@ -14,9 +14,17 @@ import time
 from datetime import date, datetime, timedelta
 
 from rq import Retry
-from rq.job import Job, get_current_job
+from rq.job import Job, JobStatus, get_current_job
 
-from jobs.runtime import DEFAULT, POLLING, app_context, enqueue_once, queue, redis_connection
+from jobs.runtime import (
+    DEFAULT,
+    POLLING,
+    app_context,
+    enqueue_once,
+    fetch_job,
+    queue,
+    redis_connection,
+)
 from webapp.extensions import db
 from webapp.joor import JoorAuthError, JoorBadRequestError, JoorConfigError
 from webapp.models import SyncRun
@@ -41,6 +49,9 @@ IMPORT_TIMEOUT = 3 * 3600
 FAILURE_TTL = 24 * 3600
 # A manual import waits this long for a running poll of its store, then tries again later.
 LOCK_WAIT_SECONDS = 60
+# A poll job not yet started; the mark only outlives a job Redis lost by this long.
+WAITING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
+POLL_WAITING_SECONDS = 24 * 3600
 BUSY_RETRY_SECONDS = 30
 NOT_RETRIED = (JoorAuthError, JoorBadRequestError, JoorConfigError, ImportSetupError)
 
@@ -66,6 +77,7 @@ def poll_orders(store_id: int) -> dict:
     """Poll JOOR for the store's orders modified since its watermark (skip if an import runs)."""
     with app_context() as app:
         session, redis = db.session, app.extensions["redis"]
+        redis_connection().delete(_poll_waiting_key(store_id))  # the next tick may queue one
         conn = get_connection(session, store_id)
         if not (conn.is_connected and conn.status == "connected" and conn.poll_minutes):
             return {"store_id": store_id, "skipped": "polling is off or the store is not connected"}
@@ -141,7 +153,16 @@ def poll_job_id(store_id: int, now: datetime) -> str:
 
 
 def enqueue_poll_orders(store_id: int, *, now: datetime | None = None) -> Job | None:
-    """Enqueue a poll of the store unless this minute's poll is already queued; return the job."""
+    """Enqueue a poll of the store; return it, or the earlier poll still waiting for a worker.
+
+    A poll covers everything since the watermark, so a second one queued behind the first
+    would only repeat it: while no worker runs, polls never stack up.
+    """
+    redis = redis_connection()
+    waiting = redis.get(_poll_waiting_key(store_id))
+    earlier = fetch_job(waiting.decode(), redis) if waiting else None
+    if earlier is not None and earlier.get_status(refresh=False) in WAITING:
+        return earlier
     job, _ = enqueue_once(
         POLLING,
         "jobs.orders.poll_orders",
@@ -151,7 +172,13 @@ def enqueue_poll_orders(store_id: int, *, now: datetime | None = None) -> Job | 
         failure_ttl=FAILURE_TTL,
         result_ttl=3600,
     )
+    if job is not None:
+        redis.set(_poll_waiting_key(store_id), job.id, ex=POLL_WAITING_SECONDS)
     return job
+
+
+def _poll_waiting_key(store_id: int) -> str:
+    return f"joorsync:poll-waiting:{store_id}"
 
 
 def enqueue_import(run: SyncRun) -> Job | None:

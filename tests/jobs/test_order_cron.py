@@ -20,7 +20,7 @@ from tests.jobs.order_support import (
     window_total,
 )
 from webapp.extensions import db
-from webapp.models import Order
+from webapp.models import Order, SyncRun
 from webapp.models.base import utcnow
 from webapp.sync import runs
 from webapp.sync.locks import StoreLock, lock_holder
@@ -56,6 +56,23 @@ def test_two_clocks_ticking_together_enqueue_one_poll(app, store, connected):
     second = cron.tick(now + timedelta(seconds=5))
     assert first["polls"] == [store.id] and second["polls"] == []
     assert queue(POLLING).count == 1
+
+
+def test_polls_do_not_stack_up_while_no_worker_runs(app, store, sim, connected):
+    start = utcnow()
+    for n in range(4):  # four poll intervals with the workers down
+        now = start + timedelta(minutes=connected.poll_minutes * n)
+        make_due(connected, now - timedelta(seconds=1))
+        assert cron.tick(now)["polls"] == ([store.id] if n == 0 else [])
+    assert queue(POLLING).count == 1
+    work(app)  # the worker is back: one poll covers everything since the watermark
+    polls = db.session.scalars(select(SyncRun).where(SyncRun.kind == "poll")).all()
+    assert [(run.status, run.counts) for run in polls] == [
+        ("succeeded", {"imported": window_total(sim)})
+    ]
+    later = start + timedelta(minutes=connected.poll_minutes * 5)
+    make_due(connected, later - timedelta(seconds=1))
+    assert cron.tick(later)["polls"] == [store.id]  # and the next interval polls again
 
 
 def test_stores_not_due_off_or_failing_are_not_polled(app, store, connected):
