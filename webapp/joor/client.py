@@ -123,7 +123,9 @@ class JoorClient:
             )
             yield page
             seen_to = start + len(page.orders)
-            if not page.orders or seen_to >= page.total:
+            # Without a total (JOOR's wrapper keys are not documented) only an empty page ends
+            # the window: a short one may just be JOOR capping the page size.
+            if not page.orders or (page.total is not None and seen_to >= page.total):
                 return
             start = seen_to - overlap if len(page.orders) > overlap else seen_to
 

@@ -10,9 +10,9 @@ from webapp.joor.errors import JoorMalformedResponseError
 
 @dataclass(frozen=True)
 class OrdersPage:
-    """One page of GET /orders: the window's total, this page's offset, and its orders."""
+    """One page of GET /orders: the window's total (None if JOOR left it out), offset, orders."""
 
-    total: int
+    total: int | None
     start_from: int
     orders: list[dict[str, Any]]
 
@@ -69,7 +69,8 @@ def parse_orders_page(body: Any, start_from: int) -> OrdersPage:
             raise malformed(what, f"order at position {position} is not an object")
         if order.get("order_id") in (None, ""):
             raise malformed(what, f"order at position {position} has no order_id")
-    total = _count(body.get("total", len(orders)), what, "total")
+    total = body.get("total")
+    total = None if total is None else _count(total, what, "total")
     return OrdersPage(total=total, start_from=start_from, orders=orders)
 
 

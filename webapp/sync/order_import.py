@@ -93,7 +93,7 @@ class ImportPlan:
 class PreparedPage:
     """One page ready to store: its mapped orders and the events of those skipped or failed."""
 
-    total: int
+    total: int | None
     size: int
     mapped: dict[str, MappedOrder]
     events: list[dict[str, Any]]
@@ -137,7 +137,8 @@ def import_window(
                 found.update(page.mapped, (event["subject"] for event in page.events))
             done += page.size
             total = len(plan.only_ids) if plan.only_ids is not None else page.total
-            batch.add(page, done=done, total=max(total, done))
+            # Without JOOR's total the run shows what it has done, not a share of it.
+            batch.add(page, done=done, total=None if total is None else max(total, done))
             if batch.due() or not source.waiting():
                 batch.commit()
             if lock is not None:
@@ -179,7 +180,7 @@ def prepare_pages(pages: Iterable[OrdersPage], plan: ImportPlan) -> Iterator[Pre
 
 
 def prepare_page(
-    orders: list[tuple[str, dict[str, Any]]], plan: ImportPlan, *, total: int
+    orders: list[tuple[str, dict[str, Any]]], plan: ImportPlan, *, total: int | None
 ) -> PreparedPage:
     """Map (source id, payload) pairs; the ones skipped or unusable become events."""
     mapped: dict[str, MappedOrder] = {}
@@ -196,6 +197,9 @@ def prepare_page(
     return PreparedPage(total=total, size=len(orders), mapped=mapped, events=events)
 
 
+_Stored = tuple[PreparedPage, int, int | None]  # a page, and the run's done and total with it
+
+
 class PageBatch:
     """Pages stored in the open transaction, kept until it commits.
 
@@ -205,11 +209,11 @@ class PageBatch:
 
     def __init__(self, session: Session, run: SyncRun, plan: ImportPlan) -> None:
         self.session, self.run, self.plan = session, run, plan
-        self._pending: list[tuple[PreparedPage, int, int]] = []
+        self._pending: list[_Stored] = []
         self._orders = 0
         self._started = 0.0
 
-    def add(self, page: PreparedPage, *, done: int, total: int) -> None:
+    def add(self, page: PreparedPage, *, done: int, total: int | None) -> None:
         """Store one page in the open transaction, with the run's progress."""
         if not self._pending:
             self._started = time.monotonic()
@@ -229,7 +233,7 @@ class PageBatch:
         self._pending.clear()
         self._orders = 0
 
-    def _write(self, pages: list[tuple[PreparedPage, int, int]], *, commit: bool = False) -> None:
+    def _write(self, pages: list[_Stored], *, commit: bool = False) -> None:
         for attempt in range(1, PAGE_ATTEMPTS + 1):
             try:
                 for page, done, total in pages:
@@ -246,7 +250,7 @@ class PageBatch:
                 time.sleep(0.05 * attempt)
                 pages = self._pending  # the rollback took every page since the last commit
 
-    def _store(self, page: PreparedPage, *, done: int, total: int) -> None:
+    def _store(self, page: PreparedPage, *, done: int, total: int | None) -> None:
         run = self.run
         run.credits_used = (run.credits_used or 0) + page.credits
         runs.set_progress(run, done=done, total=total)

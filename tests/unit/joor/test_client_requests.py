@@ -28,7 +28,9 @@ def query(call) -> dict[str, str]:
     return {key: values[0] for key, values in parse_qs(urlsplit(call.request.url).query).items()}
 
 
-def serve_orders(mocked: responses.RequestsMock, orders: list[dict], *, max_count: int = 100):
+def serve_orders(
+    mocked: responses.RequestsMock, orders: list[dict], *, max_count: int = 100, total=True
+):
     """Answer GET /orders like JOOR: slice the list by start_from and count (clamped)."""
 
     def answer(request):
@@ -36,6 +38,8 @@ def serve_orders(mocked: responses.RequestsMock, orders: list[dict], *, max_coun
         start, count = int(params["start_from"]), min(int(params["count"]), max_count)
         page = orders[start : start + count]
         body = {"total": len(orders), "start_from": start, "count": len(page), "orders": page}
+        if not total:
+            del body["total"]
         return 200, {}, json.dumps(body)
 
     mocked.add_callback(responses.GET, ORDERS_URL, callback=answer)
@@ -61,6 +65,16 @@ def test_check_connection_reads_one_order_without_marking_it_exported(mocked, ma
     assert len(mocked.calls) == 1
     assert query(mocked.calls[0]) == {"sync": "0", "count": "1", "start_from": "0"}
     assert client.credits_used().used == 1
+
+
+def test_pages_without_a_total_are_read_until_one_comes_back_empty(mocked, make_client):
+    serve_orders(mocked, make_orders(250), max_count=80, total=False)  # JOOR caps pages at 80
+
+    pages = list(make_client().iter_order_pages(START, END, 6))
+
+    assert [o["order_id"] for p in pages for o in p.orders] == [f"O{n:04d}" for n in range(250)]
+    assert all(page.total is None for page in pages)
+    assert [query(call)["start_from"] for call in mocked.calls] == ["0", "80", "160", "240", "250"]
 
 
 def test_orders_are_paged_to_the_end_with_sync_0_and_the_date_window(mocked, make_client):
