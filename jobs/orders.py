@@ -29,7 +29,7 @@ from webapp.extensions import db
 from webapp.joor import JoorAuthError, JoorBadRequestError, JoorConfigError
 from webapp.models import SyncRun
 from webapp.models.base import utcnow
-from webapp.models.sync import FAILED
+from webapp.models.sync import FAILED, KIND_MANUAL
 from webapp.sync import runs
 from webapp.sync.connection import factory_from_app, get_connection
 from webapp.sync.import_runs import (
@@ -221,10 +221,11 @@ def _enqueue_import_later(run_id: int) -> None:
 
 
 def enqueue_manual_import(store_id: int, since: date, created_by: str = "") -> SyncRun:
-    """Create a queued manual run and enqueue it; or return the store's active import.
+    """Create a queued manual run and enqueue it; or return the store's active manual import.
 
-    The returned run carries `already_running`: True when it is an import (poll or manual)
-    that was already queued or running, so the panel can say so instead of starting another.
+    The returned run carries `already_running`: True when it is a manual import already
+    queued or running, so the panel can say so instead of starting another. A poll under way
+    does not stop it: the new run waits for the store lock, then covers the merchant's dates.
     """
     session = db.session
     active = _active_or_claim(store_id)
@@ -238,17 +239,17 @@ def enqueue_manual_import(store_id: int, since: date, created_by: str = "") -> S
 
 
 def _active_or_claim(store_id: int) -> SyncRun | None:
-    """Return the store's active import, or claim the right to start one (double clicks)."""
+    """Return the store's active manual import, or claim the right to start one (double clicks)."""
     redis = redis_connection()
     for _ in range(20):
-        active = active_import(db.session, store_id)
+        active = active_import(db.session, store_id, (KIND_MANUAL,))
         if active is not None:
             return active
         if redis.set(f"joorsync:claim:manual-import:{store_id}", "1", nx=True, ex=5):
             return None
         time.sleep(0.1)  # the other click is creating its run right now
         db.session.expire_all()
-    return active_import(db.session, store_id)
+    return active_import(db.session, store_id, (KIND_MANUAL,))
 
 
 def enqueue_verify_connection(store_id: int) -> Job | None:

@@ -154,3 +154,15 @@ def test_manual_import_without_javascript_redirects_to_the_panel(auth_client, st
     response = auth_client.post(f"{PANEL}/imports", data={"since": "2026-01-01"})
     assert response.status_code == 302 and response.headers["Location"].endswith("#import")
     assert "Import started" in html(auth_client.get(PANEL))
+
+
+def test_a_manual_import_asked_during_a_scheduled_one_is_queued_behind_it(auth_client, store):
+    connect_store(store.id)
+    poll = make_run(store.id, "poll", status="running", imported=3)
+    asked = auth_client.post(f"{PANEL}/imports", data={"since": "2025-06-01"}, headers=HX)
+    fragment = html(asked)
+    assert "already running" not in fragment
+    run_id = int(re.search(r'id="run-(\d+)-progress"', fragment).group(1))
+    assert run_id != poll.id and "since 2025-06-01" in fragment
+    progress = html(auth_client.get(f"{PANEL}/runs/{run_id}/progress", headers=HX))
+    assert f"Waiting for the scheduled import running now (#{poll.id}) to finish" in progress

@@ -18,9 +18,10 @@ from webapp.integration.common import (
 from webapp.integration.connect import credit_usage
 from webapp.integration.forms import EmptyForm, ImportForm
 from webapp.models import SyncRun
-from webapp.models.sync import KIND_MANUAL, RUNNING
+from webapp.models.sync import KIND_MANUAL, KIND_POLL, QUEUED, RUNNING
 from webapp.scoping import get_scoped_or_404, scoped
 from webapp.sync.connection import credit_wait
+from webapp.sync.polling import active_import
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,10 @@ def progress_response(run: SyncRun, template: str = "integration/_progress.html"
         # A run that seems stuck is usually waiting out JOOR's request limit: say so.
         usage = credit_usage(store_connection())
         extra.setdefault("credit_wait", credit_wait(usage, run.kind))
+    elif run.status == QUEUED and run.kind == KIND_MANUAL:
+        # Queued behind the scheduled import running now (one import per store at a time).
+        ahead = active_import(db.session, run.store_id, (KIND_POLL,))
+        extra.setdefault("behind", ahead if ahead is not None and ahead.status == RUNNING else None)
     response = varying(make_response(render_template(template, run=run, **extra)))
     if run.is_finished:
         response.headers["HX-Trigger"] = "runs-changed"

@@ -48,13 +48,15 @@ def due_store_ids(session: Session, now: datetime | None = None) -> list[int]:
     )
 
 
-def active_import(session: Session, store_id: int) -> SyncRun | None:
-    """Return the store's queued or running order import (poll or manual), if any."""
+def active_import(
+    session: Session, store_id: int, kinds: tuple[str, ...] = (KIND_POLL, KIND_MANUAL)
+) -> SyncRun | None:
+    """Return the store's newest queued or running order import of these kinds, if any."""
     return session.scalar(
         select(SyncRun)
         .where(
             SyncRun.store_id == store_id,
-            SyncRun.kind.in_((KIND_POLL, KIND_MANUAL)),
+            SyncRun.kind.in_(kinds),
             SyncRun.status.in_((QUEUED, RUNNING)),
         )
         .order_by(SyncRun.id.desc())
