@@ -128,3 +128,23 @@ def test_status_prints_the_connection_settings_and_runs_without_the_token(
     assert status["settings"]["order_type"] == "all_but_cancelled"
     assert status["runs"][0]["kind"] == "manual" and status["runs"][0]["status"] == "succeeded"
     assert TOKEN not in result.output
+
+
+def test_connect_to_another_joor_account_starts_its_polls_afresh(runner, store, sim, connected):
+    from webapp.models.base import utcnow
+
+    def connect(token):
+        args = ["joor", "connect", "--store", "acme", "--token", token, "--environment", "local"]
+        result = runner.invoke(args=args)
+        assert result.exit_code == 0, result.output
+
+    connected.watermark = utcnow()
+    db.session.commit()
+    connect(TOKEN)  # the same account again: where its polls got to still holds
+    assert conn_of(store).watermark is not None
+    with sim.state.lock:  # the simulator serves a second JOOR account
+        sim.state.tokens = (*sim.state.tokens, "other-account-token")
+    connect("other-account-token")
+    conn = conn_of(store)
+    assert conn.watermark is None and conn.token_last4 == "oken"
+    assert conn.next_poll_at is not None and conn.next_poll_at <= utcnow()

@@ -108,17 +108,26 @@ def connect(
         raise JoorConfigError("empty token", user_message="Paste the access token JOOR gave you.")
     factory.for_token(token, environment).check_connection()
     conn = get_connection(session, store_id)
-    conn.environment = environment
-    conn.token_encrypted = encrypt(factory.cipher, token)
-    conn.token_last4 = token[-4:]
-    conn.account_key = account_key_for(token)
-    conn.status, conn.last_error, conn.last_error_at = STATUS_CONNECTED, "", None
-    conn.connected_at = conn.last_success_at = utcnow()
-    if conn.poll_minutes and conn.next_poll_at is None:
-        conn.next_poll_at = utcnow()
+    adopt_token(conn, encrypt(factory.cipher, token), token, environment)
     session.commit()
     log.info("store %s connected to JOOR (%s)", store_id, environment)
     return conn
+
+
+def adopt_token(conn: JoorConnection, encrypted: str, token: str, environment: str) -> None:
+    """Make a token JOOR accepted the connection's own and poll at once (caller commits).
+
+    Another JOOR account (or environment) has its own orders: its first poll looks back
+    afresh instead of starting from the previous account's watermark.
+    """
+    account_key = account_key_for(token)
+    if account_key != conn.account_key or environment != conn.environment:
+        conn.watermark = None
+    conn.token_encrypted, conn.token_last4 = encrypted, token[-4:]
+    conn.account_key, conn.environment = account_key, environment
+    conn.status, conn.last_error, conn.last_error_at = STATUS_CONNECTED, "", None
+    conn.connected_at = conn.last_success_at = utcnow()
+    schedule_next_poll(conn, from_now=True)
 
 
 def disconnect(session: Session, store_id: int) -> JoorConnection:

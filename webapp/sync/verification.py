@@ -7,12 +7,10 @@ import logging
 from sqlalchemy.orm import Session
 
 from webapp.crypto import decrypt
-from webapp.joor import JoorError, account_key_for
+from webapp.joor import JoorError
 from webapp.models import JoorConnection
-from webapp.models.base import utcnow
 from webapp.models.joor import STATUS_CONNECTED, STATUS_DISCONNECTED, STATUS_FAILING
-from webapp.sync.connection import ClientFactory, get_connection
-from webapp.sync.settings import schedule_next_poll
+from webapp.sync.connection import ClientFactory, adopt_token, get_connection
 
 log = logging.getLogger(__name__)
 
@@ -42,15 +40,8 @@ def verify_pending_token(session: Session, factory: ClientFactory, store_id: int
 
 def _accept(conn: JoorConnection, token: str, environment: str) -> None:
     """Make the checked token the connection's token and schedule a poll now."""
-    account_key = account_key_for(token)
-    if account_key != conn.account_key or environment != conn.environment:
-        conn.watermark = None  # another JOOR account: its first poll looks back afresh
-    conn.token_encrypted, conn.token_last4 = conn.pending_token_encrypted, token[-4:]
-    conn.account_key, conn.environment = account_key, environment
-    conn.status, conn.last_error, conn.last_error_at = STATUS_CONNECTED, "", None
-    conn.connected_at = conn.last_success_at = utcnow()
+    adopt_token(conn, conn.pending_token_encrypted, token, environment)
     _clear_pending(conn)
-    schedule_next_poll(conn, from_now=True)
     log.info("store %s connected to JOOR (%s) after the check", conn.store_id, environment)
 
 
