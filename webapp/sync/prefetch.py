@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import queue
 import threading
 from collections.abc import Callable, Iterator
@@ -10,6 +9,7 @@ from typing import Generic, TypeVar
 
 T = TypeVar("T")
 _END = object()
+HAND_OVER_POLL_SECONDS = 0.2
 
 
 class Prefetcher(Generic[T]):
@@ -51,16 +51,25 @@ class Prefetcher(Generic[T]):
                     return
                 yield item
         finally:
-            self._stop.set()
-            with contextlib.suppress(queue.Empty):
-                self._handoff.get_nowait()  # unblock a producer waiting to hand over
+            self._stop.set()  # the producer stops at its next hand-over
 
     def _produce(self) -> None:
         try:
             for item in self._items:
-                if self._stop.is_set():
+                if not self._hand_over((item, None)):
                     return
-                self._handoff.put((item, None))
-            self._handoff.put((_END, None))
+            self._hand_over((_END, None))
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
-            self._handoff.put((None, exc))
+            self._hand_over((None, exc))
+
+    def _hand_over(self, entry: tuple) -> bool:
+        """Put the entry for the consumer; False once it has stopped listening."""
+        # Never a bare blocking put: a consumer gone for good would leave this thread (and
+        # the page it holds) waiting for ever in a long-lived process.
+        while not self._stop.is_set():
+            try:
+                self._handoff.put(entry, timeout=HAND_OVER_POLL_SECONDS)
+                return True
+            except queue.Full:
+                continue
+        return False
