@@ -44,6 +44,13 @@ FULL_PUSH_EVERY = timedelta(hours=24)
 # this long, not every tick: one failed run an hour, not one a minute.
 FULL_PUSH_RETRY_SECONDS = 3600
 CLAIM_SECONDS = 50  # under a tick: two clocks in the same minute make one decision
+# An import whose worker died this many times is not handed on again (it would for ever).
+MAX_ATTEMPTS = 5
+KEEPS_STOPPING = (
+    "The import was started {} times and its worker stopped again before it finished, so "
+    "it is not tried again by itself. Orders already imported are kept. Start the import "
+    "again; if it stops once more, the worker's logs say why (often it runs out of memory)."
+)
 ABANDONED_PUSH = (
     "The worker sending this push stopped before it finished. Stock it did not send goes "
     "with the next push, which is queued when inventory sync is on; nothing to do."
@@ -108,6 +115,10 @@ def recover_abandoned_runs(now: datetime) -> list[int]:
             continue  # queued again already (RQ's retry): a worker will resume the run
         elif run.kind == KIND_INVENTORY:
             _close_abandoned_push(run)
+        elif run.attempts >= MAX_ATTEMPTS:
+            log.error("run %s (store %s) abandoned after %s attempts; giving up", run.id,
+                      run.store_id, run.attempts)  # fmt: skip
+            runs.finish_run(db.session, run, error=KEEPS_STOPPING.format(run.attempts))
         else:
             _requeue(run)
         recovered.append(run.id)

@@ -165,6 +165,18 @@ def test_a_queued_import_whose_job_waits_its_turn_is_left_alone(app, store, sim,
     assert fresh_run(run.id).status == "queued"
 
 
+def test_an_import_that_keeps_stopping_its_worker_is_given_up_in_words(app, store, connected):
+    make_due(connected, utcnow() + timedelta(hours=1))
+    run = runs.create_run(db.session, store.id, "manual", {"since": "2026-01-01"})
+    for _ in range(cron.MAX_ATTEMPTS):
+        runs.start_run(db.session, run, job_id="import-gone")  # each attempt died
+    later = utcnow() + runs.STALE_AFTER + timedelta(seconds=1)
+    assert cron.tick(later)["recovered"] == [run.id]
+    run = fresh_run(run.id)
+    assert run.status == "failed" and f"started {cron.MAX_ATTEMPTS} times" in run.error
+    assert queue(DEFAULT).count == 0
+
+
 def test_a_run_with_a_fresh_heartbeat_is_left_alone(app, store, connected):
     run = runs.create_run(db.session, store.id, "manual", {"since": "2026-01-01"})
     runs.start_run(db.session, run, job_id="import-404")
