@@ -5,8 +5,9 @@ limit on, ten lines per order) on loopback, imports every order through the real
 (store lock, Redis credit budget, paging, mapping, bulk inserts, events, batched commits)
 into a fresh SQLite file, then inserts the very rows that import stored (orders, order_items
 and the run's sync_events: one event per order is part of what an import writes) into another
-fresh file with the DBAPI's executemany in one transaction. Peak memory (tracemalloc) is
-measured in two more imports, at N/4 and N orders, on the simulator's other accounts.
+fresh file with the DBAPI's executemany in one transaction, three times (the fastest counts).
+Peak memory (tracemalloc) is measured in two more imports, at N/4 and N orders, on the
+simulator's other accounts.
 
 The simulator runs in its own process, as JOOR serves from its own machines. The fetch-only
 pass (paging alone, on its own account) runs first: it builds each order's JSON in the
@@ -180,7 +181,10 @@ def run(orders: int, lines: int) -> dict:
         app = make_app(tmp / "import.sqlite3", sim_root)
         imported = import_all(app, TOKENS[0])
         used = requests.get(f"{sim_root}/_sim/credits", params={"token": TOKENS[0]}, timeout=5)
-        raw = raw_insert(tmp / "import.sqlite3", tmp / "raw.sqlite3")
+        # The raw insert takes a second or two, so one run is at the mercy of the machine's
+        # noise: the fastest of three is "the fastest the database allows".
+        raws = [raw_insert(tmp / "import.sqlite3", tmp / f"raw-{n}.sqlite3") for n in range(3)]
+        raw = min(raws, key=lambda r: r["seconds"])
         large = peak_memory(sim_root, tmp, TOKENS[2])
     with simulator(max(1, orders // 4), lines) as small_root:
         small = peak_memory(small_root, tmp, TOKENS[1])
@@ -195,6 +199,7 @@ def run(orders: int, lines: int) -> dict:
         "import_seconds": round(imported["seconds"], 3),
         "import_orders_per_second": round(import_rate, 1),
         "raw_insert_seconds": round(raw["seconds"], 3),
+        "raw_insert_seconds_each": [round(r["seconds"], 3) for r in raws],
         "raw_orders_per_second": round(raw_rate, 1),
         "ratio": round(import_rate / raw_rate, 3),
         "raw_rows": {"orders": raw["orders"], "items": raw["items"], "events": raw["events"]},
