@@ -36,6 +36,16 @@ def test_progress_polls_while_running_and_stops_when_finished(auth_client, store
     assert "<b>2</b> imported" in html(response) and "<b>1</b> failed" in html(response)
 
 
+def test_a_run_without_joors_total_shows_what_it_has_done(auth_client, store):
+    from webapp.extensions import db
+
+    run = make_run(store.id, status="running", events=_events(4), imported=4)
+    run.total, run.done = None, 200  # JOOR's pages came without a total
+    db.session.commit()
+    fragment = html(auth_client.get(f"{PANEL}/runs/{run.id}/progress", headers=HX))
+    assert "<b>200</b> orders done so far" in fragment and "<progress max" not in fragment
+
+
 def test_a_run_waiting_out_joors_request_limit_says_so(auth_client, store, app):
     from webapp.joor import RedisCreditBudget
 
