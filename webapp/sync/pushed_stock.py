@@ -13,6 +13,7 @@ from webapp.models import PushedStock
 from webapp.rules import PlannedSku, style_of_key
 
 PASSED, FAILED = "pass", "fail"  # JOOR's own verdict words
+LOOKUP_CHUNK = 1_000  # keys per IN list, well under any database's bound-parameter limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,15 +52,22 @@ def load_pushed(session: Session, store_id: int, warehouse: str) -> PushedState:
 def _existing(
     session: Session, store_id: int, warehouse: str, keys: list[str]
 ) -> dict[str, PushedStock]:
-    """The rows already recorded for these keys."""
-    rows = session.scalars(
-        select(PushedStock).where(
-            PushedStock.store_id == store_id,
-            PushedStock.warehouse == warehouse,
-            PushedStock.identifier_key.in_(keys),
+    """The rows already recorded for these keys, looked up a chunk at a time.
+
+    An Overwrite records its whole snapshot at once; one IN list of 100,000 keys would pass
+    PostgreSQL's 65,535 bound parameters after JOOR had already applied the push.
+    """
+    found: dict[str, PushedStock] = {}
+    for start in range(0, len(keys), LOOKUP_CHUNK):
+        rows = session.scalars(
+            select(PushedStock).where(
+                PushedStock.store_id == store_id,
+                PushedStock.warehouse == warehouse,
+                PushedStock.identifier_key.in_(keys[start : start + LOOKUP_CHUNK]),
+            )
         )
-    )
-    return {row.identifier_key: row for row in rows}
+        found.update((row.identifier_key, row) for row in rows)
+    return found
 
 
 def record_verdicts(

@@ -99,3 +99,17 @@ def test_after_an_overwrite_what_was_not_accepted_now_holds_zero(store, other_st
 
     assert {k: r.quantity for k, r in rows(store.id).items()} == {"upc:1": 6, "upc:2": 0}
     assert rows(other_store.id)["upc:2"].quantity == 5
+
+
+def test_a_snapshot_larger_than_one_lookup_updates_every_row_it_already_has(store, monkeypatch):
+    # An Overwrite records its whole snapshot at once: keys are looked up a chunk at a time
+    # (100,000 in one IN list would pass PostgreSQL's 65,535 bound parameters).
+    import webapp.sync.pushed_stock as pushed_stock
+
+    monkeypatch.setattr(pushed_stock, "LOOKUP_CHUNK", 3)
+    keys = [f"upc:{n}" for n in range(10)]
+    for quantity in (1, 2):  # the second snapshot finds every row the first one made
+        passes = [SkuResult(sku(key, quantity), True, "") for key in keys]
+        record_verdicts(db.session, store.id, "W", passes, utcnow())
+        db.session.commit()
+    assert {key: row.quantity for key, row in rows(store.id).items()} == dict.fromkeys(keys, 2)
