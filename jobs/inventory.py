@@ -149,11 +149,16 @@ def _count_overwrite_ahead(app, store_id: int) -> None:
 
 
 def _run_of_job(job: Job | None, store_id: int, trigger: str, full: bool, confirmed: bool) -> int:
-    """The run a job records on: the one a retry already made, or a new one."""
+    """The run a job records on: the one this job's earlier attempt made, or a new one.
+
+    Only RQ's retry reuses the run: a push queued under the same id while the last one was
+    still sending gets that job's meta written back over it, and is a push of its own.
+    """
     from webapp.extensions import db
     from webapp.sync.inventory_push import create_push_run
 
-    if job is not None and job.meta.get("run_id"):
+    left = job.retries_left if job is not None else None
+    if left is not None and left < PUSH_RETRY["max"] and job.meta.get("run_id"):
         return int(job.meta["run_id"])
     run = create_push_run(db.session, store_id, trigger=trigger, full=full, confirmed=confirmed)
     if job is not None:

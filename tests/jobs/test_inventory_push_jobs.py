@@ -224,3 +224,35 @@ def test_an_overwrite_push_counts_the_panels_warning_ahead(
         "Default",
     )
     assert (summary.sent_skus, summary.dropped_styles, summary.known_styles) == (3, 0, 3)
+
+
+def test_a_change_made_while_a_push_sends_is_pushed_on_a_run_of_its_own(
+    sim, skus, joor_app, joor_store, monkeypatch
+):
+    import webapp.sync.inventory_push as inventory_push
+    from webapp.models import InventoryItem
+
+    item = make_item(joor_store, skus[0]["upc"], stock=1)
+    send_plan = inventory_push.send_plan
+
+    def send_while_the_merchant_edits(session, client, run, plan, stamp, **kwargs):
+        if run.id == first_run_id():
+            # The merchant edits stock after this push planned, before it sent.
+            db.session.get(InventoryItem, item.id).stock = 42
+            db.session.commit()
+            enqueue_push_inventory(joor_store.id, reason="edited meanwhile")
+        return send_plan(session, client, run, plan, stamp, **kwargs)
+
+    def first_run_id():
+        return db.session.scalar(select(SyncRun.id).order_by(SyncRun.id).limit(1))
+
+    monkeypatch.setattr(inventory_push, "send_plan", send_while_the_merchant_edits)
+    enqueue_push_inventory(joor_store.id)
+    assert release_scheduled(joor_app) == 1
+    work(joor_app)
+    assert release_scheduled(joor_app) == 1
+    work(joor_app)
+    assert sim_stock(sim) == {skus[0]["upc"]: 42}
+    first, second = runs(joor_store)
+    assert (first.status, first.attempts, first.counts.get("sent")) == ("succeeded", 1, 1)
+    assert (second.status, second.attempts, second.counts.get("sent")) == ("succeeded", 1, 1)
