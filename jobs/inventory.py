@@ -180,6 +180,7 @@ def enqueue_full_push(store_id: int, *, created_by: str = "", confirmed: bool = 
     job_id = full_push_job_id(store_id)
     existing = _active_run(job_id)
     if existing is not None:
+        existing.already_running = True  # the panel says so instead of "Push started"
         return existing
     run = create_push_run(
         db.session, store_id, trigger="full push", full=True, confirmed=confirmed,
@@ -216,6 +217,7 @@ def _lost_race(run, job_id: str):
     if active is not None:
         db.session.delete(run)
         db.session.commit()
+        active.already_running = True
         return active
     finish_run(db.session, run, error="A full push for this store was queued at the same time.")
     return run

@@ -414,3 +414,12 @@ def test_push_now_in_overwrite_mode_without_javascript_asks_on_a_page_first(auth
     assert pushed.status_code == 302
     (run,) = db.session.scalars(select(SyncRun).where(SyncRun.kind == "inventory")).all()
     assert run.params.get("confirmed") is True
+
+
+def test_a_second_push_now_says_the_first_is_under_way(auth_client, store):
+    connect_store(store.id, sync_inventory=True, warehouse="Default", inventory_mode="update")
+    first = html(auth_client.post(f"{PANEL}/push", headers=HX))
+    assert "already under way" not in first
+    (run,) = db.session.scalars(select(SyncRun).where(SyncRun.kind == "inventory")).all()
+    second = html(auth_client.post(f"{PANEL}/push", headers=HX))
+    assert f"A push is already under way (run #{run.id})." in second
