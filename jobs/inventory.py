@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 
 from flask import current_app
@@ -26,6 +27,8 @@ PUSH_JOB = "jobs.inventory.push_inventory"
 PUSH_TIMEOUT = 1800
 # Transient JOOR failures after the client's own retries: two more tries, later each time.
 PUSH_RETRY = {"max": 2, "interval": [30, 120]}
+# A push finding another one sending comes back this long after (it waited a minute already).
+BUSY_RETRY_SECONDS = 30
 
 
 # RQ 3.0 accepts only letters, digits, '_' and '-' in job ids, so DESIGN.md's `push:<store>`
@@ -91,7 +94,7 @@ def push_inventory(
     """Push the store's stock to JOOR under a SyncRun; return the run's summary."""
     from webapp.extensions import db
     from webapp.sync.connection import factory_from_app
-    from webapp.sync.inventory_push import run_push
+    from webapp.sync.inventory_push import PushBusyError, run_push
 
     with app_context() as app:
         job = get_current_job()
@@ -100,17 +103,40 @@ def push_inventory(
             # status answers duplicates, and a later Push now must not wait for the claim.
             redis_connection().delete(f"joorsync:claim:{job.id}")
         run_id = run_id or _run_of_job(job, store_id, trigger, full, confirmed)
-        summary = run_push(
-            db.session,
-            factory_from_app(app),
-            run_id,
-            full=full,
-            confirmed=confirmed,
-            explicit=full,
-            job_id=job.id if job else "",
-        )
+        try:
+            summary = run_push(
+                db.session,
+                factory_from_app(app),
+                run_id,
+                full=full,
+                confirmed=confirmed,
+                explicit=full,
+                job_id=job.id if job else "",
+            )
+        except PushBusyError:
+            # The push sending now planned before this one's changes: follow it, on this run.
+            kwargs = {"trigger": trigger, "full": full, "confirmed": confirmed, "run_id": run_id}
+            _push_later(store_id, kwargs)
+            return {"run_id": run_id, "status": "waiting for the store's other push"}
         _count_overwrite_ahead(app, store_id)
         return summary.to_json()
+
+
+def _push_later(store_id: int, kwargs: dict) -> None:
+    """Come back to a push whose store is busy; the id carries a time bucket, so it is new."""
+    bucket = int(time.time() // BUSY_RETRY_SECONDS)
+    queue(DEFAULT).enqueue_in(
+        timedelta(seconds=BUSY_RETRY_SECONDS),
+        PUSH_JOB,
+        args=(store_id,),
+        kwargs=kwargs,
+        job_id=f"push-{store_id}-wait-{kwargs['run_id']}-{bucket}",
+        job_timeout=PUSH_TIMEOUT,
+        failure_ttl=3600,
+        retry=Retry(**PUSH_RETRY),
+    )
+    log.info("push run %s: store %s busy; trying again in %ss", kwargs["run_id"], store_id,
+             BUSY_RETRY_SECONDS)  # fmt: skip
 
 
 def count_overwrite(store_id: int) -> dict:

@@ -256,3 +256,31 @@ def test_a_change_made_while_a_push_sends_is_pushed_on_a_run_of_its_own(
     first, second = runs(joor_store)
     assert (first.status, first.attempts, first.counts.get("sent")) == ("succeeded", 1, 1)
     assert (second.status, second.attempts, second.counts.get("sent")) == ("succeeded", 1, 1)
+
+
+def test_a_push_finding_another_one_sending_follows_it_on_the_same_run(
+    sim, skus, joor_app, joor_store, monkeypatch
+):
+    import functools
+
+    import webapp.sync.inventory_push as inventory_push
+    from jobs import inventory as inventory_jobs
+    from webapp.sync.inventory_push import BUSY, store_push_lock
+
+    monkeypatch.setattr(inventory_push, "run_push",
+                        functools.partial(inventory_push.run_push, lock_wait=0.1))  # fmt: skip
+    monkeypatch.setattr(inventory_jobs, "BUSY_RETRY_SECONDS", 1)
+    make_item(joor_store, skus[0]["upc"], stock=9)
+    redis = joor_app.extensions["redis"]
+    with store_push_lock(redis, joor_store.id):  # a long full push is sending
+        enqueue_push_inventory(joor_store.id)
+        for _ in range(4):  # however often it comes back while the other push sends
+            assert release_scheduled(joor_app) == 1
+            work(joor_app)
+            (run,) = runs(joor_store)
+            assert (run.status, run.error) == ("queued", BUSY)
+    assert release_scheduled(joor_app) == 1  # the long push is done
+    work(joor_app)
+    (run,) = runs(joor_store)
+    assert run.status == "succeeded" and run.error == ""
+    assert sim_stock(sim) == {skus[0]["upc"]: 9}

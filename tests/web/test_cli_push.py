@@ -142,3 +142,23 @@ def test_an_unknown_store_is_a_usage_error(joor_app):
     result = joor_app.test_cli_runner().invoke(push_command, ["--store", "nobody"])
 
     assert result.exit_code == 1 and "No store with the slug 'nobody'" in result.output
+
+
+def test_push_while_another_push_sends_fails_in_words_and_leaves_no_queued_run(
+    sim, skus, joor_app, joor_store, monkeypatch
+):
+    import functools
+
+    import webapp.sync.inventory_push as inventory_push
+    from webapp.models import SyncRun
+
+    monkeypatch.setattr(inventory_push, "run_push",
+                        functools.partial(inventory_push.run_push, lock_wait=0.1))  # fmt: skip
+    monkeypatch.setattr("webapp.cli.joor_push.run_push", inventory_push.run_push)
+    make_item(joor_store, skus[0]["upc"], stock=3)
+    with inventory_push.store_push_lock(joor_app.extensions["redis"], joor_store.id):
+        result = run_cli(joor_app)
+    assert result.exit_code == 1
+    summary = json.loads(result.output.strip().splitlines()[-1])
+    assert summary["status"] == "failed" and "run this again when it ends" in summary["error"]
+    assert db.session.query(SyncRun).filter_by(status="queued").count() == 0

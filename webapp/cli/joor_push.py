@@ -16,6 +16,9 @@ from webapp.rules import TemplateError
 from webapp.sync import inventory_push
 from webapp.sync.connection import factory_from_app
 from webapp.sync.inventory_push import PushBusyError, PushSummary, create_push_run, run_push
+from webapp.sync.runs import finish_run
+
+BUSY_HERE = "Another inventory push for this store is still sending; run this again when it ends."
 
 
 def _store_id(slug: str) -> int:
@@ -49,9 +52,11 @@ def push_command(slug: str, dry_run: bool, yes: bool, full: bool) -> None:
         summary = run_push(
             db.session, factory_from_app(current_app), run.id, full=full, confirmed=yes
         )
-    except (JoorError, PushBusyError):
+    except (JoorError, PushBusyError) as exc:
         # The run already says what went wrong; the worker's retry does not apply here.
         run = db.session.get(SyncRun, run.id)
+        if isinstance(exc, PushBusyError):  # no job will come back for this run
+            finish_run(db.session, run, error=BUSY_HERE)
         summary = PushSummary(run.id, run.status, dict(run.counts or {}), error=run.error)
     _echo(summary.to_json())
     if summary.status != "succeeded":

@@ -34,7 +34,14 @@ from webapp.rules import (
 from webapp.sync.connection import ClientFactory, get_connection, record_failure, record_success
 from webapp.sync.push_sending import UPDATE_BATCH, send_plan
 from webapp.sync.pushed_stock import load_pushed
-from webapp.sync.runs import add_counts, add_events, create_run, finish_run, start_run
+from webapp.sync.runs import (
+    add_counts,
+    add_events,
+    create_run,
+    finish_run,
+    queue_again,
+    start_run,
+)
 from webapp.sync.stock_source import iter_stock_items
 
 log = logging.getLogger(__name__)
@@ -42,7 +49,7 @@ log = logging.getLogger(__name__)
 SYNC_OFF = "Sync Inventory is off: nothing was pushed."
 NO_WAREHOUSE = "Set a Default Warehouse before pushing stock."
 UNEXPECTED = "The push stopped on an unexpected error; it will be tried again."
-BUSY = "Another inventory push for this store is still running; this one will try again."
+BUSY = "Another inventory push for this store is still sending; this one follows when it ends."
 # Errors a later attempt may not see: the job re-raises them so RQ retries.
 RETRYABLE = (JoorTransientError, JoorRateLimitedError, JoorMalformedResponseError)
 LOCK_SECONDS = 1800
@@ -212,10 +219,14 @@ def run_push(
         _joor_failed(session, run, exc)
         if isinstance(exc, RETRYABLE):
             raise
-    except Exception as exc:
-        if not isinstance(exc, PushBusyError):
-            log.exception("store %s push run %s stopped", run.store_id, run_id)
-        _fail(session, run, BUSY if isinstance(exc, PushBusyError) else UNEXPECTED)
+    except PushBusyError:
+        # Not a failure: the job comes back once the other push is done (the caller's part).
+        session.rollback()
+        queue_again(session, run, note=BUSY)
+        raise
+    except Exception:
+        log.exception("store %s push run %s stopped", run.store_id, run_id)
+        _fail(session, run, UNEXPECTED)
         raise
     log.info("store %s push run %s %s: %s", run.store_id, run.id, run.status, run.counts)
     return PushSummary(
