@@ -114,11 +114,43 @@ def test_update_item(api, store):
     assert api.put("/api/v1/inventory-items/999999", json={"stock": 1}).status_code == 404
 
 
-def test_update_without_stock_change_enqueues_nothing(api, store):
+def test_an_update_that_changes_nothing_enqueues_nothing(api, store):
     connect_joor(store)
-    item = make_item(store, "SKU-1", stock=1)
-    api.put(f"/api/v1/inventory-items/{item.id}", json={"name": "Renamed", "stock": 1})
+    item = make_item(store, "SKU-1", stock=1, name="Tee")
+    api.put(f"/api/v1/inventory-items/{item.id}", json={"name": "Tee", "stock": 1})
     assert scheduled_jobs() == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"metadata": {}}, {"upc": "0123456789012"}, {"variation_list": {"Size": "L"}}],
+    ids=["skip_joor cleared", "upc", "variations the templates read"],
+)
+def test_an_update_of_what_a_push_reads_enqueues_a_push(api, store, change):
+    connect_joor(store)
+    item = make_item(store, "SKU-1", stock=1, metadata={"skip_joor": "1"})
+    api.put(f"/api/v1/inventory-items/{item.id}", json=change)
+    assert one_push_scheduled(store)
+
+
+def test_a_batch_clearing_skip_joor_enqueues_a_push(api, store):
+    connect_joor(store)
+    make_item(store, "SKU-1", stock=1, metadata={"skip_joor": "1"})
+    batch = {"inventory_items": [{"code": "SKU-1", "metadata": {}}]}
+    assert api.put("/api/v1/inventory-items", json=batch).status_code == 200
+    assert one_push_scheduled(store)
+
+
+def test_a_batch_counts_as_a_change_only_when_a_value_is_new(store):
+    from webapp.inventory.bulk import upsert_items
+
+    make_item(store, "SKU-1", stock=1, metadata={"skip_joor": "1"})
+    rows = [{"code": "SKU-1", "stock": 1, "metadata": {}}]
+    assert upsert_items(store.id, rows).changed is True
+    db.session.commit()
+    assert upsert_items(store.id, rows).changed is False  # the same values again
+    assert upsert_items(store.id, [{"code": "SKU-1"}]).changed is False
+    assert upsert_items(store.id, [{"code": "SKU-2"}]).changed is True  # a new item
 
 
 def test_batch_upsert_creates_and_updates_by_code_with_one_push(api, store):

@@ -116,3 +116,12 @@ def test_another_stores_items_are_out_of_reach(auth_client, store, other_store):
         == 404
     )
     assert db.session.get(InventoryItem, theirs.id).stock == 1
+
+
+def test_custom_settings_that_change_what_joor_gets_enqueue_a_push(auth_client, store):
+    connect_joor(store)
+    item = make_item(store, "0123456789012", stock=7, metadata={"skip_joor": "1"})
+    same = auth_client.post(f"/inventory/{item.id}/settings", data={"settings": "skip_joor|1"})
+    assert same.status_code == 302 and scheduled_jobs() == []
+    cleared = auth_client.post(f"/inventory/{item.id}/settings", data={"settings": ""})
+    assert cleared.status_code == 302 and one_push_scheduled(store)

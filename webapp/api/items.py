@@ -20,6 +20,7 @@ from webapp.inventory.fields import (
     clean_upc,
 )
 from webapp.models import InventoryItem
+from webapp.sync.stock_source import pushed_fields
 
 BATCH_LIMIT = 1000
 FIELDS = ("code", "name", "upc", "price", "stock", "metadata", "variation_list")
@@ -135,10 +136,10 @@ def update_item(item_id: int):
     code = values.get("code", item.code)
     if code != item.code and _by_code(code) is not None:
         raise ApiError(409, "duplicate_code", f"An item with code {code!r} exists.", "code")
-    old_stock = item.stock
+    before = pushed_fields(item)
     _apply(item, values)
     db.session.commit()
-    if item.stock != old_stock:
+    if pushed_fields(item) != before:
         enqueue_push_inventory(g.api_store.id, reason=f"API updated {item.code}")
     return jsonify(item_json(item))
 
@@ -149,7 +150,7 @@ def batch_upsert():
     rows = _batch_rows(json_body())
     result = upsert_items(g.api_store.id, rows)
     db.session.commit()
-    if result.stock_changed:
+    if result.changed:
         enqueue_push_inventory(g.api_store.id, reason=f"API batch of {len(rows)}")
     codes = [row["code"] for row in rows]
     found = {

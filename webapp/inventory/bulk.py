@@ -28,11 +28,11 @@ NEW_ITEM = {
 
 @dataclass
 class UpsertResult:
-    """How many items were created and updated, and whether any stock changed."""
+    """How many items were created and updated, and whether any of them really changed."""
 
     created: int = 0
     updated: int = 0
-    stock_changed: bool = False
+    changed: bool = False  # a value a push reads is new: what JOOR should hold may differ
 
 
 def _chunks(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
@@ -55,10 +55,10 @@ def upsert_items(store_id: int, rows: Iterable[dict]) -> UpsertResult:
 
 def _upsert_chunk(store_id: int, chunk: list[dict], result: UpsertResult) -> None:
     """Insert the chunk's new codes and update its known ones, grouped by the columns they set."""
-    query = select(ITEMS.c.id, ITEMS.c.code, ITEMS.c.stock, ITEMS.c["metadata"]).where(
+    query = select(ITEMS.c.id, ITEMS.c.code, *(ITEMS.c[name] for name in COLUMNS)).where(
         ITEMS.c.store_id == store_id, ITEMS.c.code.in_([row["code"] for row in chunk])
     )
-    known = {code: (row_id, stock, meta) for row_id, code, stock, meta in db.session.execute(query)}
+    known = {row.code: row._mapping for row in db.session.execute(query)}
     inserts: list[dict] = []
     updates: dict[tuple, list[dict]] = defaultdict(list)
     for row in chunk:
@@ -68,15 +68,16 @@ def _upsert_chunk(store_id: int, chunk: list[dict], result: UpsertResult) -> Non
             inserts.append({**NEW_ITEM, **values, "metadata": meta, "store_id": store_id,
                             "code": row["code"]})  # fmt: skip
             continue
-        row_id, stock, meta = known[row["code"]]
+        stored = known[row["code"]]
         if "metadata_merge" in row:
-            values["metadata"] = {**values.get("metadata", meta or {}), **row["metadata_merge"]}
-        result.stock_changed |= "stock" in values and values["stock"] != stock
-        updates[tuple(sorted(values))].append({**values, "b_id": row_id})
+            merged = {**values.get("metadata", stored["metadata"] or {}), **row["metadata_merge"]}
+            values["metadata"] = merged
+        result.changed |= any(value != stored[name] for name, value in values.items())
+        updates[tuple(sorted(values))].append({**values, "b_id": stored["id"]})
     if inserts:
         db.session.execute(insert(ITEMS), inserts)
         result.created += len(inserts)
-        result.stock_changed = True
+        result.changed = True
     for columns, params in updates.items():
         result.updated += len(params)
         if not columns:

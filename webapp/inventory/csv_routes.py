@@ -78,7 +78,7 @@ def _apply(check: CsvCheck):
     """Write the good rows in bulk, enqueue one push if stock changed, and say what happened."""
     result = upsert_items(current_store_id(), check.rows)
     db.session.commit()
-    if result.stock_changed:
+    if result.changed:
         enqueue_push_inventory(current_store_id(), reason="CSV import")
     skipped = f", {check.error_count:,} bad row(s) left out" if check.error_count else ""
     flash(f"Imported {result.created:,} new and {result.updated:,} updated item(s){skipped}.")

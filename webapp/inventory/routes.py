@@ -14,6 +14,7 @@ from webapp.models import InventoryItem
 from webapp.orders.paging import page_or_fragment, paginate, wants_fragment
 from webapp.rules import format_metadata, parse_metadata
 from webapp.scoping import current_store_id, get_scoped_or_404, scoped
+from webapp.sync.stock_source import pushed_fields
 
 
 def _search(text: str):
@@ -94,7 +95,10 @@ def settings(item_id: int):
     form = SettingsForm()
     if not form.validate_on_submit():
         return _item_page(item, settings_form=form, status=422)
+    before = pushed_fields(item)
     item.item_metadata = parse_metadata(form.settings.data or "")
     db.session.commit()
+    if pushed_fields(item) != before:  # skip_joor, or a value the Twig identifiers read
+        enqueue_push_inventory(current_store_id(), reason=f"settings of {item.code} edited")
     flash(f"Custom settings of {item.code} saved.")
     return redirect(url_for("inventory.item", item_id=item.id))

@@ -26,6 +26,11 @@ _COLUMNS = (
 )
 
 
+def pushed_fields(item: InventoryItem) -> tuple:
+    """What a push reads of an item: when any of it changes, what JOOR should hold may too."""
+    return tuple(getattr(item, column.key) for column in _COLUMNS[1:])
+
+
 def _text_map(value: Any) -> dict[str, str]:
     """A JSON column as name -> text (the API may have stored numbers or nulls)."""
     if not isinstance(value, Mapping):
