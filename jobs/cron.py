@@ -51,6 +51,10 @@ KEEPS_STOPPING = (
     "it is not tried again by itself. Orders already imported are kept. Start the import "
     "again; if it stops once more, the worker's logs say why (often it runs out of memory)."
 )
+LOST_PUSH = (
+    "This push was queued but its job was lost (the job queue restarted without its data). "
+    "A new push of the store's stock is queued when inventory sync is on; nothing to do."
+)
 ABANDONED_PUSH = (
     "The worker sending this push stopped before it finished. Stock it did not send goes "
     "with the next push, which is queued when inventory sync is on; nothing to do."
@@ -126,32 +130,36 @@ def recover_abandoned_runs(now: datetime) -> list[int]:
 
 
 def _recover_lost_jobs(now: datetime) -> list[int]:
-    """Enqueue again imports left queued whose RQ job is gone; return their run ids.
+    """Take up runs left queued whose RQ job is gone; return their run ids.
 
-    Without this a run whose job Redis lost stays queued for good, and the panel answers
-    every new import with "already running".
+    Without this a run whose job Redis lost stays queued for good (and the panel answers
+    every new import with "already running"). An import is enqueued again; a push is closed
+    in words and a push of the store's stock queued instead.
     """
     recovered = []
-    for run in runs.long_queued_imports(db.session, now=now):
+    for run in runs.long_queued_runs(db.session, now=now):
         job = fetch_job(run.job_id) if run.job_id else None
         if job is not None and job.get_status(refresh=False) in ACTIVE:
             continue  # waiting its turn, or RQ's retry is scheduled: a worker will come
         if not _claim(f"recover:{run.id}"):
             continue
-        _requeue(run, why="was queued but its RQ job is gone")
+        if run.kind == KIND_INVENTORY:
+            _close_abandoned_push(run, LOST_PUSH)
+        else:
+            _requeue(run, why="was queued but its RQ job is gone")
         recovered.append(run.id)
     return recovered
 
 
-def _close_abandoned_push(run: SyncRun) -> None:
+def _close_abandoned_push(run: SyncRun, message: str = "") -> None:
     """End a push no job will finish, in words, and queue a push of the stock it left unsent.
 
     Pushes send absolute counts, so a new push heals whatever the dead one did not send.
     """
     from jobs.inventory import enqueue_push_inventory
 
-    log.warning("push run %s (store %s) was abandoned by its worker", run.id, run.store_id)
-    runs.finish_run(db.session, run, error=ABANDONED_PUSH)
+    log.warning("push run %s (store %s) was abandoned", run.id, run.store_id)
+    runs.finish_run(db.session, run, error=message or ABANDONED_PUSH)
     enqueue_push_inventory(run.store_id, reason="after an interrupted push")
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from datetime import timedelta
 
 from flask import current_app
@@ -123,18 +122,23 @@ def push_inventory(
 
 
 def _push_later(store_id: int, kwargs: dict) -> None:
-    """Come back to a push whose store is busy; the id carries a time bucket, so it is new."""
-    bucket = int(time.time() // BUSY_RETRY_SECONDS)
-    queue(DEFAULT).enqueue_in(
+    """Come back to a push whose store is busy; the id names the run's attempt, so it is new."""
+    from webapp.extensions import db
+    from webapp.models import SyncRun
+
+    run = db.session.get(SyncRun, kwargs["run_id"])
+    job = queue(DEFAULT).enqueue_in(
         timedelta(seconds=BUSY_RETRY_SECONDS),
         PUSH_JOB,
         args=(store_id,),
         kwargs=kwargs,
-        job_id=f"push-{store_id}-wait-{kwargs['run_id']}-{bucket}",
+        job_id=f"push-{store_id}-wait-{run.id}-{run.attempts}",
         job_timeout=PUSH_TIMEOUT,
         failure_ttl=3600,
         retry=Retry(**PUSH_RETRY),
     )
+    run.job_id = job.id  # the clock looks for this job before taking the run for lost
+    db.session.commit()
     log.info("push run %s: store %s busy; trying again in %ss", kwargs["run_id"], store_id,
              BUSY_RETRY_SECONDS)  # fmt: skip
 

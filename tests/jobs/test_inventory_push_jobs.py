@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import timedelta
 
 from rq import SimpleWorker
 from rq.registry import ScheduledJobRegistry
@@ -264,8 +265,11 @@ def test_a_push_finding_another_one_sending_follows_it_on_the_same_run(
     import functools
 
     import webapp.sync.inventory_push as inventory_push
+    from jobs import cron
     from jobs import inventory as inventory_jobs
+    from webapp.models.base import utcnow
     from webapp.sync.inventory_push import BUSY, store_push_lock
+    from webapp.sync.runs import QUEUED_PATIENCE
 
     monkeypatch.setattr(inventory_push, "run_push",
                         functools.partial(inventory_push.run_push, lock_wait=0.1))  # fmt: skip
@@ -279,6 +283,10 @@ def test_a_push_finding_another_one_sending_follows_it_on_the_same_run(
             work(joor_app)
             (run,) = runs(joor_store)
             assert (run.status, run.error) == ("queued", BUSY)
+            # The job it waits on is on the run: the clock does not take it for lost.
+            later = utcnow() + QUEUED_PATIENCE + timedelta(minutes=1)
+            assert run.job_id.startswith(f"push-{joor_store.id}-wait-{run.id}-")
+            assert cron.recover_abandoned_runs(later) == []
     assert release_scheduled(joor_app) == 1  # the long push is done
     work(joor_app)
     (run,) = runs(joor_store)

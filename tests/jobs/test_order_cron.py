@@ -229,6 +229,23 @@ def test_a_push_left_running_by_a_dead_worker_is_closed_in_words_and_pushed_agai
     assert cron.tick(later)["recovered"] == []  # finished: never twice
 
 
+def test_a_queued_push_whose_job_redis_lost_is_closed_in_words_and_pushed_again(
+    app, store, connected
+):
+    from jobs.inventory import enqueue_full_push
+
+    connected.sync_inventory, connected.warehouse = True, "Default"
+    db.session.commit()
+    run = enqueue_full_push(store.id)
+    later = utcnow() + runs.QUEUED_PATIENCE + timedelta(seconds=1)
+    assert cron.tick(later)["recovered"] == []  # its job waits its turn
+    app.extensions["redis"].flushdb()  # a Redis restart without persistence
+    assert cron.tick(later)["recovered"] == [run.id]
+    run = fresh_run(run.id)
+    assert run.status == "failed" and "its job was lost" in run.error
+    assert fetch_job(f"push-{store.id}").get_status() == "scheduled"
+
+
 def test_a_push_whose_job_is_still_started_is_left_alone(app, store, connected, monkeypatch):
     run = runs.create_run(db.session, store.id, "inventory", {})
     runs.start_run(db.session, run, job_id="push-1")

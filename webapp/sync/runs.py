@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session
 
 from webapp.models import SyncRun
 from webapp.models.base import utcnow
-from webapp.models.sync import FAILED, KIND_MANUAL, KIND_POLL, QUEUED, RUNNING, SUCCEEDED
+from webapp.models.sync import FAILED, QUEUED, RUNNING, SUCCEEDED
 from webapp.sync.dbapi import insert_many, insert_sql, json_text, timestamp_text
 
 # A running run whose heartbeat is older than this was abandoned (worker killed).
 STALE_AFTER = timedelta(seconds=90)
-# An import queued this long is checked for a job that Redis lost (restart, flush, eviction).
+# A run queued this long is checked for a job that Redis lost (restart, flush, eviction).
 QUEUED_PATIENCE = timedelta(minutes=5)
 EVENT_COLUMNS = (
     "run_id",
@@ -102,19 +102,12 @@ def finish_run(session: Session, run: SyncRun, *, error: str = "") -> None:
     session.commit()
 
 
-def long_queued_imports(session: Session, *, now=None) -> list[SyncRun]:
-    """Return order imports queued (or queued again) for longer than QUEUED_PATIENCE."""
+def long_queued_runs(session: Session, *, now=None) -> list[SyncRun]:
+    """Return runs queued (or queued again) for longer than QUEUED_PATIENCE."""
     cutoff = (now or utcnow()) - QUEUED_PATIENCE
     since = func.coalesce(SyncRun.heartbeat_at, SyncRun.created_at)
-    return list(
-        session.scalars(
-            select(SyncRun).where(
-                SyncRun.status == QUEUED,
-                SyncRun.kind.in_((KIND_POLL, KIND_MANUAL)),
-                since < cutoff,
-            )
-        )
-    )
+    query = select(SyncRun).where(SyncRun.status == QUEUED, since < cutoff)
+    return list(session.scalars(query))
 
 
 def stale_runs(session: Session, *, now=None) -> list[SyncRun]:
