@@ -178,6 +178,7 @@ def enqueue_poll_orders(store_id: int, *, now: datetime | None = None) -> Job | 
 
 
 def _poll_waiting_key(store_id: int) -> str:
+    """The Redis key naming the store's poll job that no worker has started yet."""
     return f"joorsync:poll-waiting:{store_id}"
 
 

@@ -4,7 +4,7 @@ Each page's orders go in with one bulk insert guarded by the unique (store, sour
 (INSERT ... ON CONFLICT DO NOTHING RETURNING, so an order already here, or one a second
 worker racing on the same window inserted first, is counted as already present), then their
 items, events and progress. Pages commit together in a batch: at once when JOOR has not sent
-the next page yet (the usual pace, one page a second), else every 1,000 orders or 2 seconds,
+the next page yet (the usual pace, one page a second), else every 500 orders or 2 seconds,
 which spares a bulk import most of the commits. A crash loses at most the batch in flight; a
 retried run re-reads the window and finds what it already imported.
 """
