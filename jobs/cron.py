@@ -151,7 +151,7 @@ def _recover_lost_jobs(now: datetime) -> list[int]:
     return recovered
 
 
-def _close_abandoned_push(run: SyncRun, message: str = "") -> None:
+def _close_abandoned_push(run: SyncRun, message: str = ABANDONED_PUSH) -> None:
     """End a push no job will finish, in words, and queue a push of the stock it left unsent.
 
     Pushes send absolute counts, so a new push heals whatever the dead one did not send.
@@ -159,7 +159,7 @@ def _close_abandoned_push(run: SyncRun, message: str = "") -> None:
     from jobs.inventory import enqueue_push_inventory
 
     log.warning("push run %s (store %s) was abandoned", run.id, run.store_id)
-    runs.finish_run(db.session, run, error=message or ABANDONED_PUSH)
+    runs.finish_run(db.session, run, error=message)
     enqueue_push_inventory(run.store_id, reason="after an interrupted push")
 
 

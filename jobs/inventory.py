@@ -13,6 +13,7 @@ from jobs.runtime import (
     ACTIVE,
     DEFAULT,
     app_context,
+    come_back_later,
     enqueue_once,
     fetch_job,
     queue,
@@ -126,19 +127,18 @@ def _push_later(store_id: int, kwargs: dict) -> None:
     from webapp.extensions import db
     from webapp.models import SyncRun
 
-    run = db.session.get(SyncRun, kwargs["run_id"])
-    job = queue(DEFAULT).enqueue_in(
-        timedelta(seconds=BUSY_RETRY_SECONDS),
+    run_id = kwargs["run_id"]
+    come_back_later(
+        run_id,
         PUSH_JOB,
+        f"push-{store_id}-wait-{run_id}-{db.session.get(SyncRun, run_id).attempts}",
+        BUSY_RETRY_SECONDS,
         args=(store_id,),
         kwargs=kwargs,
-        job_id=f"push-{store_id}-wait-{run.id}-{run.attempts}",
         job_timeout=PUSH_TIMEOUT,
         failure_ttl=3600,
         retry=Retry(**PUSH_RETRY),
     )
-    run.job_id = job.id  # the clock looks for this job before taking the run for lost
-    db.session.commit()
     log.info("push run %s: store %s busy; trying again in %ss", kwargs["run_id"], store_id,
              BUSY_RETRY_SECONDS)  # fmt: skip
 

@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from rq import Retry
 from rq.job import Job, JobStatus, get_current_job
 
 from jobs.runtime import (
+    ACTIVE,
     DEFAULT,
     POLLING,
     app_context,
+    come_back_later,
     enqueue_once,
     fetch_job,
-    queue,
     redis_connection,
 )
 from webapp.extensions import db
@@ -50,7 +51,7 @@ FAILURE_TTL = 24 * 3600
 # A manual import waits this long for a running poll of its store, then tries again later.
 LOCK_WAIT_SECONDS = 60
 # A poll job not yet started; the mark only outlives a job Redis lost by this long.
-WAITING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
+WAITING = ACTIVE - {JobStatus.STARTED}
 POLL_WAITING_SECONDS = 24 * 3600
 BUSY_RETRY_SECONDS = 30
 NOT_RETRIED = (JoorAuthError, JoorBadRequestError, JoorConfigError, ImportSetupError)
@@ -204,21 +205,17 @@ def enqueue_import(run: SyncRun) -> Job | None:
 def _enqueue_import_later(run_id: int) -> None:
     """Come back to a run whose store is busy; the id carries a time bucket so it is unique."""
     bucket = int(time.time() // BUSY_RETRY_SECONDS)
-    job_id = f"import-{run_id}-wait-{bucket}"
-    queue(DEFAULT).enqueue_in(
-        timedelta(seconds=BUSY_RETRY_SECONDS),
+    come_back_later(
+        run_id,
         "jobs.orders.import_orders",
+        f"import-{run_id}-wait-{bucket}",
+        BUSY_RETRY_SECONDS,
         args=(run_id,),
-        job_id=job_id,
         retry=IMPORT_RETRY,
         job_timeout=IMPORT_TIMEOUT,
         failure_ttl=FAILURE_TTL,
     )
-    run = db.session.get(SyncRun, run_id)
-    run.job_id = job_id
-    db.session.commit()
-    log.info("run %s: store %s busy; trying again in %ss", run_id, run.store_id,
-             BUSY_RETRY_SECONDS)  # fmt: skip
+    log.info("run %s: store busy; trying again in %ss", run_id, BUSY_RETRY_SECONDS)
 
 
 def enqueue_manual_import(store_id: int, since: date, created_by: str = "") -> SyncRun:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from datetime import timedelta
 from functools import cache
 
 from flask import Flask, current_app, has_app_context
@@ -60,6 +61,21 @@ def fetch_job(job_id: str, connection: Redis | None = None) -> Job | None:
         return Job.fetch(job_id, connection=connection or redis_connection(), serializer=SERIALIZER)
     except Exception:  # noqa: BLE001 - rq raises NoSuchJobError or a deserialisation error
         return None
+
+
+def come_back_later(run_id: int, func: str, job_id: str, seconds: int, **opts) -> Job:
+    """Enqueue `func` in `seconds` under a new id and note that job on the run (committed).
+
+    For a run whose store is busy: the clock finds the job it waits on, not a lost one.
+    """
+    from webapp.extensions import db
+    from webapp.models import SyncRun
+
+    job = queue(DEFAULT).enqueue_in(timedelta(seconds=seconds), func, job_id=job_id, **opts)
+    run = db.session.get(SyncRun, run_id)
+    run.job_id = job.id
+    db.session.commit()
+    return job
 
 
 def enqueue_once(
