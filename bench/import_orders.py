@@ -9,6 +9,11 @@ fresh file with the DBAPI's executemany in one transaction, three times (the fas
 Peak memory (tracemalloc) is measured in two more imports, at N/4 and N orders, on the
 simulator's other accounts.
 
+The import's stages are also timed alone, on one more account: paging (the fetch-only pass),
+mapping (pages already in memory) and storing (pages already fetched and mapped, through the
+import's own batches and commits). Storing alone over raw insert bounds the ratio: no
+overlap of paging and mapping with it, in threads or processes, could do better.
+
 The simulator runs in its own process, as JOOR serves from its own machines. The fetch-only
 pass (paging alone, on its own account) runs first: it builds each order's JSON in the
 simulator once, so the timed import measures our side, not the simulator's generator.
@@ -17,6 +22,7 @@ simulator once, so the timed import measures our side, not the simulator's gener
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import socket
 import sqlite3
@@ -37,7 +43,8 @@ import requests
 # run within JOOR's five-minute window must not wait on what the first one spent.
 _RUN = uuid.uuid4().hex[:8]
 TOKENS = tuple(
-    f"bench-{name}-{_RUN}" for name in ("timed", "mem-small", "mem-large", "fetch-only", "warm-up")
+    f"bench-{name}-{_RUN}"
+    for name in ("timed", "mem-small", "mem-large", "fetch-only", "warm-up", "stages")
 )
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -86,19 +93,28 @@ def make_app(db_path: Path, sim_root: str):
     return app
 
 
-def import_all(app, token: str) -> dict:
-    """Connect a store with the token and import every order of the last 31 days."""
+def manual_run(app, token: str):
+    """Connect a store with the token; return a queued import of the last 31 days."""
     from webapp.extensions import db
     from webapp.stores import create_store
     from webapp.sync.connection import connect, factory_from_app
-    from webapp.sync.import_runs import create_manual_run, import_run
+    from webapp.sync.import_runs import create_manual_run
+
+    store = create_store(token, "Bench", f"{token}@example.com", "bench-password")
+    conn = connect(db.session, factory_from_app(app), store.id, token, "local")
+    conn.order_type, conn.poll_minutes = "all_but_cancelled", 0
+    db.session.commit()
+    return create_manual_run(db.session, store.id, date.today() - timedelta(days=31))
+
+
+def import_all(app, token: str) -> dict:
+    """Import every order of the last 31 days through the real service, timed."""
+    from webapp.extensions import db
+    from webapp.sync.connection import factory_from_app
+    from webapp.sync.import_runs import import_run
 
     with app.app_context():
-        store = create_store(token, "Bench", f"{token}@example.com", "bench-password")
-        conn = connect(db.session, factory_from_app(app), store.id, token, "local")
-        conn.order_type, conn.poll_minutes = "all_but_cancelled", 0
-        db.session.commit()
-        run = create_manual_run(db.session, store.id, date.today() - timedelta(days=31))
+        run = manual_run(app, token)
         started = time.perf_counter()
         run = import_run(db.session, factory_from_app(app), app.extensions["redis"], run.id)
         seconds = time.perf_counter() - started
@@ -162,6 +178,43 @@ def fetch_only(sim_root: str, token: str) -> float:
     return count / (time.perf_counter() - started)
 
 
+def stages(app, token: str) -> dict:
+    """Return seconds for mapping and for storing the window's pages, each stage alone."""
+    from webapp.extensions import db
+    from webapp.joor import PAGE_OVERLAP, order_type_code
+    from webapp.sync import runs
+    from webapp.sync.connection import factory_from_app, get_connection
+    from webapp.sync.import_runs import plan_for_run
+    from webapp.sync.order_import import PageBatch, prepare_pages
+
+    with app.app_context():
+        run = manual_run(app, token)
+        runs.start_run(db.session, run)
+        plan = plan_for_run(db.session, run)
+        client = factory_from_app(app).for_connection(get_connection(db.session, run.store_id))
+        code = order_type_code(plan.order_type)
+        pages = list(client.iter_order_pages(plan.since, plan.until, code, overlap=PAGE_OVERLAP))
+        # The streaming import never holds the whole window; frozen, these pages are not
+        # scanned again by every garbage collection that mapping and storing trigger.
+        gc.collect()
+        gc.freeze()
+        fetched = time.perf_counter()
+        prepared = list(prepare_pages(pages, plan))
+        mapped = time.perf_counter()
+        # As import_window stores pages that are always ready: a commit per full batch.
+        batch, done = PageBatch(db.session, run, plan), 0
+        for page in prepared:
+            done += page.size
+            batch.add(page, done=done, total=page.total)
+            if batch.due():
+                batch.commit()
+        batch.commit()
+        stored = time.perf_counter()
+        gc.unfreeze()
+        orders = sum(len(page.mapped) for page in prepared)
+        return {"orders": orders, "map": mapped - fetched, "store": stored - mapped}
+
+
 def peak_memory(sim_root: str, tmp: Path, token: str) -> tuple[int, int]:
     """Return (orders imported, peak bytes traced) for a full import with one account."""
     app = make_app(tmp / f"{token}-{time.monotonic_ns()}.sqlite3", sim_root)
@@ -185,6 +238,7 @@ def run(orders: int, lines: int) -> dict:
         # noise: the fastest of three is "the fastest the database allows".
         raws = [raw_insert(tmp / "import.sqlite3", tmp / f"raw-{n}.sqlite3") for n in range(3)]
         raw = min(raws, key=lambda r: r["seconds"])
+        alone = stages(make_app(tmp / "stages.sqlite3", sim_root), TOKENS[5])
         large = peak_memory(sim_root, tmp, TOKENS[2])
     with simulator(max(1, orders // 4), lines) as small_root:
         small = peak_memory(small_root, tmp, TOKENS[1])
@@ -206,6 +260,9 @@ def run(orders: int, lines: int) -> dict:
         "fetch_only_first_pass_orders_per_second": round(cold, 1),
         "fetch_only_orders_per_second": round(ceiling, 1),
         "fetch_only_ratio": round(ceiling / raw_rate, 3),
+        "map_alone_orders_per_second": round(alone["orders"] / alone["map"], 1),
+        "store_alone_orders_per_second": round(alone["orders"] / alone["store"], 1),
+        "store_alone_ratio": round(alone["orders"] / alone["store"] / raw_rate, 3),
         "credits": imported["credits"],
         "simulator_credits_charged": used.json().get("used"),
         "credits_per_1000_orders": round(1000 * imported["credits"] / imported["orders"], 2),
