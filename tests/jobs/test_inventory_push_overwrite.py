@@ -9,7 +9,9 @@ from sqlalchemy import select
 
 from tests.factories import make_item
 from tests.jobs.inventory_push_support import (  # noqa: F401 - fixtures
+    STYLE_TEMPLATES,
     configure,
+    events,
     joor_app,
     joor_store,
     push,
@@ -17,9 +19,11 @@ from tests.jobs.inventory_push_support import (  # noqa: F401 - fixtures
     sim_pushes,
     sim_stock,
     skus,
+    style_metadata,
 )
 from webapp.extensions import db
 from webapp.models import InventoryItem, PushedStock
+from webapp.sync.inventory_push import EMPTY_OVERWRITE
 
 
 def _seed(store, skus, count: int) -> list[InventoryItem]:
@@ -115,3 +119,46 @@ def test_dropped_skus_are_not_counted_as_held_by_the_next_overwrite(sim, skus, j
     summary = push(joor_store)
 
     assert summary.status == "failed" and "drop 1 of 4 styles" in summary.error
+
+
+def test_overwrite_keeps_joors_count_for_items_it_cannot_tell_apart(sim, skus, joor_store):
+    configure(joor_store, identifier="style", **STYLE_TEMPLATES)
+    make_item(joor_store, "shirt-a", stock=4, metadata=style_metadata(skus[0]))
+    second = make_item(joor_store, "shirt-b", stock=6, metadata=style_metadata(skus[1]))
+    assert push(joor_store).counts["passed"] == 2
+    # A copy of shirt-a's identifier: which of the two holds the stock is unknown now.
+    make_item(joor_store, "shirt-a-copy", stock=9, metadata=style_metadata(skus[0]))
+    second.stock = 2
+    db.session.commit()
+    configure(joor_store, inventory_mode="overwrite")
+
+    summary = push(joor_store)
+
+    assert summary.status == "succeeded", summary.error
+    assert sim_stock(sim) == {skus[0]["upc"]: 4, skus[1]["upc"]: 2}
+    assert sim_pushes(sim)[-1]["overwrite"] is True
+    assert summary.counts["dropped"] == 0
+    kept = db.session.scalar(
+        select(PushedStock).where(PushedStock.item_code == "shirt-a", PushedStock.quantity == 4)
+    )
+    assert kept is not None
+    reasons = {e.subject: e.reason for e in events(summary.run_id, "failed")}
+    assert set(reasons) == {"shirt-a", "shirt-a-copy"}
+    assert all(r.endswith("none of them is sent; JOOR keeps the 4 it holds for it")
+               for r in reasons.values())  # fmt: skip
+
+
+def test_an_overwrite_with_nothing_in_it_is_never_sent(sim, skus, joor_store):
+    items = _seed(joor_store, skus, 2)
+    before = sim_stock(sim)
+    for item in items:
+        item.item_metadata = {"skip_joor": "1"}
+    db.session.commit()
+    configure(joor_store, inventory_mode="overwrite")
+
+    summary = push(joor_store, confirmed=True)
+
+    assert summary.status == "failed"
+    assert summary.error == EMPTY_OVERWRITE.format(warehouse="Default")
+    assert len(sim_pushes(sim)) == 1 and sim_stock(sim) == before
+    assert [e.outcome for e in events(summary.run_id)] == ["skipped", "skipped"]

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from tests.factories import make_item
 from tests.web.panel_helpers import TOKEN, connect_store
 from webapp.extensions import db
-from webapp.models import JoorConnection, PushedStock, SettingsChange, SyncRun
+from webapp.models import InventoryItem, JoorConnection, PushedStock, SettingsChange, SyncRun
 from webapp.sync.connection import get_connection
 
 HX = {"HX-Request": "true"}
@@ -269,6 +269,29 @@ def test_overwrite_warning_counts_the_styles_the_next_push_drops(auth_client, st
         data=_settings(inventory_mode="update", warehouse="Default"),
     )
     assert "drop" not in html(update)
+
+
+def test_overwrite_warning_says_what_joor_keeps_and_when_nothing_goes(auth_client, store):
+    same = {"s": "X"}
+    make_item(store, "A", metadata=same)
+    make_item(store, "B", metadata=same)  # A's identifier too: neither can be sent
+    pushed_to_joor(store, "style:X|X|X|X")
+    templates = dict.fromkeys(("style_number", "style_identifier", "color_code", "size"),
+                              "{{ item.metadata.s }}")  # fmt: skip
+    form = _settings(inventory_mode="overwrite", warehouse="Default", identifier="style",
+                     **templates)  # fmt: skip
+
+    kept = html(auth_client.post(f"{PANEL}/settings/overwrite", headers=HX, data=form))
+
+    assert "no JOOR style would be dropped" in kept
+    assert "1 SKU of items whose identifier cannot be worked out" in kept
+    for item in db.session.scalars(select(InventoryItem).filter_by(store_id=store.id)):
+        item.item_metadata = {**same, "skip_joor": "1"}
+    db.session.commit()
+
+    empty = html(auth_client.post(f"{PANEL}/settings/overwrite", headers=HX, data=form))
+
+    assert "No item can go in an Overwrite snapshot now" in empty and "drop" not in empty
 
 
 def test_overwrite_warning_is_kept_until_the_stock_or_settings_change(

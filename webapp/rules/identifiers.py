@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -47,6 +48,20 @@ def style_of_key(key: str) -> str:
     kind, _, rest = key.partition(":")
     if kind != "style":
         return rest
+    return "|".join(_key_parts(rest)[:2])
+
+
+def payload_of_key(key: str) -> dict[str, str]:
+    """The JOOR fields a canonical key was made from (the inverse of `build`)."""
+    kind, _, rest = key.partition(":")
+    if kind != "style":
+        return {"upc": rest}
+    values = [re.sub(r"\\(.)", r"\1", part, flags=re.DOTALL) for part in _key_parts(rest)]
+    return dict(zip(STYLE_FIELDS, values, strict=True))
+
+
+def _key_parts(rest: str) -> list[str]:
+    """A style key's fields, split on the separators that are not escaped (still escaped)."""
     parts: list[str] = []
     current: list[str] = []
     chars = iter(rest)
@@ -59,7 +74,7 @@ def style_of_key(key: str) -> str:
         else:
             current.append(char)
     parts.append("".join(current))
-    return "|".join(parts[:2])
+    return parts
 
 
 class IdentifierBuilder:

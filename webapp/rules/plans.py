@@ -8,7 +8,7 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any, Literal, TypeVar
 
-from webapp.rules.identifiers import IdentifierBuilder, style_of_key
+from webapp.rules.identifiers import IdentifierBuilder, payload_of_key, style_of_key
 from webapp.rules.items import StockItem
 from webapp.rules.skips import SkipReason, should_skip
 from webapp.rules.twig import TemplateError
@@ -38,6 +38,7 @@ class PushPlan:
     skipped: list[tuple[str, SkipReason]] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)
     drops: list[str] = field(default_factory=list)
+    kept: list[PlannedSku] = field(default_factory=list)  # Overwrite: held for problem items
     style_count: int = 0  # styles in an Overwrite snapshot; 0 for Update
     known_style_count: int = 0
     dropped_style_count: int = 0
@@ -79,6 +80,7 @@ class _Collector:
     candidates: dict[str, PlannedSku] = field(default_factory=dict)
     first_code: dict[str, str] = field(default_factory=dict)
     duplicates: dict[str, list[str]] = field(default_factory=dict)
+    unidentified: set[str] = field(default_factory=set)  # codes a template failed on
 
     def claim(self, key: str, code: str) -> bool:
         """Record that `code` renders `key`; False when another item already did."""
@@ -106,6 +108,7 @@ def _scan(
             identifier = builder.build(item)
         except TemplateError as error:
             plan.problems.append((item.code, str(error)))
+            found.unidentified.add(item.code)
             continue
         if isinstance(identifier, SkipReason):
             plan.skipped.append((item.code, identifier))
@@ -119,6 +122,29 @@ def _scan(
                 item.code, identifier.key, quantity or 0, identifier.payload
             )
     return found
+
+
+def _keep_held(found: _Collector, plan: PushPlan, held: Mapping[str, tuple[str, int]]) -> None:
+    """Put back in the snapshot, at JOOR's quantity, the SKUs of items we cannot identify.
+
+    A quantity problem is not one of them: that item's SKU is known and, left out, drops to
+    zero in JOOR, which is right for a count below zero.
+    """
+    kept: dict[str, int] = {}  # item code -> the quantity JOOR keeps for it
+    for key, (code, quantity) in held.items():
+        unknown = code in found.unidentified or key in found.duplicates
+        if key in found.candidates or not unknown:
+            continue
+        sku = PlannedSku(code, key, quantity, payload_of_key(key))
+        found.candidates[key] = sku
+        plan.kept.append(sku)
+        for sharing in found.duplicates.get(key, [code]):
+            kept[sharing] = quantity
+    plan.problems = [
+        (code, f"{text}; JOOR keeps the {kept[code]} it holds for it") if code in kept else
+        (code, text)
+        for code, text in plan.problems
+    ]  # fmt: skip
 
 
 def _report_duplicates(found: _Collector, plan: PushPlan) -> None:
@@ -140,23 +166,42 @@ def plan_push(
     warehouse: str,
     pushed: Mapping[str, int],
     known_keys: Collection[str] = (),
+    held: Mapping[str, tuple[str, int]] | None = None,
 ) -> PushPlan:
-    """Decide one push: Update sends changed quantities, Overwrite the full snapshot."""
+    """Decide one push: Update sends changed quantities, Overwrite the full snapshot.
+
+    `held` is what JOOR holds by key: the item code it was last sent for and its quantity.
+    An Overwrite keeps those of items it cannot identify at that quantity: a template failing
+    on one item, or two items sharing an identifier, must not drop real stock from JOOR.
+    """
     if mode not in ("update", "overwrite"):
         raise ValueError(f"unknown inventory mode {mode!r}")
     plan = PushPlan(mode, warehouse)
     # Update keeps only changed SKUs while scanning, so an unchanged catalogue stays small.
     found = _scan(items, builder, plan, pushed if mode == "update" else None)
     _report_duplicates(found, plan)
+    if mode == "overwrite" and held:
+        _keep_held(found, plan, held)
     plan.send = list(found.candidates.values())
     known_styles = {style_of_key(key) for key in known_keys}
     plan.known_style_count = len(known_styles)
     if mode == "overwrite":
         snapshot_styles = {style_of_key(key) for key in found.candidates}
-        plan.drops = sorted(set(known_keys) - found.candidates.keys())
         plan.style_count = len(snapshot_styles)
-        plan.dropped_style_count = len(known_styles - snapshot_styles)
+        if plan.send:
+            # An empty snapshot is never sent (see empty_overwrite), so it drops nothing.
+            plan.drops = sorted(set(known_keys) - found.candidates.keys())
+            plan.dropped_style_count = len(known_styles - snapshot_styles)
     return plan
+
+
+def empty_overwrite(plan: PushPlan) -> bool:
+    """True for an Overwrite with nothing to send while JOOR holds stock.
+
+    Such a call names no warehouse, and JOOR documents Overwrite as replacing the account's
+    inventory with what the call holds: it is never sent.
+    """
+    return plan.mode == "overwrite" and not plan.send and plan.known_style_count > 0
 
 
 def should_confirm_overwrite(plan: PushPlan, known_style_count: int | None = None) -> bool:

@@ -28,6 +28,7 @@ from webapp.rules import (
     TemplateError,
     batched,
     compile_identifiers,
+    empty_overwrite,
     plan_push,
     should_confirm_overwrite,
 )
@@ -50,6 +51,11 @@ SYNC_OFF = "Sync Inventory is off: nothing was pushed."
 NO_WAREHOUSE = "Set a Default Warehouse before pushing stock."
 UNEXPECTED = "The push stopped on an unexpected error; it will be tried again."
 BUSY = "Another inventory push for this store is still sending; this one follows when it ends."
+EMPTY_OVERWRITE = (
+    "Nothing was sent: no item can go in the Overwrite snapshot (each one is skipped or has a "
+    "problem; the run's events say which), and an empty Overwrite would leave the {warehouse} "
+    "warehouse in JOOR without stock. JOOR keeps the stock it holds."
+)
 # Errors a later attempt may not see: the job re-raises them so RQ retries.
 RETRYABLE = (JoorTransientError, JoorRateLimitedError, JoorMalformedResponseError)
 LOCK_SECONDS = 1800
@@ -136,6 +142,7 @@ def build_plan(
         warehouse=conn.warehouse,
         pushed={} if full else state.pushed,
         known_keys=state.known_keys,
+        held=state.held,
     )
 
 
@@ -256,6 +263,9 @@ def _push(
         raise PushRefusedError(f"Nothing was pushed: {exc}") from exc
     if should_confirm_overwrite(plan) and not options["confirmed"]:
         raise PushRefusedError(confirm_message(plan))
+    if empty_overwrite(plan):
+        by_reason.update(_record_unsent(session, run, plan))
+        raise PushRefusedError(EMPTY_OVERWRITE.format(warehouse=plan.warehouse))
     by_reason.update(_record_unsent(session, run, plan))
     stamp = utcnow()
     totals = send_plan(session, client, run, plan, stamp, batch_size=options["batch"])

@@ -37,6 +37,7 @@ class OverwriteSummary:
     known_styles: int
     dropped_skus: int
     sent_skus: int
+    kept_skus: int = 0  # held at JOOR's count for items with a problem (0 in older caches)
 
 
 def overwrite_summary(
@@ -67,12 +68,14 @@ def overwrite_summary(
         warehouse=warehouse,
         pushed=state.pushed,
         known_keys=state.known_keys,
+        held=state.held,
     )
     summary = OverwriteSummary(
         dropped_styles=plan.dropped_style_count,
         known_styles=plan.known_style_count,
         dropped_skus=len(plan.drops),
         sent_skus=len(plan.send),
+        kept_skus=len(plan.kept),
     )
     _write(cache, key, summary)
     return summary

@@ -28,24 +28,33 @@ class SkuResult:
 
 @dataclass(slots=True)
 class PushedState:
-    """For one warehouse: accepted quantity by identifier key, and the keys JOOR holds."""
+    """For one warehouse: accepted quantity by identifier key, and what JOOR holds.
+
+    `held` maps each key JOOR holds stock for to the item code it was last sent for and
+    that quantity.
+    """
 
     pushed: dict[str, int] = field(default_factory=dict)
-    known_keys: set[str] = field(default_factory=set)
+    held: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    @property
+    def known_keys(self) -> set[str]:
+        """The keys JOOR holds stock for."""
+        return set(self.held)
 
 
 def load_pushed(session: Session, store_id: int, warehouse: str) -> PushedState:
     """Read the accepted quantities; a key with quantity above 0 is one JOOR holds."""
-    query = select(PushedStock.identifier_key, PushedStock.quantity).where(
+    query = select(PushedStock.identifier_key, PushedStock.quantity, PushedStock.item_code).where(
         PushedStock.store_id == store_id,
         PushedStock.warehouse == warehouse,
         PushedStock.quantity.is_not(None),
     )
     state = PushedState()
-    for key, quantity in session.execute(query):
+    for key, quantity, code in session.execute(query):
         state.pushed[key] = quantity
         if quantity > 0:
-            state.known_keys.add(key)
+            state.held[key] = (code, quantity)
     return state
 
 

@@ -10,6 +10,7 @@ from webapp.rules import (
     compile_identifiers,
     style_of_key,
 )
+from webapp.rules.identifiers import payload_of_key
 
 
 def test_style_field_names_and_labels():
@@ -81,3 +82,21 @@ def test_values_containing_the_separator_cannot_collide():
     assert style_of_key(one.key) == one.style_key
     assert style_of_key(two.key) == two.style_key
     assert style_of_key("upc:123") == "123"
+
+
+@pytest.mark.parametrize("a", ["x|y", "back\\slash|", "\\|\\", "plain", "line\nbreak\\"])
+def test_a_key_gives_back_the_fields_it_was_made_from(a):
+    builder = compile_identifiers(
+        IdentifierSettings(
+            "style",
+            {
+                "style_number": "{{ item.metadata.a }}",
+                "style_identifier": "{{ item.metadata.b }}",
+                "color_code": "C|",
+                "size": "S",
+            },
+        )
+    )
+    built = builder.build(make_item(metadata={"a": a, "b": "z\\"}))
+    assert payload_of_key(built.key) == built.payload
+    assert payload_of_key("upc:0123") == {"upc": "0123"}

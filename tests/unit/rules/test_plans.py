@@ -8,6 +8,7 @@ from webapp.rules import (
     PlannedSku,
     batched,
     compile_identifiers,
+    empty_overwrite,
     plan_push,
     should_confirm_overwrite,
 )
@@ -240,3 +241,73 @@ def test_batched_splits_in_order():
     assert list(batched(range(5), 2)) == [[0, 1], [2, 3], [4]]
     with pytest.raises(ValueError):
         list(batched([1], 0))
+
+
+def test_overwrite_drops_a_count_below_zero_and_keeps_no_other_problem():
+    templates = {**STYLE_TEMPLATES, "size": "{{ item.metadata.n * 2 }}"}
+    builder = compile_identifiers(IdentifierSettings("style", templates))
+    items = [
+        make_item("A", metadata={"style": "S", "n": "1"}, stock=-2),  # oversold
+        make_item("B", metadata={"style": "T", "n": "2"}, stock=4),
+    ]
+    held = {"style:S|NOS|RED|2": ("A", 7), "style:T|NOS|RED|4": ("B", 1)}
+    plan = plan_push(
+        items, builder=builder, mode="overwrite", warehouse="W",
+        pushed={}, known_keys=held, held=held,
+    )  # fmt: skip
+    # A's SKU is known: left out, JOOR shows none of it, as it should for -2.
+    assert {sku.key: sku.quantity for sku in plan.send} == {"style:T|NOS|RED|4": 4}
+    assert plan.kept == [] and plan.drops == ["style:S|NOS|RED|2"]
+    assert plan.problems == [("A", "stock -2 is negative")]
+
+
+def test_overwrite_keeps_a_shared_identifier_and_a_failed_render_at_joors_count():
+    templates = {**STYLE_TEMPLATES, "size": "{{ item.metadata.n * 2 }}"}
+    builder = compile_identifiers(IdentifierSettings("style", templates))
+    items = [
+        make_item("A", metadata={"style": "S", "n": "x"}),  # the template fails on it
+        make_item("B", metadata={"style": "T", "n": "2"}),
+        make_item("C", metadata={"style": "T", "n": "2"}),  # B's identifier too
+    ]
+    a_key, t_key = "style:S|NOS|RED|old", "style:T|NOS|RED|4"
+    held = {a_key: ("A", 5), t_key: ("B", 8)}
+    plan = plan_push(
+        items, builder=builder, mode="overwrite", warehouse="W",
+        pushed={}, known_keys=held, held=held,
+    )  # fmt: skip
+    assert {sku.key: (sku.code, sku.quantity) for sku in plan.send} == {
+        a_key: ("A", 5),
+        t_key: ("B", 8),
+    }
+    assert plan.send[0].payload == {
+        "style_number": "S", "style_identifier": "NOS", "color_code": "RED", "size": "old"
+    }  # fmt: skip
+    assert plan.drops == [] and plan.dropped_style_count == 0
+    assert all("JOOR keeps the" in text for _, text in plan.problems)
+
+
+def test_update_sends_nothing_for_an_item_it_cannot_identify_whatever_joor_holds():
+    templates = {**STYLE_TEMPLATES, "size": "{{ item.metadata.n * 2 }}"}
+    builder = compile_identifiers(IdentifierSettings("style", templates))
+    items = [make_item("A", metadata={"style": "S", "n": "x"})]
+    held = {"style:S|NOS|RED|old": ("A", 7)}
+    plan = plan_push(
+        items, builder=builder, mode="update", warehouse="W",
+        pushed={"style:S|NOS|RED|old": 7}, known_keys=held, held=held,
+    )  # fmt: skip
+    assert plan.send == [] and plan.kept == []
+    assert plan.problems == [("A", "Size: 'x' is not a number at line 1")]
+
+
+def test_an_overwrite_with_nothing_to_send_drops_nothing_and_is_not_sent():
+    items = [make_item("00000000001", metadata={"skip_joor": "1"})]
+    known = {"upc:00000000001", "upc:00000000002"}
+    plan = plan_push(
+        items, builder=builder_for("upc"), mode="overwrite", warehouse="W",
+        pushed={}, known_keys=known,
+    )  # fmt: skip
+    assert plan.send == [] and plan.drops == [] and not should_confirm_overwrite(plan)
+    assert empty_overwrite(plan)
+    fresh = plan_push(items, builder=builder_for("upc"), mode="overwrite", warehouse="W",
+                      pushed={})  # fmt: skip
+    assert not empty_overwrite(fresh)  # JOOR holds nothing: nothing to protect
