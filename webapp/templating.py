@@ -32,9 +32,21 @@ def utc_text(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
 
 
+def moment_text(value: str) -> str:
+    """A day or a moment kept as ISO text (a run's window): the day as is, a moment in UTC."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if len(value) == 10:
+        return value
+    return utc_text(moment.astimezone(UTC) if moment.tzinfo else moment)
+
+
 def init_app(app: Flask) -> None:
     """Register the helpers with Jinja."""
     app.jinja_env.globals["available_endpoints"] = available_endpoints
     app.jinja_env.filters["ago"] = ago
     app.jinja_env.filters["utc"] = utc_text
+    app.jinja_env.filters["moment"] = moment_text
     app.jinja_env.filters["thousands"] = lambda n: f"{n or 0:,}"

@@ -123,6 +123,31 @@ def test_run_page_lists_each_order_with_its_outcome_and_pages(auth_client, store
     assert "F00000" in failed and "J00000" not in failed
 
 
+def test_run_page_says_in_words_what_the_run_was_asked_to_do(auth_client, store):
+    from webapp.extensions import db
+
+    failed = make_run(store.id, status="succeeded", events=_events(2, "failed"), failed=2)
+    retry = make_run(store.id, status="succeeded")
+    ids = [f"J{i:05d}" for i in range(2)]
+    retry.params = {"since": "2026-01-01", "until": "2026-11-28T19:10:05.123+00:00",
+                    "order_ids": ids, "retry_of": failed.id}  # fmt: skip
+    push = make_run(store.id, "inventory", status="succeeded")
+    push.params = {"trigger": "stock of tee-RED edited", "full": False, "confirmed": False,
+                   "notice": "Sync Inventory is off: nothing was pushed."}  # fmt: skip
+    db.session.commit()
+
+    page = html(auth_client.get(f"{PANEL}/runs/{retry.id}"))
+
+    assert "orders modified from 2026-01-01 to 2026-11-28 19:10 UTC" in page
+    link = f'<a href="{PANEL}/runs/{failed.id}">run #{failed.id}: its 2 failed orders</a>'
+    assert link in page and "J00001" not in page and "order_ids" not in page
+    pushed = html(auth_client.get(f"{PANEL}/runs/{push.id}"))
+    assert "<dd>Stock of tee-RED edited</dd>" in pushed
+    assert "<dd>what changed since the last push</dd>" in pushed
+    assert "<dd>Sync Inventory is off: nothing was pushed.</dd>" in pushed
+    assert "<dt>Overwrite</dt>" not in pushed  # nothing was confirmed
+
+
 def test_run_events_download_as_csv_without_formulas(auth_client, store):
     events = _events(3) + [{"subject": "=HYPERLINK(1)", "outcome": "failed", "reason": "-1"}]
     run = make_run(store.id, events=events, imported=3, failed=1)

@@ -21,8 +21,9 @@ from webapp.integration.common import (
 )
 from webapp.integration.forms import EmptyForm
 from webapp.models import SyncEvent, SyncRun
-from webapp.models.sync import FAILED, KINDS, QUEUED, RUNNING, SUCCEEDED
+from webapp.models.sync import FAILED, KIND_INVENTORY, KINDS, QUEUED, RUNNING, SUCCEEDED
 from webapp.scoping import get_scoped_or_404, scoped
+from webapp.templating import moment_text
 
 PER_PAGE = 50
 RECENT_RUNS = 8
@@ -121,6 +122,42 @@ def event_outcomes(run_id: int) -> list[str]:
     return sorted(db.session.scalars(query))
 
 
+@dataclass(frozen=True)
+class Fact:
+    """One line of a run's facts: a label, its text, and a page it links to, if any."""
+
+    label: str
+    text: str
+    url: str | None = None
+
+
+def run_facts(run: SyncRun) -> list[Fact]:
+    """What the run was asked to do, in words (its params are for the worker, not for people)."""
+    params = run.params or {}
+    facts: list[Fact] = []
+    if run.kind == KIND_INVENTORY:
+        if params.get("trigger"):
+            trigger = str(params["trigger"])
+            facts.append(Fact("Why", trigger[:1].upper() + trigger[1:]))
+        full = params.get("full")
+        facts.append(
+            Fact("Sends", "every item (full push)" if full else "what changed since the last push")
+        )
+        if params.get("confirmed"):
+            facts.append(Fact("Overwrite", "confirmed before it was sent"))
+    elif params.get("since"):
+        until = f" to {moment_text(params['until'])}" if params.get("until") else " to now"
+        facts.append(Fact("Window", f"orders modified from {moment_text(params['since'])}{until}"))
+    if params.get("retry_of"):
+        failed = len(params.get("order_ids") or [])
+        url = url_for("integration.run_detail", run_id=params["retry_of"])
+        text = f"run #{params['retry_of']}: its {failed:,} failed order{'s' if failed != 1 else ''}"
+        facts.append(Fact("Retry of", text, url))
+    if params.get("notice"):
+        facts.append(Fact("Note", str(params["notice"])))
+    return facts
+
+
 @bp.get("/joor/runs/<int:run_id>")
 def run_detail(run_id: int):
     """Show one run: its progress and counts, and each order or SKU with its outcome."""
@@ -139,6 +176,7 @@ def run_detail(run_id: int):
         outcomes=event_outcomes(run.id),
         kinds=KIND_LABELS,
         retry_form=EmptyForm(formdata=None),
+        facts=run_facts(run),
     )
 
 
