@@ -23,6 +23,7 @@ from tests.jobs.inventory_push_support import (  # noqa: F401 - fixtures
 )
 from webapp.extensions import db
 from webapp.models import PushedStock, SyncRun
+from webapp.sync.inventory_push import NOTHING_TO_SEND
 
 
 def pushed_quantities(store) -> dict[str, int | None]:
@@ -99,7 +100,9 @@ def test_update_with_nothing_changed_sends_nothing(sim, skus, joor_store):
     summary = push(joor_store)
 
     assert summary.status == "succeeded" and summary.counts["sent"] == 0
+    assert summary.notice == NOTHING_TO_SEND
     assert len(sim_pushes(sim)) == 1
+    assert push(joor_store, full=True).notice == ""  # it sends everything again
 
 
 def test_full_push_in_update_mode_resends_everything_and_notes_the_time(sim, skus, joor_store):

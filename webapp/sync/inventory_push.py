@@ -51,6 +51,7 @@ SYNC_OFF = "Sync Inventory is off: nothing was pushed."
 NO_WAREHOUSE = "Set a Default Warehouse before pushing stock."
 UNEXPECTED = "The push stopped on an unexpected error; it will be tried again."
 BUSY = "Another inventory push for this store is still sending; this one follows when it ends."
+NOTHING_TO_SEND = "Nothing was sent: no count differs from what JOOR last accepted."
 EMPTY_OVERWRITE = (
     "Nothing was sent: no item can go in the Overwrite snapshot (each one is skipped or has a "
     "problem; the run's events say which), and an empty Overwrite would leave the {warehouse} "
@@ -267,6 +268,9 @@ def _push(
         by_reason.update(_record_unsent(session, run, plan))
         raise PushRefusedError(EMPTY_OVERWRITE.format(warehouse=plan.warehouse))
     by_reason.update(_record_unsent(session, run, plan))
+    if not plan.send and plan.mode == "update" and not options["full"]:
+        # The edit that scheduled it changed nothing JOOR holds (a rename, say): say so.
+        run.params = {**(run.params or {}), "notice": NOTHING_TO_SEND}
     stamp = utcnow()
     totals = send_plan(session, client, run, plan, stamp, batch_size=options["batch"])
     record_success(conn)
