@@ -144,3 +144,26 @@ def test_style_identifier_push_lands_in_joor_and_in_the_log(page, app, store, si
     progress.get_by_role("link").first.click()
     expect(page.locator("#events")).to_contain_text("KEPT-OUT")
     expect(page.locator("#events")).to_contain_text("skip_joor")
+
+
+def test_the_overwrite_count_lands_in_its_box_and_the_settings_stay(page, app, store, worker):
+    _connect_directly(app, store)
+    make_item(store, "111")
+    page.reload()
+
+    page.get_by_label("Sync Inventory").check()
+    page.get_by_label("Default Warehouse").fill("Default")
+    page.get_by_label("Update / Overwrite").select_option("overwrite")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text(re.compile(r"Settings saved"))).to_be_visible()
+    # A later change leaves the count to the worker, and the page polls for it.
+    page.get_by_label("Default Warehouse").fill("Main")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("Settings saved (1 change).")).to_be_visible()
+
+    # The worker's count replaces the "Counting…" box, and only that box.
+    warning = page.locator("#overwrite-warning")
+    expect(warning).to_contain_text("Overwrite sends the full snapshot (1 SKU)", timeout=30_000)
+    expect(page.get_by_role("button", name="Save settings")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Settings saved"))).to_be_visible()
+    expect(page.locator("#joor-settings #overwrite-warning")).to_have_count(1)
