@@ -262,7 +262,7 @@ def test_overwrite_warning_counts_the_styles_the_next_push_drops(auth_client, st
     )
     fragment = html(response)
     assert fragment.lstrip().startswith('<div id="overwrite-warning"')
-    assert "drop <b>2</b> of the 3 JOOR styles" in fragment
+    assert "drop <b>2</b> of the 3 JOOR SKUs" in fragment
     update = auth_client.post(
         f"{PANEL}/settings/overwrite",
         headers=HX,
@@ -283,7 +283,7 @@ def test_overwrite_warning_says_what_joor_keeps_and_when_nothing_goes(auth_clien
 
     kept = html(auth_client.post(f"{PANEL}/settings/overwrite", headers=HX, data=form))
 
-    assert "no JOOR style would be dropped" in kept
+    assert "no style this store has pushed to JOOR would be dropped" in kept
     assert "1 SKU of items whose identifier cannot be worked out" in kept
     for item in db.session.scalars(select(InventoryItem).filter_by(store_id=store.id)):
         item.item_metadata = {**same, "skip_joor": "1"}
@@ -305,7 +305,7 @@ def test_overwrite_warning_is_kept_until_the_stock_or_settings_change(
         data = {**form, **overrides}
         return html(auth_client.post(f"{PANEL}/settings/overwrite", headers=HX, data=data))
 
-    assert "drop <b>1</b> of the 2 JOOR styles" in warning()
+    assert "drop <b>1</b> of the 2 JOOR SKUs" in warning()
     # Planning reads every item; a second look with nothing changed must not plan again.
     import webapp.sync.overwrite_preview as preview
 
@@ -313,15 +313,15 @@ def test_overwrite_warning_is_kept_until_the_stock_or_settings_change(
         raise AssertionError("planned again though nothing changed")
 
     monkeypatch.setattr(preview, "plan_push", no_planning)
-    assert "drop <b>1</b> of the 2 JOOR styles" in warning()
+    assert "drop <b>1</b> of the 2 JOOR SKUs" in warning()
     monkeypatch.undo()
     make_item(store, "222", upc="222")
-    assert "no JOOR style would be dropped" in warning()
+    assert "no SKU this store has pushed to JOOR would be dropped" in warning()
     item.stock = 0
     item.item_metadata = {"skip_joor": "1"}
     db.session.commit()
-    assert "drop <b>1</b> of the 2 JOOR styles" in warning()
-    assert "no JOOR style would be dropped" in warning(warehouse="Elsewhere")
+    assert "drop <b>1</b> of the 2 JOOR SKUs" in warning()
+    assert "no SKU this store has pushed to JOOR would be dropped" in warning(warehouse="Elsewhere")
 
 
 def test_another_stores_connection_is_never_shown(auth_client, other_store):
@@ -403,8 +403,9 @@ def test_push_now_in_overwrite_mode_asks_with_the_number_of_styles_it_drops(auth
     run_queued_jobs()
     page = html(auth_client.get(PANEL))
     assert 'data-testid="overwrite-counting"' not in page
-    assert "drop <b>2</b> of the 3 JOOR styles" in page
-    assert 'hx-confirm="This Overwrite drops 2 of the 3 styles JOOR holds (set to zero).' in page
+    assert "drop <b>2</b> of the 3 JOOR SKUs" in page
+    question = "This Overwrite drops 2 of the 3 SKUs this store has pushed to JOOR (set to zero)."
+    assert f'hx-confirm="{question}' in page
     assert """hx-vals='{"confirmed": "yes"}'""" in page
 
 
@@ -420,7 +421,10 @@ def test_the_overwrite_count_is_polled_until_a_worker_has_made_it(auth_client, s
     assert f"/settings/overwrite?since={fresh}" in polling and 'hx-trigger="every 2s"' in polling
     run_queued_jobs()
     counted = html(auth_client.get(f"{PANEL}/settings/overwrite?since={fresh}", headers=HX))
-    assert "drop <b>1</b> of the 1 JOOR style" in counted and "hx-trigger" not in counted
+    assert "drop <b>1</b> of the 1 JOOR SKU" in counted and "hx-trigger" not in counted
+    # The Push button's question follows with the same count.
+    assert '<div id="push-button" hx-swap-oob="true">' in counted
+    assert "This Overwrite drops 1 of the 1 SKU this store has pushed to JOOR" in counted
 
 
 def test_push_now_in_overwrite_mode_without_javascript_asks_on_a_page_first(auth_client, store):
@@ -430,7 +434,7 @@ def test_push_now_in_overwrite_mode_without_javascript_asks_on_a_page_first(auth
     asked = auth_client.post(f"{PANEL}/push")
     assert asked.status_code == 200
     assert "Push inventory now in Overwrite mode?" in html(asked)
-    assert "drop <b>1</b> of the 1 JOOR style" in html(asked)
+    assert "drop <b>1</b> of the 1 JOOR SKU" in html(asked)
     assert 'name="confirmed" value="yes"' in html(asked)
     assert db.session.scalars(select(SyncRun).where(SyncRun.kind == "inventory")).all() == []
     pushed = auth_client.post(f"{PANEL}/push", data={"confirmed": "yes"})

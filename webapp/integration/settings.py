@@ -188,7 +188,14 @@ def overwrite_count_partial():
     conn = store_connection()
     since = request.args.get("since", type=int)
     overwrite = overwrite_drops(conn, settings_form(conn), wait=False, since=since)
-    return fragment_or_panel("integration/_overwrite.html", overwrite=overwrite)
+    if not wants_fragment():
+        return fragment_or_panel("integration/_overwrite.html", overwrite=overwrite)
+    # The Push button's question quotes the same count: it follows out of band.
+    html = render_template("integration/_overwrite.html", overwrite=overwrite)
+    html += render_template(
+        "integration/_push_button.html", conn=conn, overwrite=overwrite, oob=True
+    )
+    return varying(make_response(html))
 
 
 @bp.post("/joor/settings/overwrite")

@@ -38,6 +38,7 @@ class OverwriteSummary:
     dropped_skus: int
     sent_skus: int
     kept_skus: int = 0  # held at JOOR's count for items with a problem (0 in older caches)
+    unit: str = "style"  # what the style counts count: "SKU" when the identifier is the UPC
 
 
 def overwrite_summary(
@@ -76,6 +77,7 @@ def overwrite_summary(
         dropped_skus=len(plan.drops),
         sent_skus=len(plan.send),
         kept_skus=len(plan.kept),
+        unit="style" if settings.mode == "style" else "SKU",
     )
     _write(cache, key, summary)
     return summary
