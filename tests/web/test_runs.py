@@ -34,6 +34,11 @@ def test_progress_polls_while_running_and_stops_when_finished(auth_client, store
     assert "hx-trigger" not in html(response)
     assert response.headers["HX-Trigger"] == "runs-changed"
     assert "<b>2</b> imported" in html(response) and "<b>1</b> failed" in html(response)
+    assert '<span class="badge partial"' in html(response)  # not a plain success
+    clean = make_run(store.id, status="succeeded", events=_events(2), imported=2)
+    assert '<span class="badge succeeded">' in html(
+        auth_client.get(f"{PANEL}/runs/{clean.id}/progress", headers=HX)
+    )
 
 
 def test_a_run_without_joors_total_shows_what_it_has_done(auth_client, store):
@@ -137,6 +142,10 @@ def test_run_page_says_in_words_what_the_run_was_asked_to_do(auth_client, store)
     db.session.commit()
 
     page = html(auth_client.get(f"{PANEL}/runs/{retry.id}"))
+    assert "then use <b>Retry failed orders</b>" in html(
+        auth_client.get(f"{PANEL}/runs/{failed.id}")
+    )
+    assert 'data-testid="next-step"' not in page
 
     assert "orders modified from 2026-01-01 to 2026-11-28 19:10 UTC" in page
     link = f'<a href="{PANEL}/runs/{failed.id}">run #{failed.id}: its 2 failed orders</a>'
