@@ -139,6 +139,7 @@ def test_run_page_says_in_words_what_the_run_was_asked_to_do(auth_client, store)
     push = make_run(store.id, "inventory", status="succeeded")
     push.params = {"trigger": "stock of tee-RED edited", "full": False, "confirmed": False,
                    "notice": "Sync Inventory is off: nothing was pushed."}  # fmt: skip
+    push.created_by = ""  # scheduled by a stock change, not by a person
     db.session.commit()
 
     page = html(auth_client.get(f"{PANEL}/runs/{retry.id}"))
@@ -155,6 +156,12 @@ def test_run_page_says_in_words_what_the_run_was_asked_to_do(auth_client, store)
     assert "<dd>what changed since the last push</dd>" in pushed
     assert "<dd>Sync Inventory is off: nothing was pushed.</dd>" in pushed
     assert "<dt>Overwrite</dt>" not in pushed  # nothing was confirmed
+    assert "<dt>Started by</dt><dd>a change here</dd>" in pushed
+    snapshot = make_run(store.id, "inventory", status="succeeded")
+    snapshot.params = {"trigger": "full push", "full": True, "mode": "overwrite"}
+    db.session.commit()
+    overwrite = html(auth_client.get(f"{PANEL}/runs/{snapshot.id}"))
+    assert "<dd>the full snapshot (Overwrite)</dd>" in overwrite
 
 
 def test_run_events_download_as_csv_without_formulas(auth_client, store):

@@ -139,10 +139,13 @@ def run_facts(run: SyncRun) -> list[Fact]:
         if params.get("trigger"):
             trigger = str(params["trigger"])
             facts.append(Fact("Why", trigger[:1].upper() + trigger[1:]))
-        full = params.get("full")
-        facts.append(
-            Fact("Sends", "every item (full push)" if full else "what changed since the last push")
-        )
+        if params.get("mode") == "overwrite":
+            sends = "the full snapshot (Overwrite)"
+        elif params.get("full"):
+            sends = "every item (full push)"
+        else:
+            sends = "what changed since the last push"
+        facts.append(Fact("Sends", sends))
         if params.get("confirmed"):
             facts.append(Fact("Overwrite", "confirmed before it was sent"))
     elif params.get("since"):

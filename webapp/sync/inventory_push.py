@@ -262,6 +262,7 @@ def _push(
         plan = build_plan(session, conn, full=options["full"], items=items)
     except TemplateError as exc:
         raise PushRefusedError(f"Nothing was pushed: {exc}") from exc
+    run.params = {**(run.params or {}), "mode": plan.mode}
     if should_confirm_overwrite(plan) and not options["confirmed"]:
         raise PushRefusedError(confirm_message(plan))
     if empty_overwrite(plan):
@@ -270,7 +271,7 @@ def _push(
     by_reason.update(_record_unsent(session, run, plan))
     if not plan.send and plan.mode == "update" and not options["full"]:
         # The edit that scheduled it changed nothing JOOR holds (a rename, say): say so.
-        run.params = {**(run.params or {}), "notice": NOTHING_TO_SEND}
+        run.params = {**run.params, "notice": NOTHING_TO_SEND}
     stamp = utcnow()
     totals = send_plan(session, client, run, plan, stamp, batch_size=options["batch"])
     record_success(conn)
