@@ -63,12 +63,16 @@ def test_a_refused_sku_is_recorded_failed_and_retried_next_push(sim, skus, joor_
 def test_an_unknown_warehouse_fails_every_sku_and_the_run_says_so(sim, skus, joor_store):
     configure(joor_store, warehouse="Nowhere")
     make_item(joor_store, skus[0]["upc"], stock=4)
+    make_item(joor_store, skus[1]["upc"], stock=-1)  # a problem here, not a JOOR refusal
 
     summary = push(joor_store)
 
     assert summary.status == "failed" and summary.counts["failed"] == 1
-    assert "JOOR refused all 1 SKUs" in summary.error
-    assert "unknown warehouse: Nowhere" in events(summary.run_id, "failed")[0].reason
+    (reason,) = [e.reason for e in events(summary.run_id, "failed") if e.subject == skus[0]["upc"]]
+    assert "unknown warehouse: Nowhere" in reason
+    # The panel shows the run's error: JOOR's reason is in it, not only in the events.
+    assert summary.error.startswith("JOOR refused all 1 SKUs")
+    assert summary.error.endswith(f' The most common: "{reason}" (1 SKU).')
     configure(joor_store, warehouse="Default")
     assert push(joor_store).counts["passed"] == 1
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from redis.exceptions import LockError
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from webapp.joor import (
@@ -18,7 +19,7 @@ from webapp.joor import (
     JoorRateLimitedError,
     JoorTransientError,
 )
-from webapp.models import JoorConnection, SyncRun
+from webapp.models import JoorConnection, SyncEvent, SyncRun
 from webapp.models.base import utcnow
 from webapp.models.sync import KIND_INVENTORY
 from webapp.rules import (
@@ -63,6 +64,7 @@ LOCK_SECONDS = 1800
 # Under runs.STALE_AFTER, so a run waiting for the lock is never taken for abandoned.
 LOCK_WAIT_SECONDS = 60
 EVENT_CHUNK = 1000
+NOT_SENT = "not sent: "  # how a problem item's event reads; JOOR's refusals never do
 
 
 class PushRefusedError(Exception):
@@ -277,7 +279,10 @@ def _push(
     record_success(conn)
     if options["full"]:
         conn.last_full_push_at = stamp
-    finish_run(session, run, error=_verdict_error(plan, totals, items.count))
+    error = _verdict_error(plan, totals, items.count)
+    if error and totals["sent"] and not totals["passed"]:
+        error += _commonest_refusal(session, run)
+    finish_run(session, run, error=error)
 
 
 def _record_unsent(session: Session, run: SyncRun, plan: PushPlan) -> Counter:
@@ -288,7 +293,7 @@ def _record_unsent(session: Session, run: SyncRun, plan: PushPlan) -> Counter:
         for code, r in plan.skipped
     )
     problems = (
-        {"subject": code, "outcome": "failed", "reason": f"not sent: {text}",
+        {"subject": code, "outcome": "failed", "reason": f"{NOT_SENT}{text}",
          "detail": {"problem": text}}
         for code, text in plan.problems
     )  # fmt: skip
@@ -312,6 +317,25 @@ def _verdict_error(plan: PushPlan, totals: Counter, item_count: int) -> str:
             "the run's events give JOOR's reason for each."
         )
     return ""
+
+
+def _commonest_refusal(session: Session, run: SyncRun) -> str:
+    """JOOR's most frequent reason among the SKUs it refused in the run, as a sentence."""
+    count = func.count()
+    row = session.execute(
+        select(SyncEvent.reason, count)
+        .where(
+            SyncEvent.run_id == run.id,
+            SyncEvent.outcome == "failed",
+            ~SyncEvent.reason.startswith(NOT_SENT),
+        )  # fmt: skip
+        .group_by(SyncEvent.reason)
+        .order_by(count.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return ""
+    return f' The most common: "{row[0]}" ({row[1]:,} SKU{"s" if row[1] != 1 else ""}).'
 
 
 def _fail(session: Session, run: SyncRun, message: str) -> None:
