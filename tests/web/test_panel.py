@@ -97,6 +97,26 @@ def test_connected_status_polls_and_shows_only_the_last_4(auth_client, store):
     assert TOKEN not in page and TOKEN not in fragment
 
 
+def test_an_error_calls_have_succeeded_after_is_shown_as_history(auth_client, store):
+    from datetime import timedelta
+
+    from webapp.models.base import utcnow
+
+    connect_store(store.id, last_error="JOOR is having trouble right now (503).")
+    conn = get_connection(db.session, store.id)
+    conn.last_error_at = utcnow() - timedelta(minutes=10)
+    conn.last_success_at = utcnow() - timedelta(minutes=3)
+    db.session.commit()
+    fragment = html(auth_client.get(f"{PANEL}/status", headers=HX))
+    assert '<dd class="muted" data-testid="last-error">JOOR is having trouble' in fragment
+    assert "10 min ago; calls have succeeded since" in fragment
+    conn = get_connection(db.session, store.id)
+    conn.last_error_at = utcnow()
+    db.session.commit()
+    fragment = html(auth_client.get(f"{PANEL}/status", headers=HX))
+    assert '<dd class="error" data-testid="last-error">JOOR is having trouble' in fragment
+
+
 def test_connect_refuses_an_empty_token_with_422(auth_client, store):
     response = auth_client.post(
         f"{PANEL}/connect", data={"token": " ", "environment": "sandbox"}, headers=HX
