@@ -48,6 +48,8 @@ def test_a_refused_token_keeps_a_working_connection(app, store, sim, connected):
     before = connected.token_encrypted
     _, conn = submit(app, store, "typo-token")
     assert conn.status == "connected" and conn.token_encrypted == before
+    assert conn.last_error.startswith("The new token was not saved: JOOR refused the access token")
+    assert conn.last_error.endswith(f"The token ending {conn.token_last4} is still in use.")
 
 
 def test_a_refused_token_keeps_a_failing_connection_failing(app, store, sim, connected):

@@ -117,6 +117,12 @@ def test_an_error_calls_have_succeeded_after_is_shown_as_history(auth_client, st
     assert '<dd class="error" data-testid="last-error">JOOR is having trouble' in fragment
 
 
+def test_replacing_a_token_starts_on_the_environment_connected_to(auth_client, store):
+    connect_store(store.id)  # to Sandbox
+    page = html(auth_client.get(PANEL))
+    assert '<option selected value="sandbox">' in page
+
+
 def test_connect_refuses_an_empty_token_with_422(auth_client, store):
     response = auth_client.post(
         f"{PANEL}/connect", data={"token": " ", "environment": "sandbox"}, headers=HX

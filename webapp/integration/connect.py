@@ -21,9 +21,12 @@ from webapp.models.joor import STATUS_CHECKING, STATUS_DISCONNECTED
 log = logging.getLogger(__name__)
 
 
-def connect_form(*, submitted: bool = False) -> ConnectForm:
-    """Return the connect form offering this server's environments (filled from the request)."""
-    form = ConnectForm() if submitted else ConnectForm(formdata=None)
+def connect_form(*, submitted: bool = False, environment: str | None = None) -> ConnectForm:
+    """Return the connect form offering this server's environments (filled from the request).
+
+    A new form starts on `environment` (the one connected to, when replacing a token).
+    """
+    form = ConnectForm() if submitted else ConnectForm(formdata=None, environment=environment)
     form.environment.choices = select_choices(
         environment_choices(current_app.config.get("JOOR_LOCAL_URL"))
     )
@@ -61,7 +64,7 @@ def connect_context(conn: JoorConnection, form: ConnectForm | None = None) -> di
     """What the connect section shows."""
     return {
         "conn": conn,
-        "form": form or connect_form(),
+        "form": form or connect_form(environment=conn.environment or None),
         "disconnect_form": EmptyForm(formdata=None),
         "checking": conn.status == STATUS_CHECKING,
         "check_is_slow": _check_is_slow(conn),

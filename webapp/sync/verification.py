@@ -56,6 +56,11 @@ def _refuse(conn: JoorConnection, exc: JoorError) -> None:
         conn.status = STATUS_FAILING if failing else STATUS_CONNECTED
     # last_error_at stays: it tells whether the stored token was failing before this check.
     conn.last_error = exc.user_message
+    if conn.token_encrypted:
+        conn.last_error = (
+            f"The new token was not saved: {exc.user_message} "
+            f"The token ending {conn.token_last4} is still in use."
+        )
     _clear_pending(conn)
     log.warning("store %s: JOOR refused the submitted token (status %s)", conn.store_id, exc.status)
 
