@@ -1,4 +1,4 @@
-"""SQLite connection settings for the local database (PostgreSQL needs none).
+"""SQLite connection settings for the local database (PostgreSQL needs none), and `unicode_lower`.
 
 WAL lets the panel read while a worker writes an import, instead of waiting on it.
 synchronous=NORMAL then syncs at checkpoints rather than on every commit: a crashed
@@ -23,3 +23,13 @@ def _configure(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # SQLite's lower() and LIKE fold ASCII only: "Łukasz" would never match "łukasz".
+    dbapi_connection.create_function(UNICODE_LOWER, 1, _lower, deterministic=True)
+
+
+UNICODE_LOWER = "unicode_lower"
+
+
+def _lower(value):
+    """Python's lower() for text (every script), other values as they are."""
+    return value.lower() if isinstance(value, str) else value

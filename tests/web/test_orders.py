@@ -40,6 +40,16 @@ def test_search_by_joor_id_po_or_customer(auth_client, store):
         assert expected in page and absent not in page, q
 
 
+def test_search_folds_the_case_of_every_script(auth_client, store):
+    names = ["Łukasz Wójcik", "Ñandú Moda", "Åsa Öberg", "Δήμητρα Παπαδοπούλου"]
+    for n, name in enumerate(names):
+        make_order(store, source_id=f"J-{n}", customer_name=name)
+    make_order(store, source_id="J-other", customer_name="Someone Else")
+    for n, q in enumerate(["łukasz", "ÑANDÚ", "åsa", "δήμητρα"]):
+        page = auth_client.get(f"/orders/?q={q}").get_data(as_text=True)
+        assert f"J-{n}<" in page and "J-other" not in page, q
+
+
 def test_search_treats_percent_literally(auth_client, store):
     make_order(store, source_id="J-1")
     assert "J-1" not in auth_client.get("/orders/?q=%25").get_data(as_text=True)

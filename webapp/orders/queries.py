@@ -9,6 +9,7 @@ from sqlalchemy import Select, func, or_, select
 from webapp.extensions import db
 from webapp.models import Folder, Order
 from webapp.scoping import current_store_id, scoped
+from webapp.sqlite import UNICODE_LOWER
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,13 @@ def order_search(folder_id: int | None, text: str) -> Select:
         query = query.where(Order.folder_id == folder_id)
     text = text.strip().lower()
     if text:
+        # PostgreSQL's lower() folds every script (UTF-8 locale); SQLite's only ASCII.
+        sqlite = db.session.get_bind().dialect.name == "sqlite"
+        lower = getattr(func, UNICODE_LOWER) if sqlite else func.lower
         query = query.where(
             or_(
                 *(
-                    func.lower(column).contains(text, autoescape=True)
+                    lower(column).contains(text, autoescape=True)
                     for column in (
                         Order.source_id,
                         Order.po_number,
