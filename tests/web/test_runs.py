@@ -164,6 +164,15 @@ def test_run_page_says_in_words_what_the_run_was_asked_to_do(auth_client, store)
     assert "<dd>the full snapshot (Overwrite)</dd>" in overwrite
 
 
+def test_a_running_runs_list_follows_it_and_a_finished_one_stays_still(auth_client, store):
+    running = make_run(store.id, status="running", events=_events(2), imported=2)
+    page = html(auth_client.get(f"{PANEL}/runs/{running.id}?outcome=imported"))
+    assert f'<div id="events" hx-get="{PANEL}/runs/{running.id}?outcome=imported"' in page
+    assert 'hx-trigger="runs-changed from:body, every 5s"' in page
+    finished = make_run(store.id, status="succeeded", events=_events(2), imported=2)
+    assert '<div id="events">' in html(auth_client.get(f"{PANEL}/runs/{finished.id}"))
+
+
 def test_run_events_download_as_csv_without_formulas(auth_client, store):
     events = _events(3) + [{"subject": "=HYPERLINK(1)", "outcome": "failed", "reason": "-1"}]
     run = make_run(store.id, events=events, imported=3, failed=1)
