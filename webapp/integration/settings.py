@@ -23,7 +23,14 @@ from webapp.rules import (
 from webapp.scoping import scoped
 from webapp.sync.inventory_push import settings_for
 from webapp.sync.overwrite_preview import overwrite_summary
-from webapp.sync.settings import TEMPLATE_FIELDS, Actor, SettingsError, apply_settings
+from webapp.sync.settings import (
+    SETTING_LABELS,
+    TEMPLATE_FIELDS,
+    Actor,
+    SettingsError,
+    apply_settings,
+    value_label,
+)
 from webapp.sync.settings import current_values as saved_values
 from webapp.sync.stock_source import iter_stock_items
 
@@ -114,6 +121,8 @@ def settings_context(conn: JoorConnection, form: SettingsForm | None = None, **e
         # The saved settings' count comes from a worker; a form being corrected waits for it.
         "overwrite": overwrite_drops(conn, form, wait=submitted),
         "changes": list(changes),
+        "setting_labels": SETTING_LABELS,
+        "value_label": value_label,
         **extra,
     }
 

@@ -48,6 +48,29 @@ SETTING_NAMES = (
     *(name for name, _ in TEMPLATE_FIELDS),
 )
 ON_OFF = {"on": True, "off": False, "true": True, "false": False, "1": True, "0": False}
+# How the panel names each setting, and the stored values that have a label of their own.
+SETTING_LABELS = {
+    "poll_minutes": "Check for New Orders",
+    "order_type": "Orders to download",
+    "folder": "Folder for New Orders",
+    "warehouse": "Default Warehouse",
+    "sync_inventory": "Sync Inventory",
+    "inventory_mode": "Update / Overwrite",
+    "identifier": "Item Identifier",
+    **{name: f"{label} template" for name, label in TEMPLATE_FIELDS},
+}
+_VALUE_LABELS = {
+    "poll_minutes": {str(minutes): label for minutes, label in POLL_CHOICES},
+    "order_type": dict(ORDER_TYPE_CHOICES),
+    "sync_inventory": {"on": "On", "off": "Off"},
+    "inventory_mode": dict(MODE_CHOICES),
+    "identifier": dict(IDENTIFIER_CHOICES),
+}
+
+
+def value_label(setting: str, value: str) -> str:
+    """A recorded setting value as the panel's choices name it (other values as they are)."""
+    return _VALUE_LABELS.get(setting, {}).get(value, value)
 
 
 class SettingsError(ValueError):
