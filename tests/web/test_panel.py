@@ -209,8 +209,9 @@ def test_saving_settings_records_who_changed_what(auth_client, store, user):
     assert user.email in fragment and "Prepared" in fragment
     # Listed as the form names them: the setting's label and the choice's words.
     assert "<td>Check for New Orders</td>" in fragment
-    assert '<td class="value">Every 15 minutes</td>' in fragment
-    assert '<td class="value">Every hour</td>' in fragment
+    assert '<td class="value" data-label="Old">Every 15 minutes</td>' in fragment
+    assert '<td class="value" data-label="New">Every hour</td>' in fragment
+    assert "<td>Check for New Orders</td>" in html(auth_client.get(PANEL))  # the full page too
 
 
 def test_invalid_settings_answer_422_with_the_error_inline_and_save_nothing(auth_client, store):

@@ -121,10 +121,20 @@ def settings_context(conn: JoorConnection, form: SettingsForm | None = None, **e
         # The saved settings' count comes from a worker; a form being corrected waits for it.
         "overwrite": overwrite_drops(conn, form, wait=submitted),
         "changes": list(changes),
-        "setting_labels": SETTING_LABELS,
-        "value_label": value_label,
         **extra,
     }
+
+
+@bp.app_template_filter("setting_label")
+def setting_label(name: str) -> str:
+    """A setting's name as the panel's form labels it (the audit list)."""
+    return SETTING_LABELS.get(name, name)
+
+
+@bp.app_template_filter("setting_value")
+def setting_value(value: str, name: str) -> str:
+    """A recorded value of a setting as the form's choices word it."""
+    return value_label(name, value)
 
 
 @bp.post("/joor/settings")
