@@ -93,6 +93,15 @@ def test_dropping_more_than_a_fifth_of_styles_needs_confirmation(sim, skus, joor
 
     assert confirmed.status == "succeeded"
     assert set(sim_stock(sim)) == {skus[2]["upc"], skus[3]["upc"]}
+    reasons = [e.reason for e in events(confirmed.run_id, "skipped")]
+    assert (
+        reasons
+        == [
+            "skip_joor is set: this item is kept out of the push to JOOR; "
+            "not in the Overwrite snapshot, so JOOR holds none of it"
+        ]
+        * 2
+    )
 
 
 def test_dropping_a_fifth_or_less_goes_ahead_unasked(sim, skus, joor_store):

@@ -64,6 +64,7 @@ LOCK_SECONDS = 1800
 # Under runs.STALE_AFTER, so a run waiting for the lock is never taken for abandoned.
 LOCK_WAIT_SECONDS = 60
 EVENT_CHUNK = 1000
+OVERWRITE_SKIP = "; not in the Overwrite snapshot, so JOOR holds none of it"
 NOT_SENT = "not sent: "  # how a problem item's event reads; JOOR's refusals never do
 
 
@@ -288,10 +289,13 @@ def _push(
 def _record_unsent(session: Session, run: SyncRun, plan: PushPlan) -> Counter:
     """Record one event per skipped item and per problem; return skips by reason code."""
     by_reason = Counter(reason.code for _, reason in plan.skipped)
+    # An Overwrite replaces JOOR's stock: an item left out of it is left at none in JOOR.
+    tail = OVERWRITE_SKIP if plan.mode == "overwrite" else ""
     skipped = (
-        {"subject": code, "outcome": "skipped", "reason": r.message, "detail": {"skip": r.code}}
+        {"subject": code, "outcome": "skipped", "reason": r.message + tail,
+         "detail": {"skip": r.code}}
         for code, r in plan.skipped
-    )
+    )  # fmt: skip
     problems = (
         {"subject": code, "outcome": "failed", "reason": f"{NOT_SENT}{text}",
          "detail": {"problem": text}}
