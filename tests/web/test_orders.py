@@ -84,6 +84,24 @@ def test_order_page_shows_customer_addresses_items_totals_and_payload(auth_clien
         assert text in page, text
 
 
+def test_order_page_names_joors_details_in_words_and_shows_line_comments(auth_client, store):
+    from datetime import UTC, datetime
+
+    order = make_order(
+        store,
+        order_metadata={"sales_rep": "Luis Ortega", "date_approved": "2026-11-17T01:03:20Z"},
+        source_created_at=datetime(2026, 11, 16, 9, 30, tzinfo=UTC),
+    )
+    order.items[0].item_metadata = {"comment": "Please ship complete."}
+    db.session.commit()
+    page = auth_client.get(f"/orders/{order.id}").get_data(as_text=True)
+    assert "<dt>Sales rep</dt><dd>Luis Ortega</dd>" in page
+    assert "<dt>Approved</dt><dd>2026-11-17 01:03 UTC</dd>" in page
+    assert "<dt>Ordered</dt><dd>2026-11-16 09:30 UTC</dd>" in page
+    assert 'data-testid="line-comment">Please ship complete.</span>' in page
+    assert "from JOOR" in page and "sales_rep" not in page.split("<details>")[0]
+
+
 def test_move_one_order(auth_client, store):
     order = make_order(store)
     closed = folder_named(store, "Closed")
