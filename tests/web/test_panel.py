@@ -159,7 +159,8 @@ def test_csrf_is_enforced_on_every_form(auth_client):
 
 
 def test_disconnect_forgets_the_token(auth_client, store):
-    connect_store(store.id, last_error="JOOR took too long to answer.")
+    connect_store(store.id, last_error="JOOR took too long to answer.", sync_inventory=True)
+    assert "Push inventory now" in html(auth_client.get(PANEL))
     response = auth_client.post(f"{PANEL}/disconnect", headers=HX)
     assert response.status_code == 200
     db.session.expire_all()
@@ -168,6 +169,13 @@ def test_disconnect_forgets_the_token(auth_client, store):
     assert conn.last_error == "" and "JOOR took too long" not in html(response)
     assert 'name="token"' in html(response)
     assert 'hx-swap-oob="true"' in html(response)
+    # Push inventory now goes with the connection, and comes back once a check connects.
+    assert '<div id="push-button" hx-swap-oob="true">' in html(response)
+    assert "Push inventory now" not in html(response)
+    connect_store(store.id, sync_inventory=True)
+    checked = html(auth_client.get(f"{PANEL}/connection", headers=HX))
+    assert '<div id="push-button" hx-swap-oob="true">' in checked
+    assert "Push inventory now" in checked
 
 
 def test_disconnect_button_asks_for_confirmation(auth_client, store):

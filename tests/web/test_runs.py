@@ -65,6 +65,22 @@ def test_a_run_waiting_out_joors_request_limit_says_so(auth_client, store, app):
     assert re.search(r"carries on by itself in about 1[12]\d s", fragment)
 
 
+def test_a_failed_run_that_counted_nothing_has_no_full_bar(auth_client, store):
+    failed = make_run(store.id, status="failed")
+    fragment = html(auth_client.get(f"{PANEL}/runs/{failed.id}/progress", headers=HX))
+    assert "<progress" not in fragment and "0 orders done" in fragment
+
+
+def test_a_run_queued_again_after_an_error_waits_for_its_next_attempt(auth_client, store):
+    from webapp.extensions import db
+    from webapp.sync.runs import queue_again
+
+    run = make_run(store.id, status="failed")
+    queue_again(db.session, run, note="Next attempt in about 60 s.")
+    fragment = html(auth_client.get(f"{PANEL}/runs/{run.id}/progress", headers=HX))
+    assert "Waiting for the next attempt…" in fragment and "Waiting for a worker" not in fragment
+
+
 def test_queued_run_polls_with_an_indeterminate_bar(auth_client, store):
     run = make_run(store.id, status="queued")
     fragment = html(auth_client.get(f"{PANEL}/runs/{run.id}/progress", headers=HX))

@@ -86,6 +86,8 @@ def _connect_response(conn: JoorConnection, form: ConnectForm | None = None, sta
     html = render_template(
         "integration/_connect.html", **connect_context(conn, form)
     ) + render_template("integration/_status.html", oob=True, **status_context(conn))
+    # Push inventory now comes and goes with the connection.
+    html += render_template("integration/_push_button.html", conn=conn, overwrite=None, oob=True)
     return varying(make_response(html, status))
 
 
@@ -98,7 +100,10 @@ def status_partial():
 @bp.get("/joor/connection")
 def connect_partial():
     """Show the connect section (it polls while JOOR is checking a token)."""
-    return fragment_or_panel("integration/_connect.html", **connect_context(store_connection()))
+    conn = store_connection()
+    if wants_fragment():  # the check may have just ended: badge and Push button follow
+        return _connect_response(conn)
+    return fragment_or_panel("integration/_connect.html", **connect_context(conn))
 
 
 @bp.post("/joor/connect")
