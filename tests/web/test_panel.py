@@ -287,6 +287,25 @@ def test_template_preview_shows_the_error_in_words(auth_client, store):
     assert "Style Number:" in html(response) and 'class="error"' in html(response)
 
 
+def test_a_template_empty_for_every_item_says_those_items_are_skipped(auth_client, store):
+    make_item(store, "TEE-RED-M")
+    make_item(store, "TEE-BLUE-L")
+    url = f"{PANEL}/settings/preview/style_number"
+    empty = html(auth_client.post(url, headers=HX, data={"style_number": "{{ item.meta.x }}"}))
+    assert 'data-testid="empty-everywhere"' in empty and "without its Style Number" in empty
+    filled = html(auth_client.post(url, headers=HX, data={"style_number": "{{ item.code }}"}))
+    assert "empty-everywhere" not in filled
+
+
+def test_a_template_refused_on_save_shows_its_error_once(auth_client, store):
+    make_item(store, "TEE-RED-M")
+    form = _settings(identifier="style", style_number="{{ item.code }",
+                     style_identifier="x", color_code="x", size="x")  # fmt: skip
+    response = auth_client.post(f"{PANEL}/settings", headers=HX, data=form)
+    assert response.status_code == 422
+    assert html(response).count("Style Number: unexpected") == 1
+
+
 def test_preview_of_an_unknown_field_is_404(auth_client):
     assert auth_client.post(f"{PANEL}/settings/preview/password", headers=HX).status_code == 404
 

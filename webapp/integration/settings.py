@@ -57,14 +57,23 @@ def preview(field: str, source: str, items) -> dict:
     try:
         template = compile_template(source, label)
     except TemplateError as exc:
-        return {"field": field, "rows": [], "error": str(exc)}
+        return {"field": field, "label": label, "rows": [], "error": str(exc)}
     rows = []
     for item in items:
         try:
             rows.append((item.code, template.render(item), None))
         except TemplateError as exc:
             rows.append((item.code, None, str(exc)))
-    return {"field": field, "rows": rows, "error": None}
+    all_empty = bool(rows) and all(value == "" for _, value, _ in rows)
+    return {"field": field, "label": label, "rows": rows, "error": None, "all_empty": all_empty}
+
+
+def _preview_of(form: SettingsForm, field: str, items) -> dict:
+    """A field's preview beside the form; an error the field already shows is not repeated."""
+    result = preview(field, getattr(form, field).data or "", items)
+    if result["error"] and result["error"] in getattr(form, field).errors:
+        result["error"], result["repeated"] = None, True
+    return result
 
 
 def sample_items(store_id: int) -> list:
@@ -116,7 +125,7 @@ def settings_context(conn: JoorConnection, form: SettingsForm | None = None, **e
     )
     return {
         "form": form,
-        "previews": {n: preview(n, getattr(form, n).data or "", items) for n in TEMPLATE_NAMES},
+        "previews": {n: _preview_of(form, n, items) for n in TEMPLATE_NAMES},
         "has_items": bool(items),
         # The saved settings' count comes from a worker; a form being corrected waits for it.
         "overwrite": overwrite_drops(conn, form, wait=submitted),
