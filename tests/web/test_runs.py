@@ -196,9 +196,10 @@ def test_run_events_download_as_csv_without_formulas(auth_client, store):
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(html(response))))
-    assert rows[0][:4] == ["event_id", "subject", "outcome", "reason"]
+    assert rows[0] == ["Event", "JOOR order", "Outcome", "Reason", "Order id here", "Time (UTC)"]
     assert [r[1] for r in rows[1:]] == ["J00000", "J00001", "J00002", "'=HYPERLINK(1)"]
-    assert rows[-1][3] == "'-1"
+    assert rows[-1][3] == "'-1" and rows[-1][2] == "failed"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", rows[-1][5])
 
 
 def test_manual_import_needs_a_date_and_a_connection(auth_client, store):

@@ -189,11 +189,15 @@ def _cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _csv_rows(run_id: int) -> Iterator[str]:
-    """Yield the run's events as CSV text, a batch at a time, never all in memory."""
+def _csv_rows(run: SyncRun) -> Iterator[str]:
+    """Yield the run's events as CSV text, a batch at a time, never all in memory.
+
+    Headings and outcomes read as the run's page words them, times in UTC to the second.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["event_id", "subject", "outcome", "reason", "order_id", "created_at"])
+    subject = "SKU" if run.kind == KIND_INVENTORY else "JOOR order"
+    writer.writerow(["Event", subject, "Outcome", "Reason", "Order id here", "Time (UTC)"])
     columns = select(
         SyncEvent.id,
         SyncEvent.subject,
@@ -202,9 +206,12 @@ def _csv_rows(run_id: int) -> Iterator[str]:
         SyncEvent.order_id,
         SyncEvent.created_at,
     )
-    query = columns.where(SyncEvent.run_id == run_id).order_by(SyncEvent.id)
+    query = columns.where(SyncEvent.run_id == run.id).order_by(SyncEvent.id)
     for n, row in enumerate(db.session.execute(query.execution_options(yield_per=CSV_BATCH)), 1):
-        writer.writerow([row.id, *map(_cell, row[1:5]), row.created_at.isoformat()])
+        outcome = row.outcome.replace("_", " ")
+        when = row.created_at.strftime("%Y-%m-%d %H:%M:%S")
+        subject, reason = _cell(row.subject), _cell(row.reason)
+        writer.writerow([row.id, subject, outcome, reason, row.order_id, when])
         if n % CSV_BATCH == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -217,7 +224,7 @@ def run_events_csv(run_id: int):
     """Download every event of a run as CSV."""
     run = get_scoped_or_404(SyncRun, run_id)
     headers = {"Content-Disposition": f'attachment; filename="joor-run-{run.id}-events.csv"'}
-    body = stream_with_context(_csv_rows(run.id))
+    body = stream_with_context(_csv_rows(run))
     return Response(body, mimetype="text/csv", headers=headers)
 
 
