@@ -58,3 +58,16 @@ def test_a_refused_token_keeps_a_failing_connection_failing(app, store, sim, con
     db.session.commit()
     _, conn = submit(app, store, "typo-token")
     assert conn.status == "failing"
+
+
+def test_a_token_joor_could_not_check_is_not_saved_and_says_to_submit_it_again(
+    app, store, sim, connected
+):
+    sim.state.set_faults({"error_rate": 1.0})
+    before = connected.token_encrypted
+    _, conn = submit(app, store, TOKEN)  # a good token, but JOOR answers 5xx
+    assert conn.status == "connected" and conn.token_encrypted == before
+    assert conn.last_error.startswith(
+        "The new token was not saved: The token could not be checked with JOOR: JOOR is having"
+    )
+    assert "Submit it again." in conn.last_error and "try again later" not in conn.last_error

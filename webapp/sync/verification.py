@@ -7,12 +7,13 @@ import logging
 from sqlalchemy.orm import Session
 
 from webapp.crypto import decrypt
-from webapp.joor import JoorError
+from webapp.joor import JoorAuthError, JoorError
 from webapp.models import JoorConnection
 from webapp.models.joor import STATUS_CONNECTED, STATUS_DISCONNECTED, STATUS_FAILING
 from webapp.sync.connection import ClientFactory, adopt_token, get_connection
 
 log = logging.getLogger(__name__)
+CHECK_NOT_DONE = "The token could not be checked with JOOR"
 
 
 def verify_pending_token(session: Session, factory: ClientFactory, store_id: int) -> JoorConnection:
@@ -55,10 +56,14 @@ def _refuse(conn: JoorConnection, exc: JoorError) -> None:
         )
         conn.status = STATUS_FAILING if failing else STATUS_CONNECTED
     # last_error_at stays: it tells whether the stored token was failing before this check.
-    conn.last_error = exc.user_message
+    reason = exc.user_message
+    if not isinstance(exc, JoorAuthError):
+        # JOOR did not say no: it could not be asked. Nothing retries a check, so say so.
+        reason = f"{CHECK_NOT_DONE}: {reason.split('. ')[0].rstrip('.')}. Submit it again."
+    conn.last_error = reason
     if conn.token_encrypted:
         conn.last_error = (
-            f"The new token was not saved: {exc.user_message} "
+            f"The new token was not saved: {reason} "
             f"The token ending {conn.token_last4} is still in use."
         )
     _clear_pending(conn)
