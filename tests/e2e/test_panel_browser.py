@@ -171,3 +171,20 @@ def test_the_overwrite_count_lands_in_its_box_and_the_settings_stay(page, app, s
     expect(page.get_by_role("button", name="Save settings")).to_be_visible()
     expect(page.get_by_text(re.compile(r"Settings saved"))).to_be_visible()
     expect(page.locator("#joor-settings #overwrite-warning")).to_have_count(1)
+
+
+def test_the_overwrite_warning_follows_the_form_as_it_is_edited(page, app, store):
+    _connect_directly(app, store)
+    make_item(store, "111")
+    page.reload()
+    page.get_by_label("Sync Inventory").check()
+    page.get_by_label("Default Warehouse").fill("Default")
+    page.get_by_label("Update / Overwrite").select_option("overwrite")
+    warning = page.locator("#overwrite-warning")
+    expect(warning).to_contain_text("Overwrite sends the full snapshot (1 SKU)")
+
+    # A template that is empty for every item leaves nothing to send: the box says so at once.
+    page.get_by_label("Item Identifier").select_option("style")
+    page.get_by_label("Style Number").fill("{{ item.metadata.nothing }}")
+    page.get_by_label("Style Number").blur()
+    expect(warning).to_contain_text("Overwrite sends the full snapshot (0 SKUs)")
