@@ -287,22 +287,26 @@ def _insert_new(
             events.append(_event(source_id, IMPORTED, "", order_id=ids[source_id]))
         elif source_id in failures:
             events.append(_event(source_id, FAILED, failures[source_id]))
-        elif present.get(source_id) != run.id:
-            events.append(_event(source_id, ALREADY_PRESENT, "already imported"))
+        elif present.get(source_id, (None, None))[0] != run.id:
+            # Linked to the order here, so the run's page opens the one already imported.
+            order_id = present.get(source_id, (None, None))[1]
+            events.append(_event(source_id, ALREADY_PRESENT, "already imported", order_id=order_id))
         # else an earlier attempt of this same run imported it: its event is recorded.
     return events
 
 
-def _stored(session: Session, store_id: int, source_ids: list[str]) -> dict[str, int | None]:
-    """Return source_id -> the run that imported it, for those of the JOOR orders in the store."""
+def _stored(
+    session: Session, store_id: int, source_ids: list[str]
+) -> dict[str, tuple[int | None, int]]:
+    """Return source_id -> (the run that imported it, its order id) for those in the store."""
     if not source_ids:
         return {}
-    query = select(Order.source_id, Order.imported_run_id).where(
+    query = select(Order.source_id, Order.imported_run_id, Order.id).where(
         Order.store_id == store_id,
         Order.source_name == SOURCE_NAME,
         Order.source_id.in_(source_ids),
     )
-    return dict(session.execute(query).all())
+    return {source_id: (run_id, order_id) for source_id, run_id, order_id in session.execute(query)}
 
 
 def _bulk_insert(

@@ -113,11 +113,15 @@ def test_importing_the_window_again_imports_nothing_and_counts_already_present(
     app, store, sim, connected
 ):
     expected = window_total(sim)
-    run_import(app, store)
+    first = run_import(app, store)
     again = run_import(app, store)
     assert again.counts == {"already_present": expected}
     assert order_count(store.id) == expected
-    assert events_of(again.id, "already_present")[0].reason == "already imported"
+    present = events_of(again.id, "already_present")[0]
+    assert present.reason == "already imported"
+    # The event points at the order already here, so the run's page links to it.
+    imported = [e for e in events_of(first.id, "imported") if e.subject == present.subject]
+    assert present.order_id is not None and present.order_id == imported[0].order_id
 
 
 def test_bad_and_empty_orders_are_logged_and_the_rest_of_the_page_continues(
