@@ -332,7 +332,7 @@ def _commonest_refusal(session: Session, run: SyncRun) -> str:
             SyncEvent.run_id == run.id,
             SyncEvent.outcome == "failed",
             ~SyncEvent.reason.startswith(NOT_SENT),
-        )  # fmt: skip
+        )
         .group_by(SyncEvent.reason)
         .order_by(count.desc())
         .limit(1)

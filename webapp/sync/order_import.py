@@ -287,11 +287,12 @@ def _insert_new(
             events.append(_event(source_id, IMPORTED, "", order_id=ids[source_id]))
         elif source_id in failures:
             events.append(_event(source_id, FAILED, failures[source_id]))
-        elif present.get(source_id, (None, None))[0] != run.id:
-            # Linked to the order here, so the run's page opens the one already imported.
-            order_id = present.get(source_id, (None, None))[1]
-            events.append(_event(source_id, ALREADY_PRESENT, "already imported", order_id=order_id))
-        # else an earlier attempt of this same run imported it: its event is recorded.
+        else:
+            importer, order_id = present.get(source_id, (None, None))
+            if importer != run.id:
+                # Linked to the order here, so the run's page opens the one already imported.
+                events.append(_event(source_id, ALREADY_PRESENT, "already imported", order_id))
+            # else an earlier attempt of this same run imported it: its event is recorded.
     return events
 
 
