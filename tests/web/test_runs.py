@@ -172,7 +172,7 @@ def test_run_page_says_in_words_what_the_run_was_asked_to_do(auth_client, store)
     assert "<dd>what changed since the last push</dd>" in pushed
     assert "<dd>Sync Inventory is off: nothing was pushed.</dd>" in pushed
     assert "<dt>Overwrite</dt>" not in pushed  # nothing was confirmed
-    assert "<dt>Started by</dt><dd>a change here</dd>" in pushed
+    assert "<dt>Started by</dt><dd>automatic</dd>" in pushed
     snapshot = make_run(store.id, "inventory", status="succeeded")
     snapshot.params = {"trigger": "full push", "full": True, "mode": "overwrite"}
     db.session.commit()
