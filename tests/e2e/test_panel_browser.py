@@ -150,14 +150,18 @@ def test_style_identifier_push_lands_in_joor_and_in_the_log(page, app, store, si
     expect(page.locator("#events")).to_contain_text("skip_joor")
 
 
-def test_the_overwrite_count_lands_in_its_box_and_the_settings_stay(page, app, store, worker):
+def _overwrite_with_one_item(page, app, store) -> None:
+    """A connected store with one item, its form switched to Overwrite into Default."""
     _connect_directly(app, store)
     make_item(store, "111")
     page.reload()
-
     page.get_by_label("Sync Inventory").check()
     page.get_by_label("Default Warehouse").fill("Default")
     page.get_by_label("Update / Overwrite").select_option("overwrite")
+
+
+def test_the_overwrite_count_lands_in_its_box_and_the_settings_stay(page, app, store, worker):
+    _overwrite_with_one_item(page, app, store)
     page.get_by_role("button", name="Save settings").click()
     expect(page.get_by_text(re.compile(r"Settings saved"))).to_be_visible()
     # A later change leaves the count to the worker, and the page polls for it.
@@ -174,12 +178,7 @@ def test_the_overwrite_count_lands_in_its_box_and_the_settings_stay(page, app, s
 
 
 def test_the_overwrite_warning_follows_the_form_as_it_is_edited(page, app, store):
-    _connect_directly(app, store)
-    make_item(store, "111")
-    page.reload()
-    page.get_by_label("Sync Inventory").check()
-    page.get_by_label("Default Warehouse").fill("Default")
-    page.get_by_label("Update / Overwrite").select_option("overwrite")
+    _overwrite_with_one_item(page, app, store)
     warning = page.locator("#overwrite-warning")
     expect(warning).to_contain_text("Overwrite sends the full snapshot (1 SKU)")
 

@@ -34,6 +34,12 @@ def varying(response: Response) -> Response:
     return response
 
 
+def push_button_oob(conn: JoorConnection, overwrite: dict | None = None) -> str:
+    """The Push inventory now button, re-sent out of band beside another fragment."""
+    template = "integration/_push_button.html"
+    return render_template(template, conn=conn, overwrite=overwrite, oob=True)
+
+
 def page_or_fragment(page_template: str, fragment: str, status: int = 200, **context) -> Response:
     """Render the full page, or only its fragment for htmx, from the same URL."""
     template = fragment if wants_fragment() else page_template

@@ -12,7 +12,13 @@ from webapp.crypto import encrypt
 from webapp.extensions import db, get_cipher
 from webapp.formkit import select_choices
 from webapp.integration import bp
-from webapp.integration.common import fragment_or_panel, store_connection, varying, wants_fragment
+from webapp.integration.common import (
+    fragment_or_panel,
+    push_button_oob,
+    store_connection,
+    varying,
+    wants_fragment,
+)
 from webapp.integration.forms import ConnectForm, EmptyForm, environment_choices
 from webapp.models import JoorConnection
 from webapp.models.base import utcnow
@@ -87,7 +93,7 @@ def _connect_response(conn: JoorConnection, form: ConnectForm | None = None, sta
         "integration/_connect.html", **connect_context(conn, form)
     ) + render_template("integration/_status.html", oob=True, **status_context(conn))
     # Push inventory now comes and goes with the connection.
-    html += render_template("integration/_push_button.html", conn=conn, overwrite=None, oob=True)
+    html += push_button_oob(conn)
     return varying(make_response(html, status))
 
 

@@ -13,7 +13,13 @@ from flask_login import current_user
 from webapp.extensions import db, get_redis
 from webapp.formkit import select_choices
 from webapp.integration import bp
-from webapp.integration.common import fragment_or_panel, store_connection, varying, wants_fragment
+from webapp.integration.common import (
+    fragment_or_panel,
+    push_button_oob,
+    store_connection,
+    varying,
+    wants_fragment,
+)
 from webapp.integration.forms import TEMPLATE_NAMES, SettingsForm
 from webapp.models import Folder, JoorConnection, SettingsChange
 from webapp.rules import (
@@ -175,9 +181,7 @@ def _saved(conn: JoorConnection, count: int):
         context = settings_context(conn, saved=note)
         html = render_template("integration/_settings.html", **context)
         # Sync Inventory may have just been switched: the Push button follows it out of band.
-        html += render_template(
-            "integration/_push_button.html", conn=conn, overwrite=context["overwrite"], oob=True
-        )
+        html += push_button_oob(conn, context["overwrite"])
         return varying(make_response(html))
     flash(note)
     return redirect(url_for("integration.panel") + "#settings")
@@ -220,9 +224,7 @@ def overwrite_count_partial():
         return fragment_or_panel("integration/_overwrite.html", overwrite=overwrite)
     # The Push button's question quotes the same count: it follows out of band.
     html = render_template("integration/_overwrite.html", overwrite=overwrite)
-    html += render_template(
-        "integration/_push_button.html", conn=conn, overwrite=overwrite, oob=True
-    )
+    html += push_button_oob(conn, overwrite)
     return varying(make_response(html))
 
 
