@@ -127,8 +127,14 @@ def map_order(payload: dict[str, Any], identifier: str) -> MappedOrder:
     """Map one JOOR order; raise MappingError with the reason when a field is unusable."""
     lines = payload.get("line_items")
     if not isinstance(lines, list):
-        raise MappingError("line_items is not a list")
-    items = [_map_item(line, position, identifier) for position, line in enumerate(lines, 1)]
+        raise MappingError("JOOR sent its line items in a form that is not a list")
+    items = []
+    for position, line in enumerate(lines, 1):
+        try:
+            items.append(_map_item(line, position, identifier))
+        except MappingError as exc:
+            # Named as the merchant finds the line in JOOR: its place and its style or UPC.
+            raise MappingError(f"{_line_name(line, position)}: {exc}") from None
     source_id = _text(payload.get("order_id"))
     return MappedOrder(source_id, _order_row(payload, source_id), items)
 
@@ -148,25 +154,25 @@ def _order_row(p: dict[str, Any], source_id: str) -> tuple:
         _text(email, 254),
         _text(get("customer_purchase_order"), 100),
         _text(get("order_currency"), 8),
-        _money(get("order_total"), "order_total"),
-        _money(get("order_discount"), "order_discount"),
-        _money(get("order_shipping_total"), "order_shipping_total"),
-        _day(get("date_ship_start"), "date_ship_start"),
-        _day(get("date_ship_end"), "date_ship_end"),
+        _money(get("order_total"), "The order total"),
+        _money(get("order_discount"), "The discount"),
+        _money(get("order_shipping_total"), "The shipping total"),
+        _day(get("date_ship_start"), "The ship start date"),
+        _day(get("date_ship_end"), "The ship end date"),
         json_text(_address(p, "shipping")),
         json_text(_address(p, "billing")),
         json_text(metadata),
         _text(get("order_comments")),
         json_text(p),
-        _moment(get("date_created"), "date_created"),
-        _moment(get("date_modified"), "date_modified"),
+        _moment(get("date_created"), "The date created"),
+        _moment(get("date_modified"), "The date modified"),
     )
 
 
 def _map_item(line: Any, position: int, identifier: str) -> tuple:
     """One ITEM_COLUMNS row; each field is read once (the import's hottest loop)."""
     if line.__class__ is not dict:
-        raise MappingError(f"line {position} is not an object")
+        raise MappingError("JOOR sent it in a form that is not a line item")
     get = line.get
     upc, number = _text(get("item_upc")), _text(get("item_number"))
     color_code, size = _text(get("item_color_code")), _text(get("item_size"))
@@ -181,26 +187,32 @@ def _map_item(line: Any, position: int, identifier: str) -> tuple:
         metadata["comment"] = _text(comment)
     return (
         position,
-        _code(upc, (number, color_code, size), identifier, position),
+        _code(upc, (number, color_code, size), identifier),
         _text(get("item_name"), 255),
-        _quantity(get("item_quantity"), position),
-        _money(get("item_price"), f"line {position} price"),
+        _quantity(get("item_quantity")),
+        _money(get("item_price"), "the price"),
         json_text({"Color": _text(get("item_color")), "Size": size}),
         json_text(metadata),
     )
 
 
-def item_code(line: dict[str, Any], identifier: str, position: int = 1) -> str:
-    """Return the line's item code: UPC or style-colour-size, the other one as fallback."""
-    parts = (line.get("item_number"), line.get("item_color_code"), line.get("item_size"))
-    return _code(_text(line.get("item_upc")), tuple(map(_text, parts)), identifier, position)
+def _line_name(line: Any, position: int) -> str:
+    """How an error names a line: "Line 2 (style ST-1)" or "Line 2 (UPC 0123…)"."""
+    if line.__class__ is dict:
+        number, upc = _text(line.get("item_number")), _text(line.get("item_upc"))
+        if number:
+            return f"Line {position} (style {number})"
+        if upc:
+            return f"Line {position} (UPC {upc})"
+    return f"Line {position}"
 
 
-def _code(upc: str, style_parts: tuple[str, ...], identifier: str, position: int) -> str:
+def _code(upc: str, style_parts: tuple[str, ...], identifier: str) -> str:
+    """The item code: UPC or style-colour-size, the other one as fallback."""
     style = "-".join(part for part in style_parts if part)
     code = (upc or style) if identifier == "upc" else (style or upc)
     if not code:
-        raise MappingError(f"line {position} has neither a UPC nor a style number")
+        raise MappingError("it has neither a UPC nor a style number, so no item here can match it")
     return code[:255]
 
 
@@ -221,18 +233,19 @@ def _money(value: Any, label: str) -> str | None:
         return value  # the common case, "12.50": exact at the column's scale already
     if value is None or value == "":
         return None
+    not_a_number = MappingError(f"{label} {_shown(value)} is not a number")
     if isinstance(value, bool):
-        raise MappingError(f"{label} {value!r} is not a number")
+        raise not_a_number
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation:
-        raise MappingError(f"{label} {value!r} is not a number") from None
+        raise not_a_number from None
     if not amount.is_finite():
-        raise MappingError(f"{label} {value!r} is not a number")
+        raise not_a_number
     return str(amount.quantize(_CENT))
 
 
-def _quantity(value: Any, position: int) -> int:
+def _quantity(value: Any) -> int:
     """A line quantity: a whole, non-negative number (JOOR sends "6" or 6)."""
     if value.__class__ is int and value >= 0:
         return value
@@ -243,7 +256,7 @@ def _quantity(value: Any, position: int) -> int:
     except InvalidOperation:
         amount = None
     if amount is None or not amount.is_finite() or amount != amount.to_integral() or amount < 0:
-        raise MappingError(f"line {position} quantity {value!r} is not a whole number")
+        raise MappingError(f"the quantity {_shown(value)} is not a whole number of 0 or more")
     return int(amount)
 
 
@@ -254,7 +267,7 @@ def _parse_moment(value: Any, label: str) -> datetime | None:
     try:
         moment = datetime.fromisoformat(str(value).strip())
     except ValueError:
-        raise MappingError(f"{label} {value!r} is not a date") from None
+        raise MappingError(f"{label} {_shown(value)} is not a date") from None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
@@ -280,6 +293,13 @@ def _day(value: Any, label: str) -> str | None:
 def _is_utc_second(value: Any) -> bool:
     """True for text shaped like "2026-11-01T09:30:00Z" (not whether it is a real moment)."""
     return value.__class__ is str and len(value) == 20 and value[10] == "T" and value[19] == "Z"
+
+
+def _shown(value: Any) -> str:
+    """A field's value as an error quotes it: text in quotes, a missing one as "(empty)"."""
+    if value is None or value == "":
+        return "(empty)"
+    return repr(value) if isinstance(value, str) else str(value)
 
 
 def _address(p: dict[str, Any], prefix: str) -> dict[str, str]:

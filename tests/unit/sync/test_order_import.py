@@ -139,7 +139,10 @@ def test_bad_and_empty_orders_are_logged_and_the_rest_of_the_page_continues(
     assert run.status == "succeeded"
     assert run.counts == {"imported": expected - 2, "failed": 1, "skipped": 1}
     (failed,) = events_of(run.id, "failed")
-    assert (failed.subject, failed.reason) == (bad, "line 1 quantity 'abc' is not a whole number")
+    assert (failed.subject, failed.reason) == (
+        bad,
+        "Line 1 (UPC 1): the quantity 'abc' is not a whole number of 0 or more",
+    )
     (skipped,) = events_of(run.id, "skipped")
     assert (skipped.subject, skipped.reason) == (empty, "no line items")
     # JOOR's order_type filter already leaves cancelled orders out of the window.

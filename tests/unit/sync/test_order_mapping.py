@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from webapp.sync.order_mapping import MappingError, item_code, map_order, skip_reason
+from webapp.sync.order_mapping import MappingError, map_order, skip_reason
 
 
 def payload(**overrides):
@@ -115,37 +115,56 @@ def test_style_identifier_stores_use_style_colour_size_codes():
 
 
 def test_a_line_with_neither_upc_nor_style_fails_with_words():
-    with pytest.raises(MappingError, match="line 1 has neither a UPC nor a style number"):
-        item_code({"item_upc": None, "item_number": ""}, "upc")
+    order = payload()
+    order["line_items"][1].update(item_upc=None, item_number="", item_color_code="", item_size="")
+    with pytest.raises(MappingError) as failure:
+        map_order(order, "upc")
+    assert str(failure.value) == (
+        "Line 2: it has neither a UPC nor a style number, so no item here can match it"
+    )
 
 
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("item_quantity", "abc", "line 1 quantity 'abc' is not a whole number"),
-        ("item_quantity", "1.5", "line 1 quantity '1.5' is not a whole number"),
-        ("item_quantity", None, "line 1 quantity None is not a whole number"),
-        ("item_price", "ten", "line 1 price 'ten' is not a number"),
-        ("item_price", "NaN", "line 1 price 'NaN' is not a number"),
-        ("item_quantity", -1, "line 1 quantity -1 is not a whole number"),
+        ("item_quantity", "abc", "the quantity 'abc' is not a whole number of 0 or more"),
+        ("item_quantity", "1.5", "the quantity '1.5' is not a whole number of 0 or more"),
+        ("item_quantity", None, "the quantity (empty) is not a whole number of 0 or more"),
+        ("item_quantity", -1, "the quantity -1 is not a whole number of 0 or more"),
+        ("item_price", "ten", "the price 'ten' is not a number"),
+        ("item_price", "NaN", "the price 'NaN' is not a number"),
     ],
 )
-def test_malformed_lines_fail_the_order_with_the_reason(field, value, message):
+def test_malformed_lines_fail_the_order_naming_the_line(field, value, message):
     order = payload()
     order["line_items"][0][field] = value
-    with pytest.raises(MappingError, match=message):
+    with pytest.raises(MappingError) as failure:
         map_order(order, "upc")
+    # The line is named as the merchant finds it in JOOR: its place and its style.
+    assert str(failure.value) == f"Line 1 (style ST-1): {message}"
+
+
+def test_a_line_that_is_not_an_object_fails_the_order():
+    order = payload()
+    order["line_items"][1] = "ST-2"
+    with pytest.raises(MappingError) as failure:
+        map_order(order, "upc")
+    assert str(failure.value) == "Line 2: JOOR sent it in a form that is not a line item"
 
 
 def test_malformed_order_fields_fail_the_order():
-    with pytest.raises(MappingError, match="order_total 'lots' is not a number"):
+    with pytest.raises(MappingError, match="^The order total 'lots' is not a number$"):
         map_order(payload(order_total="lots"), "upc")
-    with pytest.raises(MappingError, match="date_ship_start 'soon' is not a date"):
+    with pytest.raises(MappingError, match="^The ship start date 'soon' is not a date$"):
         map_order(payload(date_ship_start="soon"), "upc")
     # Shaped like JOOR's usual UTC text, but no moment at all.
-    with pytest.raises(MappingError, match="date_created '2026-13-45T99:00:00Z' is not a date"):
+    with pytest.raises(
+        MappingError, match="^The date created '2026-13-45T99:00:00Z' is not a date$"
+    ):
         map_order(payload(date_created="2026-13-45T99:00:00Z"), "upc")
-    with pytest.raises(MappingError, match="date_ship_end '2026-02-30T00:00:00Z' is not a date"):
+    with pytest.raises(
+        MappingError, match="^The ship end date '2026-02-30T00:00:00Z' is not a date$"
+    ):
         map_order(payload(date_ship_end="2026-02-30T00:00:00Z"), "upc")
 
 
