@@ -138,10 +138,37 @@ def test_run_page_lists_each_order_with_its_outcome_and_pages(auth_client, store
     run = make_run(store.id, events=events, imported=55, failed=2)
     page = html(auth_client.get(f"{PANEL}/runs/{run.id}"))
     assert "J00000" in page and "J00049" in page and "J00050" not in page
-    assert "Next →" in page and "Retry failed orders" in page
+    assert "Next →" in page and ">Retry failed orders (2)</button>" in page
     failed = html(auth_client.get(f"{PANEL}/runs/{run.id}?outcome=failed", headers=HX))
     assert failed.lstrip().startswith('<div id="events"')
     assert "F00000" in failed and "J00000" not in failed
+
+
+def test_failed_orders_imported_since_are_linked_and_not_retried_again(auth_client, store):
+    from tests.web.order_factories import make_order
+    from webapp.models import SyncRun
+
+    run = make_run(store.id, events=_events(3, "failed", prefix="F"), failed=3)
+    # A later poll or retry imported one of them after it was fixed in JOOR.
+    fixed = make_order(store, source_id="F00001")
+    page = html(auth_client.get(f"{PANEL}/runs/{run.id}"))
+    assert ">Retry failed orders (2)</button>" in page
+    assert "1 of them have been imported since." in page
+    assert f'<a class="small" href="/orders/{fixed.id}">imported since</a>' in page
+    assert page.count("imported since</a>") == 1
+
+    auth_client.post(f"{PANEL}/runs/{run.id}/retry")
+    retry = SyncRun.query.filter_by(store_id=store.id).order_by(SyncRun.id.desc()).first()
+    assert retry.params["order_ids"] == ["F00000", "F00002"]
+
+    make_order(store, source_id="F00000")
+    make_order(store, source_id="F00002")
+    page = html(auth_client.get(f"{PANEL}/runs/{run.id}"))
+    assert "Retry failed orders (" not in page
+    assert "Every order that failed in this run has been imported since" in page
+    answer = html(auth_client.post(f"{PANEL}/runs/{run.id}/retry", follow_redirects=True))
+    assert "Every failed order of this run has been imported since: nothing to retry." in answer
+    assert SyncRun.query.filter_by(store_id=store.id).count() == 2  # no third run
 
 
 def test_run_page_says_in_words_what_the_run_was_asked_to_do(auth_client, store):

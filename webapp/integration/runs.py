@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from flask import Response, flash, redirect, request, stream_with_context, url_for
 from flask_login import current_user
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, exists, func, select
 
 from webapp.extensions import db
 from webapp.integration import bp
@@ -23,6 +23,9 @@ from webapp.integration.forms import EmptyForm
 from webapp.models import SyncEvent, SyncRun
 from webapp.models.sync import FAILED, KIND_INVENTORY, KINDS, QUEUED, RUNNING, SUCCEEDED
 from webapp.scoping import get_scoped_or_404, scoped
+from webapp.sync.import_runs import failed_not_imported
+from webapp.sync.order_import import FAILED as FAILED_ORDER
+from webapp.sync.order_import import stored_orders
 from webapp.templating import moment_text
 
 PER_PAGE = 50
@@ -180,7 +183,30 @@ def run_detail(run_id: int):
         kinds=KIND_LABELS,
         retry_form=EmptyForm(formdata=None),
         facts=run_facts(run),
+        retryable=_retryable(run),
+        imported_since=_imported_since(run, page.rows),
     )
+
+
+def _imported_since(run: SyncRun, events: list[SyncEvent]) -> dict[str, int]:
+    """Failed orders among the events that the store holds now: JOOR order id -> order id."""
+    if run.kind == KIND_INVENTORY:
+        return {}
+    failed = [event.subject for event in events if event.outcome == FAILED_ORDER]
+    found = stored_orders(db.session, run.store_id, failed)
+    return {source_id: order_id for source_id, (_run, order_id) in found.items()}
+
+
+def _retryable(run: SyncRun) -> int:
+    """How many of a finished import's failed orders are still not here (a retry's work)."""
+    if (
+        run.kind == KIND_INVENTORY
+        or not run.is_finished
+        or not (run.counts or {}).get(FAILED_ORDER)
+    ):
+        return 0
+    missing = failed_not_imported(run).subquery()
+    return db.session.scalar(select(func.count()).select_from(missing)) or 0
 
 
 def _cell(value) -> str:
@@ -236,7 +262,10 @@ def retry_failed(run_id: int):
 
     new_run = enqueue_retry_failed(run.id, created_by=current_user.email)
     if new_run is None:
-        flash("This run has no failed orders to retry.")
+        if (run.counts or {}).get(FAILED_ORDER):
+            flash("Every failed order of this run has been imported since: nothing to retry.")
+        else:
+            flash("This run has no failed orders to retry.")
         target = url_for("integration.run_detail", run_id=run.id)
     else:
         flash(f"Retrying the failed orders of run #{run.id} as run #{new_run.id}.")

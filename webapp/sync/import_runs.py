@@ -11,17 +11,18 @@ import logging
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from webapp.joor import JoorError
-from webapp.models import Folder, SyncEvent, SyncRun
+from webapp.models import Folder, Order, SyncEvent, SyncRun
 from webapp.models.base import utcnow
 from webapp.models.sync import KIND_MANUAL, KIND_POLL
 from webapp.sync import runs
 from webapp.sync.connection import ClientFactory, get_connection, record_failure, record_success
 from webapp.sync.locks import LockLostError, StoreLock
 from webapp.sync.order_import import FAILED, IMPORTED, ImportPlan, import_window
+from webapp.sync.order_mapping import SOURCE_NAME
 from webapp.sync.polling import advance_watermark
 from webapp.sync.settings import schedule_next_poll
 
@@ -45,13 +46,24 @@ def create_manual_run(
     return runs.create_run(session, store_id, KIND_MANUAL, params, created_by=created_by)
 
 
-def create_retry_run(session: Session, run: SyncRun, *, created_by: str = "") -> SyncRun | None:
-    """Record a manual run re-importing only the orders that failed in `run` (None if none)."""
-    failed = sorted(
-        session.scalars(
-            select(SyncEvent.subject).where(SyncEvent.run_id == run.id, SyncEvent.outcome == FAILED)
-        )
+def failed_not_imported(run: SyncRun) -> Select:
+    """The subjects of the run's failed orders that no run has imported since."""
+    imported_since = exists().where(
+        Order.store_id == run.store_id,
+        Order.source_name == SOURCE_NAME,
+        Order.source_id == SyncEvent.subject,
     )
+    return select(SyncEvent.subject).where(
+        SyncEvent.run_id == run.id, SyncEvent.outcome == FAILED, ~imported_since
+    )
+
+
+def create_retry_run(session: Session, run: SyncRun, *, created_by: str = "") -> SyncRun | None:
+    """Record a manual run re-importing the orders that failed in `run` and are still missing.
+
+    None when there are none: no failures, or each one imported since (by a poll or a retry).
+    """
+    failed = sorted(session.scalars(failed_not_imported(run)))
     if not failed:
         return None
     # The window runs to the retry's own start: an order fixed in JOOR since then was

@@ -280,7 +280,7 @@ def _insert_new(
     except (IntegrityError, DataError):
         log.warning("run %s: bulk insert failed; saving the page one order at a time", run.id)
         ids, failures = _insert_one_by_one(session, run, plan, candidates)
-    present = _stored(session, plan.store_id, [s for s in candidates if s not in ids])
+    present = stored_orders(session, plan.store_id, [s for s in candidates if s not in ids])
     events = []
     for source_id in candidates:
         if source_id in ids:
@@ -296,7 +296,7 @@ def _insert_new(
     return events
 
 
-def _stored(
+def stored_orders(
     session: Session, store_id: int, source_ids: list[str]
 ) -> dict[str, tuple[int | None, int]]:
     """Return source_id -> (the run that imported it, its order id) for those in the store."""
