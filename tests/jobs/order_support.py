@@ -47,11 +47,14 @@ def connected_fixture(app, store, sim):
     return connect_store(app, store)
 
 
-def window_total(sim: RunningSimulator, order_type: int = 4) -> int:
-    """Return how many orders of a JOOR order_type the simulator holds."""
+def window_total(sim: RunningSimulator, order_type: int = 4, date_end: int | None = None) -> int:
+    """Return how many orders of a JOOR order_type the simulator holds, modified before date_end."""
     from joorsim.orderbook import OrderQuery
 
-    query = OrderQuery(order_type=order_type, sync=False, count=1)
+    since = None if date_end is None else 0
+    query = OrderQuery(
+        order_type=order_type, sync=False, count=1, date_start=since, date_end=date_end
+    )
     with sim.state.lock:
         return sim.state.book.query(query)["total"]
 

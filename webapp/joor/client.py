@@ -111,7 +111,7 @@ class JoorClient:
     ) -> Iterator[OrdersPage]:
         """Yield pages of orders modified in [date_start, date_end), one page in memory at once."""
         params = self._orders_params(date_start, date_end, order_type, page_size, overlap)
-        start = 0
+        start, total = 0, None
         while True:
             body = self._request("GET", ORDERS_PATH, params={**params, "start_from": start})
             page = parse_orders_page(body, start)
@@ -127,7 +127,15 @@ class JoorClient:
             # the window: a short one may just be JOOR capping the page size.
             if not page.orders or (page.total is not None and seen_to >= page.total):
                 return
-            start = seen_to - overlap if len(page.orders) > overlap else seen_to
+            left = total - page.total if total is not None and page.total is not None else 0
+            total = page.total
+            if left > 0:
+                # Orders already read left the window (modified again in JOOR) since the last
+                # page, so every later one moved back as many places: some may now sit before
+                # this page. Read on from that far back; what is read twice is known already.
+                start = max(0, start - left)
+            else:
+                start = seen_to - overlap if len(page.orders) > overlap else seen_to
 
     def iter_orders(
         self,

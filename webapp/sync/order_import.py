@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -54,6 +54,7 @@ SKIPPED = "skipped"
 FAILED = "failed"
 OUTCOMES = (IMPORTED, ALREADY_PRESENT, SKIPPED, FAILED)
 PAGE_ATTEMPTS = 8
+RECENT_PAGES = 10  # pages whose order ids are remembered, to import each order once
 NOT_LISTED = (
     "JOOR no longer lists this order among those the store downloads (deleted, cancelled or "
     "moved to another order type), so there is nothing to import."
@@ -167,13 +168,18 @@ def _not_listed(source_ids: list[str]) -> PreparedPage:
 
 
 def prepare_pages(pages: Iterable[OrdersPage], plan: ImportPlan) -> Iterator[PreparedPage]:
-    """Map each page's orders not seen on the page before (the client's overlap re-reads it)."""
-    previous: set[str] = set()
+    """Map each page's orders not seen on the last few pages (the client re-reads some)."""
+    # The client's overlap re-reads the page before; a step back after orders left the
+    # window re-reads a few more. Only so many pages are remembered, so memory stays flat.
+    recent: deque[set[str]] = deque(maxlen=RECENT_PAGES)
     for page in pages:
         ids = [str(order["order_id"]) for order in page.orders]
-        fresh = [pair for pair in zip(ids, page.orders, strict=True) if pair[0] not in previous]
-        # Only the previous page can be re-read, so memory stays flat.
-        previous = set(ids)
+        fresh = [
+            pair
+            for pair in zip(ids, page.orders, strict=True)
+            if not any(pair[0] in seen for seen in recent)
+        ]
+        recent.append(set(ids))
         if plan.only_ids is not None:
             fresh = [pair for pair in fresh if pair[0] in plan.only_ids]
         yield prepare_page(fresh, plan, total=page.total)

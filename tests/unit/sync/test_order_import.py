@@ -187,6 +187,35 @@ def test_a_retry_imports_an_order_fixed_in_joor_and_names_one_joor_no_longer_lis
     assert failed.subject == gone and failed.reason.startswith("JOOR no longer lists this order")
 
 
+@pytest.mark.parametrize(("after_pages", "edited"), [(1, 10), (2, 150)])
+def test_orders_edited_while_paging_do_not_hide_the_orders_after_them(
+    app, store, sim, connected, monkeypatch, after_pages, edited
+):
+    # Buyers edit orders already read: they leave the window (modified after its end), every
+    # later order moves back as many places, and more than the page overlap is at stake.
+    import orjson
+
+    expected = window_total(sim)
+    served: list[int] = []
+    serve = sim.state.orders_page_json
+
+    def serve_then_edit(query):
+        body = serve(query)
+        served.extend(order["order_id"] for order in orjson.loads(body)["orders"])
+        if len(served) == after_pages * MAX_PAGE_SIZE:  # each page of 100 served
+            with sim.state.lock:
+                for order_id in list(dict.fromkeys(served))[:edited]:
+                    assert sim.state.book.touch(int(order_id), sim.state.now() + 60)
+        return body
+
+    monkeypatch.setattr(sim.state, "orders_page_json", serve_then_edit)
+    run = run_import(app, store)
+    assert run.status == "succeeded", run.error
+    assert window_total(sim, date_end=sim.state.now()) == expected - edited  # they left it
+    assert order_count(store.id) == expected and duplicate_source_ids(store.id) == 0
+    assert run.counts == {"imported": expected} and run.done == expected
+
+
 def test_a_429_storm_and_5xx_errors_slow_the_run_but_lose_nothing(app, store, sim, connected):
     sim.state.set_faults({"storm_429": 3, "error_rate": 0.2, "fault_seed": 3})
     expected = window_total(sim)
