@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 from datetime import timedelta
 
 from flask import current_app
@@ -29,6 +31,7 @@ PUSH_TIMEOUT = 1800
 PUSH_RETRY = {"max": 2, "interval": [30, 120]}
 # A push finding another one sending comes back this long after (it waited a minute already).
 BUSY_RETRY_SECONDS = 30
+NEW_ACCOUNT = "connected to a JOOR account that has none of the stock yet"
 
 
 # RQ 3.0 accepts only letters, digits, '_' and '-' in job ids, so DESIGN.md's `push:<store>`
@@ -197,7 +200,9 @@ def _run_of_job(job: Job | None, store_id: int, trigger: str, full: bool, confir
     return run.id
 
 
-def enqueue_full_push(store_id: int, *, created_by: str = "", confirmed: bool = False):
+def enqueue_full_push(
+    store_id: int, *, created_by: str = "", confirmed: bool = False, trigger: str = "full push"
+):
     """Queue a full push (Push now, the daily heal); return its SyncRun, an existing one if queued.
 
     With Sync Inventory off or no warehouse the run is recorded failed at once, saying why.
@@ -213,7 +218,7 @@ def enqueue_full_push(store_id: int, *, created_by: str = "", confirmed: bool = 
         existing.already_running = True  # the panel says so instead of "Push started"
         return existing
     run = create_push_run(
-        db.session, store_id, trigger="full push", full=True, confirmed=confirmed,
+        db.session, store_id, trigger=trigger, full=True, confirmed=confirmed,
         created_by=created_by,
     )  # fmt: skip
     reason = refusal(get_connection(db.session, store_id))
@@ -225,7 +230,7 @@ def enqueue_full_push(store_id: int, *, created_by: str = "", confirmed: bool = 
         PUSH_JOB,
         job_id,
         args=(store_id,),
-        kwargs={"trigger": "full push", "full": True, "confirmed": confirmed, "run_id": run.id},
+        kwargs={"trigger": trigger, "full": True, "confirmed": confirmed, "run_id": run.id},
         job_timeout=PUSH_TIMEOUT,
         failure_ttl=3600,
         retry=Retry(**PUSH_RETRY),
@@ -236,6 +241,26 @@ def enqueue_full_push(store_id: int, *, created_by: str = "", confirmed: bool = 
     db.session.commit()
     log.info("full push for store %s queued as run %s", store_id, run.id)
     return run
+
+
+@contextlib.contextmanager
+def full_push_after_connect(store_id: int) -> Iterator[None]:
+    """Around a connect: once a token is taken that no full push has reached, queue one.
+
+    adopt_token forgets the pushed stock when the JOOR account or environment changes; the
+    new account holds none of the store's counts until a push sends them all.
+    """
+    from webapp.extensions import db
+    from webapp.sync.connection import get_connection
+    from webapp.sync.inventory_push import refusal
+
+    before = get_connection(db.session, store_id).token_encrypted
+    yield
+    conn = get_connection(db.session, store_id)
+    if conn.token_encrypted in (None, before) or conn.last_full_push_at is not None:
+        return
+    if refusal(conn) is None:
+        enqueue_full_push(store_id, trigger=NEW_ACCOUNT)
 
 
 def _lost_race(run, job_id: str):

@@ -41,9 +41,12 @@ def _store(slug: str) -> Store:
 )
 def connect_command(slug: str, token: str, environment: str) -> None:
     """Check the token against JOOR, then store it encrypted."""
+    from jobs.inventory import full_push_after_connect
+
     store = _store(slug)
     try:
-        conn = connect(db.session, factory_from_app(current_app), store.id, token, environment)
+        with full_push_after_connect(store.id):
+            conn = connect(db.session, factory_from_app(current_app), store.id, token, environment)
     except JoorError as exc:
         raise click.ClickException(exc.user_message) from None
     click.echo(f"Connected {store.slug} to JOOR ({environment}), token ending {conn.token_last4}.")

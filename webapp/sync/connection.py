@@ -26,6 +26,7 @@ from webapp.models import Folder, JoorConnection
 from webapp.models.base import utcnow
 from webapp.models.joor import STATUS_CONNECTED, STATUS_DISCONNECTED, STATUS_FAILING
 from webapp.models.sync import KIND_INVENTORY
+from webapp.sync.pushed_stock import forget_pushed
 from webapp.sync.settings import schedule_next_poll
 
 log = logging.getLogger(__name__)
@@ -117,12 +118,15 @@ def connect(
 def adopt_token(conn: JoorConnection, encrypted: str, token: str, environment: str) -> None:
     """Make a token JOOR accepted the connection's own and poll at once (caller commits).
 
-    Another JOOR account (or environment) has its own orders: its first poll looks back
-    afresh instead of starting from the previous account's watermark.
+    Another JOOR account (or environment) has its own orders and holds none of our stock: its
+    first poll looks back afresh instead of starting from the previous account's watermark,
+    and its first push sends every count, as no full push has reached it yet.
     """
     account_key = account_key_for(token)
     if account_key != conn.account_key or environment != conn.environment:
         conn.watermark = None
+        forget_pushed(Session.object_session(conn), conn.store_id)
+        conn.last_full_push_at = None
     conn.token_encrypted, conn.token_last4 = encrypted, token[-4:]
     conn.account_key, conn.environment = account_key, environment
     conn.status, conn.last_error, conn.last_error_at = STATUS_CONNECTED, "", None

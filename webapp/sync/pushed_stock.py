@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from webapp.models import PushedStock
@@ -123,3 +123,12 @@ def zero_unaccepted(session: Session, store_id: int, warehouse: str, stamp: date
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0
+
+
+def forget_pushed(session: Session, store_id: int) -> None:
+    """Forget what JOOR accepted for the store in every warehouse (another account holds none)."""
+    session.execute(
+        delete(PushedStock)
+        .where(PushedStock.store_id == store_id)
+        .execution_options(synchronize_session=False)
+    )
