@@ -43,6 +43,7 @@ from webapp.sync.order_mapping import (
     MappingError,
     map_order,
     skip_reason,
+    source_id_of,
 )
 from webapp.sync.prefetch import Prefetcher
 
@@ -173,7 +174,7 @@ def prepare_pages(pages: Iterable[OrdersPage], plan: ImportPlan) -> Iterator[Pre
     # window re-reads a few more. Only so many pages are remembered, so memory stays flat.
     recent: deque[set[str]] = deque(maxlen=RECENT_PAGES)
     for page in pages:
-        ids = [str(order["order_id"]) for order in page.orders]
+        ids = [_key(order) for order in page.orders]
         fresh = [
             pair
             for pair in zip(ids, page.orders, strict=True)
@@ -183,6 +184,14 @@ def prepare_pages(pages: Iterable[OrdersPage], plan: ImportPlan) -> Iterator[Pre
         if plan.only_ids is not None:
             fresh = [pair for pair in fresh if pair[0] in plan.only_ids]
         yield prepare_page(fresh, plan, total=page.total)
+
+
+def _key(order: dict[str, Any]) -> str:
+    """The order's id here; an id that cannot be one keeps its text, for its failed event."""
+    try:
+        return source_id_of(order)
+    except MappingError:
+        return str(order.get("order_id"))[:600]
 
 
 def prepare_page(

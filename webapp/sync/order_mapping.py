@@ -79,6 +79,7 @@ ORDER_COLUMNS = (
     "source_created_at",
     "source_modified_at",
 )
+MAX_SOURCE_ID = 64  # the length of orders.source_id
 ITEM_COLUMNS = ("position", "code", "name", "quantity", "price", "variation_list", "metadata")
 # Money as JOOR usually sends it, already exact at the column's two decimals: kept as is.
 _PLAIN_MONEY = re.compile(r"-?\d{1,12}(?:\.\d{1,2})?")
@@ -125,6 +126,7 @@ def skip_reason(payload: dict[str, Any], order_type: str) -> str | None:
 
 def map_order(payload: dict[str, Any], identifier: str) -> MappedOrder:
     """Map one JOOR order; raise MappingError with the reason when a field is unusable."""
+    source_id = source_id_of(payload)
     lines = payload.get("line_items")
     if not isinstance(lines, list):
         raise MappingError("JOOR sent its line items in a form that is not a list")
@@ -135,8 +137,21 @@ def map_order(payload: dict[str, Any], identifier: str) -> MappedOrder:
         except MappingError as exc:
             # Named as the merchant finds the line in JOOR: its place and its style or UPC.
             raise MappingError(f"{_line_name(line, position)}: {exc}") from None
-    source_id = _text(payload.get("order_id"))
     return MappedOrder(source_id, _order_row(payload, source_id), items)
+
+
+def source_id_of(payload: dict[str, Any]) -> str:
+    """The order's JOOR id as stored here (trimmed text); MappingError when it cannot be one.
+
+    A number or text of up to MAX_SOURCE_ID characters; anything else (a float, as JSON
+    decoders make of integers too large for 64 bits, or an id too long to store whole) would
+    be stored under another order's id or cut, and so is refused.
+    """
+    raw = payload.get("order_id")
+    text = str(raw).strip() if raw.__class__ is int or raw.__class__ is str else ""
+    if not text or len(text) > MAX_SOURCE_ID:
+        raise MappingError(f"JOOR sent an order id this store cannot keep: {_shown(raw)[:100]}")
+    return text
 
 
 def _order_row(p: dict[str, Any], source_id: str) -> tuple:
@@ -146,7 +161,7 @@ def _order_row(p: dict[str, Any], source_id: str) -> tuple:
     metadata = {key: _text(get(field)) for key, field in METADATA_FIELDS.items() if get(field)}
     return (
         SOURCE_NAME,
-        source_id[:64],
+        source_id,
         _text(get("order_type_name"), 64),
         _text(get("customer_name"), 255),
         _text(get("company_name"), 255),

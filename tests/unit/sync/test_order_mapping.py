@@ -196,3 +196,43 @@ def test_skip_reasons(order, setting, reason):
 def test_orders_the_setting_admits_are_not_skipped():
     assert skip_reason(payload(order_type_name="Shipped"), "approved_shipped") is None
     assert skip_reason(payload(order_type_name="Something new"), "approved") is None
+
+
+@pytest.mark.parametrize(
+    ("order_id", "stored"), [(4810001, "4810001"), (" 777 ", "777"), ("A-12", "A-12")]
+)
+def test_an_order_id_is_stored_as_trimmed_text(order_id, stored):
+    assert map_order(payload(order_id=order_id), "upc").source_id == stored
+
+
+@pytest.mark.parametrize(
+    ("order_id", "shown"),
+    [
+        ("7" * 65, "'" + "7" * 65),  # too long to store whole: cut, it would be another id
+        (1.8446744073709552e19, "1.8446744073709552e+19"),  # a 64-bit overflow, as decoded
+        (True, "True"),
+        ("  ", "'  '"),
+    ],
+)
+def test_an_order_id_that_cannot_be_kept_fails_the_order_in_words(order_id, shown):
+    with pytest.raises(MappingError) as failure:
+        map_order(payload(order_id=order_id), "upc")
+    assert str(failure.value).startswith("JOOR sent an order id this store cannot keep: " + shown)
+
+
+def test_pages_key_each_order_by_the_id_it_is_stored_under():
+    from datetime import UTC, datetime
+
+    from webapp.joor import OrdersPage
+    from webapp.sync.order_import import FAILED, ImportPlan, prepare_pages
+
+    plan = ImportPlan(1, 1, "all_but_cancelled", "upc", datetime.now(UTC), datetime.now(UTC))
+    orders = [payload(order_id=" 777 "), payload(order_id="7" * 65), payload(order_id=778)]
+    # The next page re-reads the first one (the client's overlap): it is not prepared twice.
+    pages = [OrdersPage(3, 0, orders), OrdersPage(3, 2, [payload(order_id="777")])]
+    first, second = prepare_pages(pages, plan)
+    assert sorted(first.mapped) == ["777", "778"]
+    assert all(key == mapped.source_id for key, mapped in first.mapped.items())
+    (unusable,) = first.events
+    assert (unusable["subject"], unusable["outcome"]) == ("7" * 65, FAILED)
+    assert second.size == 0 and not second.mapped
