@@ -12,7 +12,7 @@ from typing import Any
 
 import requests
 
-from webapp.joor.budget import CreditBudget, cost_of
+from webapp.joor.budget import DEFAULT_MAX_WAIT, CreditBudget, cost_of
 from webapp.joor.errors import (
     BODY_EXCERPT_CHARS,
     JoorConfigError,
@@ -26,6 +26,8 @@ from webapp.joor.retry import backoff_delay, parse_retry_after
 
 logger = logging.getLogger(__name__)
 
+# One credit window and a margin: no 429 holds the account's callers off for longer.
+MAX_SHARED_HOLD = DEFAULT_MAX_WAIT
 _RETRYABLE = (JoorTransientError, JoorRateLimitedError, JoorMalformedResponseError)
 _TRANSPORT_ERRORS = (
     requests.ConnectionError,
@@ -92,7 +94,7 @@ class Transport:
             except _RETRYABLE as error:
                 if isinstance(error, JoorRateLimitedError):
                     # JOOR's window is spent for everyone on this account, retrying or not.
-                    self.budget.penalize(error.retry_after)
+                    self.budget.penalize(self._shared_hold(error.retry_after, method, path))
                 if attempt > self.max_retries:
                     logger.warning(
                         "JOOR %s %s giving up after %s attempts: %s", method, path, attempt, error
@@ -150,6 +152,24 @@ class Transport:
             body_excerpt=self._excerpt(response.text),
             retry_after=retry_after,
         )
+
+    def _shared_hold(self, retry_after: float, method: str, path: str) -> float:
+        """How long every caller on the account holds off: JOOR's Retry-After, up to a window.
+
+        JOOR's window resets whole every 300 s, so a longer Retry-After (a clock far off, a
+        proxy's header) would stop every job of the account, in every process, for as long as
+        it says. Everyone, this call too, tries again after one window instead.
+        """
+        if retry_after > MAX_SHARED_HOLD:
+            logger.warning(
+                "JOOR %s %s asked to wait %.0fs; every caller holds off %.0fs (one window)",
+                method,
+                path,
+                retry_after,
+                MAX_SHARED_HOLD,
+            )
+            return MAX_SHARED_HOLD
+        return retry_after
 
     def _wait_before_retry(self, error: JoorError, method: str, path: str, attempt: int) -> None:
         if isinstance(error, JoorRateLimitedError):

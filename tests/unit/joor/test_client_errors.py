@@ -180,15 +180,27 @@ def test_persistent_429_gives_up_after_max_retries(mocked, make_client, clock):
     assert clock.waits == [10.0, 10.0, 10.0]
 
 
-def test_a_retry_after_beyond_the_maximum_wait_fails_fast(mocked, make_client, clock):
-    mocked.get(ORDERS_URL, status=429, headers={"Retry-After": "3600"})
+def test_a_retry_after_beyond_one_window_holds_everyone_off_one_window_only(
+    mocked, make_client, clock, budget
+):
+    # JOOR's window resets whole every 300 s: a day's Retry-After would stop every job of
+    # the account, in every process, for a day.
+    mocked.get(ORDERS_URL, status=429, headers={"Retry-After": "86400"})
+    mocked.get(ORDERS_URL, json=EMPTY_PAGE)
 
-    with pytest.raises(JoorRateLimitedError) as raised:
-        make_client().check_connection()
+    make_client().check_connection()
 
-    assert len(mocked.calls) == 1
-    assert clock.waits == []
-    assert raised.value.retry_after == 3600.0
+    assert len(mocked.calls) == 2
+    assert clock.waits == [330.0]
+
+
+def test_a_retry_after_of_a_day_is_not_what_other_callers_wait(mocked, make_client, budget):
+    mocked.get(ORDERS_URL, status=429, headers={"Retry-After": "86400"})
+
+    with pytest.raises(JoorRateLimitedError):
+        make_client(max_retries=0).check_connection()
+
+    assert budget.usage().resets_in == 330.0
 
 
 def test_every_attempt_draws_from_the_budget(mocked, make_client, budget):
