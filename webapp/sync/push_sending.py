@@ -30,24 +30,34 @@ def sku_label(sku: PlannedSku) -> str:
 
 
 def match_verdicts(batch: list[PlannedSku], result: InventoryResult) -> list[SkuResult]:
-    """Pair each sent SKU with its verdict: by position, or by SKU text when counts differ."""
-    if len(result.verdicts) == len(batch):
-        pairs: list[tuple[PlannedSku, JoorVerdict | None]] = list(
-            zip(batch, result.verdicts, strict=True)
-        )
+    """Pair each sent SKU with its verdict: by position while the SKU texts agree, else by text.
+
+    JOOR_API.md does not promise that inventory_log follows the request's order, so position
+    is trusted only when every verdict names the SKU sent at its place (or names none).
+    """
+    labels = [sku_label(sku) for sku in batch]
+    verdicts: list[JoorVerdict | None]
+    if _in_request_order(labels, result.verdicts):
+        verdicts = list(result.verdicts)
     else:
-        # JOOR's log should follow the request order; when its length differs, the only safe
-        # link left is the SKU text, taken first come first served for repeated labels.
+        # The SKU text is the only safe link left, first come first served for repeated labels.
         by_label: dict[str, list[JoorVerdict]] = {}
         for verdict in result.verdicts:
             by_label.setdefault(verdict.sku, []).append(verdict)
-        pairs = [(sku, (by_label.get(sku_label(sku)) or [None]).pop(0)) for sku in batch]
+        verdicts = [(by_label.get(label) or [None]).pop(0) for label in labels]
     return [
         SkuResult(sku, False, NO_VERDICT)
         if verdict is None
         else SkuResult(sku, verdict.passed, verdict.message, verdict.log_id)
-        for sku, verdict in pairs
+        for sku, verdict in zip(batch, verdicts, strict=True)
     ]
+
+
+def _in_request_order(labels: list[str], verdicts: list[JoorVerdict]) -> bool:
+    """True when the log has one verdict per SKU sent, each naming that SKU or none."""
+    return len(verdicts) == len(labels) and all(
+        verdict.sku in ("", label) for verdict, label in zip(verdicts, labels, strict=True)
+    )
 
 
 def _batches(plan: PushPlan, batch_size: int) -> Iterator[list[PlannedSku]]:

@@ -25,14 +25,60 @@ def test_labels_are_the_upc_or_the_four_style_fields():
     assert sku_label(STYLE) == "ST|ST-1|NVY|M"
 
 
-def test_verdicts_match_by_position_when_counts_agree():
-    # Positions win even when JOOR labels a SKU differently from us.
-    result = InventoryResult(2, [verdict("x", "fail", "bad"), verdict("y")])
+def test_verdicts_naming_the_skus_in_request_order_match_by_position():
+    result = InventoryResult(2, [verdict("111", "fail", "bad"), verdict("222")])
 
     matched = match_verdicts([UPC_A, UPC_B], result)
 
     assert [(m.sku.code, m.passed, m.message) for m in matched] == [
         ("a", False, "bad"),
+        ("b", True, ""),
+    ]
+
+
+def test_verdicts_naming_no_sku_match_by_position():
+    result = InventoryResult(2, [verdict("", "fail", "bad"), verdict("222")])
+
+    matched = match_verdicts([UPC_A, UPC_B], result)
+
+    assert [(m.sku.code, m.passed) for m in matched] == [("a", False), ("b", True)]
+
+
+def test_verdicts_in_another_order_match_by_sku_text():
+    # JOOR does not promise its log follows the request: a refusal must stay with its SKU.
+    result = InventoryResult(
+        3, [verdict("ST|ST-1|NVY|M"), verdict("222"), verdict("111", "fail", "unknown upc")]
+    )
+
+    matched = match_verdicts([UPC_A, UPC_B, STYLE], result)
+
+    assert [(m.sku.code, m.passed, m.message) for m in matched] == [
+        ("a", False, "unknown upc"),
+        ("b", True, ""),
+        ("s", True, ""),
+    ]
+
+
+def test_verdicts_for_other_skus_accept_nothing():
+    result = InventoryResult(2, [verdict("x"), verdict("y")])
+
+    matched = match_verdicts([UPC_A, UPC_B], result)
+
+    assert [(m.sku.code, m.passed, m.message) for m in matched] == [
+        ("a", False, NO_VERDICT),
+        ("b", False, NO_VERDICT),
+    ]
+
+
+def test_a_repeated_label_takes_its_verdicts_first_come_first_served():
+    twin = PlannedSku("a2", "upc:111", 5, {"upc": "111"})
+    result = InventoryResult(3, [verdict("222"), verdict("111", "fail", "first"), verdict("111")])
+
+    matched = match_verdicts([UPC_A, twin, UPC_B], result)
+
+    assert [(m.sku.code, m.passed, m.message) for m in matched] == [
+        ("a", False, "first"),
+        ("a2", True, ""),
         ("b", True, ""),
     ]
 
