@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 BODY_EXCERPT_CHARS = 500
+# Where JOOR's error bodies may say why (undocumented for v2), and how much of it we quote.
+REASON_KEYS = ("message", "error", "detail", "error_description")
+REASON_CHARS = 200
 
 
 class JoorError(Exception):
@@ -61,7 +66,7 @@ class JoorTransientError(JoorError):
 class JoorBadRequestError(JoorError):
     """JOOR rejected the request itself (400, 404 and other 4xx); retrying will not help."""
 
-    default_user_message = "JOOR rejected the request. The details are in the import log."
+    default_user_message = "JOOR rejected the request without saying why."
 
 
 class JoorMalformedResponseError(JoorError):
@@ -73,8 +78,10 @@ class JoorMalformedResponseError(JoorError):
     )
 
 
-def user_message_for_status(status: int, retry_after: float | None = None) -> str:
-    """Return plain words for an HTTP status JOOR answered with."""
+def user_message_for_status(
+    status: int, retry_after: float | None = None, body_excerpt: str = ""
+) -> str:
+    """Return plain words for an HTTP status JOOR answered with (and its reason, for a 4xx)."""
     if status == 401:
         return (
             "JOOR refused the access token (401). Check that you pasted the whole token "
@@ -98,7 +105,25 @@ def user_message_for_status(status: int, retry_after: float | None = None) -> st
         )
     if status >= 500:
         return f"JOOR is having trouble right now ({status}). We will try again later."
-    return f"JOOR rejected the request ({status}). The details are in the import log."
+    reason = joor_reason(body_excerpt)
+    if not reason:
+        return f"JOOR rejected the request ({status}) without saying why."
+    return f'JOOR rejected the request ({status}). JOOR said: "{reason}"'
+
+
+def joor_reason(body_excerpt: str) -> str:
+    """JOOR's own words from an error body: its JSON message, or short plain text; else ""."""
+    text = body_excerpt.strip()
+    try:
+        body = json.loads(text)
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        found = (body.get(key) for key in REASON_KEYS)
+        text = next((value.strip() for value in found if isinstance(value, str)), "")
+    elif body is not None or text[:1] in ("<", "{", "["):
+        text = ""  # a bare JSON value, JSON cut short, an HTML page: not words for a merchant
+    return " ".join(text.split())[:REASON_CHARS]
 
 
 def error_for_status(
@@ -114,7 +139,7 @@ def error_for_status(
     kwargs = {
         "status": status,
         "body_excerpt": body_excerpt,
-        "user_message": user_message_for_status(status, retry_after),
+        "user_message": user_message_for_status(status, retry_after, body_excerpt),
     }
     if status in (401, 403):
         return JoorAuthError(message, **kwargs)

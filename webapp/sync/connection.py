@@ -162,4 +162,6 @@ def record_failure(conn: JoorConnection, error: JoorError) -> None:
     if isinstance(error, JoorAuthError):
         conn.status = STATUS_FAILING
         conn.next_poll_at = None
-    log.warning("store %s JOOR call failed: %s (status %s)", conn.store_id, error, error.status)
+    # JOOR_API.md: keep the status and the start of JOOR's body (token already redacted).
+    log.warning("store %s JOOR call failed: %s (status %s) body: %r", conn.store_id, error,
+                error.status, error.body_excerpt)  # fmt: skip

@@ -33,9 +33,9 @@ START, END = datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 11, 2, tzinfo=UTC
     [
         (401, JoorAuthError, "refused the access token (401)"),
         (403, JoorAuthError, "refused the access token (403)"),
-        (400, JoorBadRequestError, "rejected the request (400)"),
+        (400, JoorBadRequestError, 'rejected the request (400). JOOR said: "details"'),
         (404, JoorBadRequestError, "does not know this address (404)"),
-        (422, JoorBadRequestError, "rejected the request (422)"),
+        (422, JoorBadRequestError, 'rejected the request (422). JOOR said: "details"'),
     ],
 )
 def test_client_errors_are_typed_explained_and_never_retried(
@@ -51,6 +51,28 @@ def test_client_errors_are_typed_explained_and_never_retried(
     assert '"message": "details"' in raised.value.body_excerpt
     assert len(mocked.calls) == 1
     assert clock.waits == []
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (
+            '{"error": "warehouse  Nowhere is unknown"}',
+            'JOOR said: "warehouse Nowhere is unknown"',
+        ),
+        ("Style number missing", 'JOOR said: "Style number missing"'),
+        ("<html><body>Bad Request</body></html>", "(400) without saying why."),
+        ("", "(400) without saying why."),
+        ('{"message": "' + "x" * 600, "without saying why."),  # cut off at 500: not JSON
+    ],
+)
+def test_a_rejected_request_quotes_joors_reason_when_it_gives_one(mocked, make_client, body, words):
+    mocked.get(ORDERS_URL, status=400, body=body)
+
+    with pytest.raises(JoorBadRequestError) as raised:
+        make_client().check_connection()
+
+    assert raised.value.user_message.endswith(words)
 
 
 @pytest.mark.parametrize("status", [500, 502, 503])
