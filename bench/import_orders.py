@@ -185,7 +185,8 @@ def stages(app, token: str) -> dict:
     from webapp.sync import runs
     from webapp.sync.connection import factory_from_app, get_connection
     from webapp.sync.import_runs import plan_for_run
-    from webapp.sync.order_import import PageBatch, prepare_pages
+    from webapp.sync.order_pages import prepare_pages
+    from webapp.sync.order_store import PageBatch
 
     with app.app_context():
         run = manual_run(app, token)

@@ -24,8 +24,8 @@ from webapp.models import SyncEvent, SyncRun
 from webapp.models.sync import FAILED, KIND_INVENTORY, KINDS, QUEUED, RUNNING, SUCCEEDED
 from webapp.scoping import get_scoped_or_404, scoped
 from webapp.sync.import_runs import failed_not_imported
-from webapp.sync.order_import import FAILED as FAILED_ORDER
-from webapp.sync.order_import import stored_orders
+from webapp.sync.order_pages import FAILED as FAILED_ORDER
+from webapp.sync.order_store import stored_orders
 from webapp.templating import moment_text
 
 PER_PAGE = 50

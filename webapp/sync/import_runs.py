@@ -21,8 +21,9 @@ from webapp.models.sync import KIND_MANUAL, KIND_POLL
 from webapp.sync import runs
 from webapp.sync.connection import ClientFactory, get_connection, record_failure, record_success
 from webapp.sync.locks import LockLostError, StoreLock
-from webapp.sync.order_import import FAILED, IMPORTED, ImportPlan, import_window
+from webapp.sync.order_import import import_window
 from webapp.sync.order_mapping import SOURCE_NAME
+from webapp.sync.order_pages import FAILED, IMPORTED, ImportPlan
 from webapp.sync.polling import advance_watermark
 from webapp.sync.settings import schedule_next_poll
 

@@ -235,7 +235,7 @@ def test_a_run_that_crashes_mid_window_finishes_the_job_when_retried(
         if pages["n"] == 5:
             raise LockLostError("simulated crash at the fifth page")
 
-    monkeypatch.setattr("webapp.sync.order_import.BATCH_ORDERS", 200)  # batches of 2-3 pages
+    monkeypatch.setattr("webapp.sync.order_store.BATCH_ORDERS", 200)  # batches of 2-3 pages
     monkeypatch.setattr("webapp.sync.locks.StoreLock.extend", crash_at_the_fifth_page)
     with pytest.raises(LockLostError):
         run_import(app, store)
@@ -262,8 +262,8 @@ def test_a_joor_failure_mid_window_keeps_the_pages_already_stored(
         raise JoorTransientError("JOOR answered 503 to GET /orders", status=503)
 
     # One batch for the whole window, so nothing would be committed but for the failure.
-    monkeypatch.setattr("webapp.sync.order_import.BATCH_ORDERS", 10_000)
-    monkeypatch.setattr("webapp.sync.order_import.BATCH_SECONDS", 600)
+    monkeypatch.setattr("webapp.sync.order_store.BATCH_ORDERS", 10_000)
+    monkeypatch.setattr("webapp.sync.order_store.BATCH_SECONDS", 600)
     monkeypatch.setattr(JoorClient, "iter_order_pages", joor_fails_after_three_pages)
     with pytest.raises(JoorError):
         run_import(app, store)
@@ -285,10 +285,10 @@ def test_a_busy_database_stores_every_page_of_the_batch_again(
 
     from sqlalchemy.exc import OperationalError
 
-    from webapp.sync import order_import
+    from webapp.sync import order_store
 
     expected = window_total(sim)
-    real_store_page = order_import.store_page
+    real_store_page = order_store.store_page
     stored = {"n": 0}
 
     def busy_at_the_third_page(*args, **kwargs):
@@ -297,8 +297,8 @@ def test_a_busy_database_stores_every_page_of_the_batch_again(
             raise OperationalError("INSERT", {}, sqlite3.OperationalError("database is locked"))
         return real_store_page(*args, **kwargs)
 
-    monkeypatch.setattr(order_import, "BATCH_ORDERS", 300)
-    monkeypatch.setattr(order_import, "store_page", busy_at_the_third_page)
+    monkeypatch.setattr(order_store, "BATCH_ORDERS", 300)
+    monkeypatch.setattr(order_store, "store_page", busy_at_the_third_page)
     run = run_import(app, store)
     assert run.status == "succeeded", run.error
     assert run.counts == {"imported": expected} and run.done == expected

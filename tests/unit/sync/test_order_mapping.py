@@ -224,7 +224,7 @@ def test_pages_key_each_order_by_the_id_it_is_stored_under():
     from datetime import UTC, datetime
 
     from webapp.joor import OrdersPage
-    from webapp.sync.order_import import FAILED, ImportPlan, prepare_pages
+    from webapp.sync.order_pages import FAILED, ImportPlan, prepare_pages
 
     plan = ImportPlan(1, 1, "all_but_cancelled", "upc", datetime.now(UTC), datetime.now(UTC))
     orders = [payload(order_id=" 777 "), payload(order_id="7" * 65), payload(order_id=778)]

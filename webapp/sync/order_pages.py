@@ -1,0 +1,114 @@
+"""JOOR order pages made ready to store: each order once, mapped to rows or to an event.
+
+The client re-reads a little of the page before (its overlap), and steps further back when
+orders already read leave the window; the ids of the last few pages keep each order from
+being prepared twice. An order is mapped, or becomes an event: skipped (with the reason the
+store's settings give) or failed (with what is wrong with it, in words).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from webapp.joor import OrdersPage
+from webapp.sync.order_mapping import (
+    MappedOrder,
+    MappingError,
+    map_order,
+    skip_reason,
+    source_id_of,
+)
+
+IMPORTED = "imported"
+ALREADY_PRESENT = "already_present"
+SKIPPED = "skipped"
+FAILED = "failed"
+OUTCOMES = (IMPORTED, ALREADY_PRESENT, SKIPPED, FAILED)
+RECENT_PAGES = 10  # pages whose order ids are remembered, to import each order once
+NOT_LISTED = (
+    "JOOR no longer lists this order among those the store downloads (deleted, cancelled or "
+    "moved to another order type), so there is nothing to import."
+)
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What one run imports: the window, the store's settings, and optionally only some ids."""
+
+    store_id: int
+    folder_id: int
+    order_type: str
+    identifier: str
+    since: datetime
+    until: datetime
+    only_ids: frozenset[str] | None = None
+
+
+@dataclass(frozen=True)
+class PreparedPage:
+    """One page ready to store: its mapped orders and the events of those skipped or failed."""
+
+    total: int | None
+    size: int
+    mapped: dict[str, MappedOrder]
+    events: list[dict[str, Any]]
+    credits: int = 1  # the JOOR request that fetched it
+
+
+def not_listed(source_ids: list[str]) -> PreparedPage:
+    """The failed events of orders asked for by id that the window no longer holds."""
+    events = [outcome_event(source_id, FAILED, NOT_LISTED) for source_id in source_ids]
+    return PreparedPage(total=0, size=len(events), mapped={}, events=events, credits=0)
+
+
+def prepare_pages(pages: Iterable[OrdersPage], plan: ImportPlan) -> Iterator[PreparedPage]:
+    """Map each page's orders not seen on the last few pages (the client re-reads some)."""
+    # The client's overlap re-reads the page before; a step back after orders left the
+    # window re-reads a few more. Only so many pages are remembered, so memory stays flat.
+    recent: deque[set[str]] = deque(maxlen=RECENT_PAGES)
+    for page in pages:
+        ids = [_key(order) for order in page.orders]
+        fresh = [
+            pair
+            for pair in zip(ids, page.orders, strict=True)
+            if not any(pair[0] in seen for seen in recent)
+        ]
+        recent.append(set(ids))
+        if plan.only_ids is not None:
+            fresh = [pair for pair in fresh if pair[0] in plan.only_ids]
+        yield prepare_page(fresh, plan, total=page.total)
+
+
+def _key(order: dict[str, Any]) -> str:
+    """The order's id here; an id that cannot be one keeps its text, for its failed event."""
+    try:
+        return source_id_of(order)
+    except MappingError:
+        return str(order.get("order_id"))[:600]
+
+
+def prepare_page(
+    orders: list[tuple[str, dict[str, Any]]], plan: ImportPlan, *, total: int | None
+) -> PreparedPage:
+    """Map (source id, payload) pairs; the ones skipped or unusable become events."""
+    mapped: dict[str, MappedOrder] = {}
+    events: list[dict[str, Any]] = []
+    for source_id, payload in orders:
+        reason = skip_reason(payload, plan.order_type)
+        if reason:
+            events.append(outcome_event(source_id, SKIPPED, reason))
+            continue
+        try:
+            mapped[source_id] = map_order(payload, plan.identifier)
+        except MappingError as exc:
+            events.append(outcome_event(source_id, FAILED, str(exc)))
+    return PreparedPage(total=total, size=len(orders), mapped=mapped, events=events)
+
+
+def outcome_event(subject: str, outcome: str, reason: str, order_id: int | None = None) -> dict:
+    """One SyncEvent row's fields."""
+    return {"subject": subject, "outcome": outcome, "reason": reason, "order_id": order_id}

@@ -1,0 +1,201 @@
+"""Storing prepared pages of JOOR orders exactly once, in batches committed together.
+
+Each page's orders go in with one bulk insert guarded by the unique (store, source) key
+(INSERT ... ON CONFLICT DO NOTHING RETURNING, so an order already here, or one a second
+worker racing on the same window inserted first, is counted as already present), then their
+items, events and progress. When the database is busy the batch is stored again.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from webapp.models import Order, SyncRun
+from webapp.models.base import utcnow
+from webapp.sync import runs
+from webapp.sync.dbapi import insert_many, insert_returning, insert_sql, timestamp_text
+from webapp.sync.order_mapping import ITEM_COLUMNS, ORDER_COLUMNS, SOURCE_NAME, MappedOrder
+from webapp.sync.order_pages import (
+    ALREADY_PRESENT,
+    FAILED,
+    IMPORTED,
+    ImportPlan,
+    PreparedPage,
+    outcome_event,
+)
+
+log = logging.getLogger(__name__)
+
+PAGE_ATTEMPTS = 8
+# A batch commits when JOOR's next page is not here yet, or at the first of these.
+BATCH_ORDERS = 500
+BATCH_SECONDS = 2.0
+ORDER_INSERT_COLUMNS = (*ORDER_COLUMNS, "store_id", "folder_id", "imported_run_id", "created_at")
+ITEM_INSERT_COLUMNS = ("order_id", *ITEM_COLUMNS)
+# The exactly-once guard: a second worker racing on the same orders just loses.
+ON_CONFLICT_SKIP = " ON CONFLICT (store_id, source_name, source_id) DO NOTHING"
+
+
+_Stored = tuple[PreparedPage, int, int | None]  # a page, and the run's done and total with it
+
+
+class PageBatch:
+    """Pages stored in the open transaction, kept until it commits.
+
+    When the database is busy (SQLite's "database is locked" as two writers meet), the
+    transaction is rolled back and every page since the last commit is stored again.
+    """
+
+    def __init__(self, session: Session, run: SyncRun, plan: ImportPlan) -> None:
+        self.session, self.run, self.plan = session, run, plan
+        self._pending: list[_Stored] = []
+        self._orders = 0
+        self._started = 0.0
+
+    def add(self, page: PreparedPage, *, done: int, total: int | None) -> None:
+        """Store one page in the open transaction, with the run's progress."""
+        if not self._pending:
+            self._started = time.monotonic()
+        self._pending.append((page, done, total))
+        self._orders += page.size
+        self._write(self._pending[-1:])
+
+    def due(self) -> bool:
+        """True when the batch is as large or as old as a batch may get."""
+        return self._orders >= BATCH_ORDERS or time.monotonic() - self._started >= BATCH_SECONDS
+
+    def commit(self) -> None:
+        """Commit the pages stored (and the heartbeat, also when there are none)."""
+        if not self._pending:
+            runs.set_progress(self.run)
+        self._write([], commit=True)
+        self._pending.clear()
+        self._orders = 0
+
+    def _write(self, pages: list[_Stored], *, commit: bool = False) -> None:
+        for attempt in range(1, PAGE_ATTEMPTS + 1):
+            try:
+                for page, done, total in pages:
+                    self._store(page, done=done, total=total)
+                if commit:
+                    self.session.commit()
+                return
+            except OperationalError:
+                self.session.rollback()
+                if attempt == PAGE_ATTEMPTS:
+                    raise
+                log.info("run %s: database busy, storing %s pages again (try %s)", self.run.id,
+                         len(self._pending), attempt)  # fmt: skip
+                time.sleep(0.05 * attempt)
+                pages = self._pending  # the rollback took every page since the last commit
+
+    def _store(self, page: PreparedPage, *, done: int, total: int | None) -> None:
+        run = self.run
+        run.credits_used = (run.credits_used or 0) + page.credits
+        runs.set_progress(run, done=done, total=total)
+        # The run's row is written first: on SQLite that UPDATE opens the transaction, so the
+        # bulk insert's savepoint nests in it instead of committing on its own.
+        self.session.flush()
+        store_page(self.session, run, self.plan, page)
+
+
+def store_page(session: Session, run: SyncRun, plan: ImportPlan, page: PreparedPage) -> Counter:
+    """Store one prepared page (not committed); return and record the outcome counts."""
+    events = [*page.events, *_insert_new(session, run, plan, dict(page.mapped))]
+    runs.add_events(session, run, events)
+    counts = Counter(e["outcome"] for e in events)
+    runs.add_counts(run, counts)
+    return counts
+
+
+def _insert_new(
+    session: Session, run: SyncRun, plan: ImportPlan, candidates: dict[str, MappedOrder]
+) -> list[dict[str, Any]]:
+    """Insert the orders not here yet; return their events (already present ones too)."""
+    failures: dict[str, str] = {}
+    try:
+        with session.begin_nested():
+            ids = _bulk_insert(session, run, plan, list(candidates.values()))
+    except (IntegrityError, DataError):
+        log.warning("run %s: bulk insert failed; saving the page one order at a time", run.id)
+        ids, failures = _insert_one_by_one(session, run, plan, candidates)
+    present = stored_orders(session, plan.store_id, [s for s in candidates if s not in ids])
+    events = []
+    for source_id in candidates:
+        if source_id in ids:
+            events.append(outcome_event(source_id, IMPORTED, "", order_id=ids[source_id]))
+        elif source_id in failures:
+            events.append(outcome_event(source_id, FAILED, failures[source_id]))
+        else:
+            importer, order_id = present.get(source_id, (None, None))
+            if importer != run.id:
+                # Linked to the order here, so the run's page opens the one already imported.
+                events.append(
+                    outcome_event(source_id, ALREADY_PRESENT, "already imported", order_id)
+                )
+            # else an earlier attempt of this same run imported it: its event is recorded.
+    return events
+
+
+def stored_orders(
+    session: Session, store_id: int, source_ids: list[str]
+) -> dict[str, tuple[int | None, int]]:
+    """Return source_id -> (the run that imported it, its order id) for those in the store."""
+    if not source_ids:
+        return {}
+    query = select(Order.source_id, Order.imported_run_id, Order.id).where(
+        Order.store_id == store_id,
+        Order.source_name == SOURCE_NAME,
+        Order.source_id.in_(source_ids),
+    )
+    return {source_id: (run_id, order_id) for source_id, run_id, order_id in session.execute(query)}
+
+
+def _bulk_insert(
+    session: Session, run: SyncRun, plan: ImportPlan, orders: list[MappedOrder]
+) -> dict[str, int]:
+    """Insert orders and items in bulk; return source_id -> order id of the rows inserted.
+
+    Orders already here (from an earlier run, or another worker a moment ago) are skipped by
+    the unique key; RETURNING names the rows that went in.
+    """
+    extra = (plan.store_id, plan.folder_id, run.id, timestamp_text(utcnow()))
+    ids = dict(
+        insert_returning(
+            session,
+            "orders",
+            ORDER_INSERT_COLUMNS,
+            [order.row + extra for order in orders],
+            suffix=ON_CONFLICT_SKIP + " RETURNING source_id, id",
+        )
+    )
+    items = [
+        (ids[order.source_id], *item)
+        for order in orders
+        if order.source_id in ids
+        for item in order.items
+    ]
+    insert_many(session, insert_sql(session, "order_items", ITEM_INSERT_COLUMNS), items)
+    return ids
+
+
+def _insert_one_by_one(
+    session: Session, run: SyncRun, plan: ImportPlan, candidates: dict[str, MappedOrder]
+) -> tuple[dict[str, int], dict[str, str]]:
+    """Save each order in its own savepoint, so one the database refuses fails alone."""
+    ids: dict[str, int] = {}
+    failures: dict[str, str] = {}
+    for source_id, mapped in candidates.items():
+        try:
+            with session.begin_nested():
+                ids.update(_bulk_insert(session, run, plan, [mapped]))
+        except (IntegrityError, DataError) as exc:
+            failures[source_id] = f"the database refused the order: {str(exc.orig)[:300]}"
+    return ids, failures
