@@ -15,19 +15,13 @@ from datetime import datetime
 from typing import Any
 
 from webapp.joor import OrdersPage
-from webapp.sync.order_mapping import (
-    MappedOrder,
-    MappingError,
-    map_order,
-    skip_reason,
-    source_id_of,
-)
+from webapp.sync.order_fields import MappingError
+from webapp.sync.order_mapping import MappedOrder, map_order, skip_reason, source_id_of
 
 IMPORTED = "imported"
 ALREADY_PRESENT = "already_present"
 SKIPPED = "skipped"
 FAILED = "failed"
-OUTCOMES = (IMPORTED, ALREADY_PRESENT, SKIPPED, FAILED)
 RECENT_PAGES = 10  # pages whose order ids are remembered, to import each order once
 NOT_LISTED = (
     "JOOR no longer lists this order among those the store downloads (deleted, cancelled or "
