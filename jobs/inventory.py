@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from flask import current_app
+from redis import Redis
 from rq import Retry, get_current_job
-from rq.job import Job
+from rq.job import Job, JobStatus
 
 from jobs.runtime import (
     ACTIVE,
@@ -24,8 +25,6 @@ from jobs.runtime import (
 
 log = logging.getLogger(__name__)
 PUSH_JOB = "jobs.inventory.push_inventory"
-
-
 PUSH_TIMEOUT = 1800
 # Transient JOOR failures after the client's own retries: two more tries, later each time.
 PUSH_RETRY = {"max": 2, "interval": [30, 120]}
@@ -55,7 +54,7 @@ def enqueue_push_inventory(store_id: int, *, reason: str = "stock changed") -> J
     if not _store_syncs_inventory(store_id):
         return None
     conn = redis_connection()
-    job_id = push_job_id(store_id)
+    job_id = _next_push_id(store_id, conn)
     existing = fetch_job(job_id, conn)
     if existing is not None and existing.get_status(refresh=False) in {"scheduled", "queued"}:
         return existing
@@ -74,6 +73,19 @@ def enqueue_push_inventory(store_id: int, *, reason: str = "stock changed") -> J
         failure_ttl=3600,
         retry=Retry(**PUSH_RETRY),
     )
+
+
+def _next_push_id(store_id: int, conn: Redis) -> str:
+    """The id for a push of changes made now: never that of a push already started.
+
+    RQ keeps one hash per job id, and a started job writes its arguments and retries left
+    back over a job enqueued under its id meanwhile (which then took its run for its own).
+    """
+    job_id = push_job_id(store_id)
+    while (job := fetch_job(job_id, conn)) and job.get_status(refresh=False) == JobStatus.STARTED:
+        started = (job.started_at or job.created_at).timestamp()
+        job_id = f"{push_job_id(store_id)}-after-{started:.6f}".replace(".", "_")
+    return job_id
 
 
 def _store_syncs_inventory(store_id: int) -> bool:
@@ -184,8 +196,8 @@ def _count_overwrite_ahead(app, store_id: int) -> None:
 def _run_of_job(job: Job | None, store_id: int, trigger: str, full: bool, confirmed: bool) -> int:
     """The run a job records on: the one this job's earlier attempt made, or a new one.
 
-    Only RQ's retry reuses the run: a push queued under the same id while the last one was
-    still sending gets that job's meta written back over it, and is a push of its own.
+    Only RQ's retry reuses the run. An id is reused only once its last job ended (see
+    _next_push_id), and with all its retries left a job never takes a run id left in meta.
     """
     from webapp.extensions import db
     from webapp.sync.inventory_push import create_push_run
@@ -245,11 +257,7 @@ def enqueue_full_push(
 
 @contextlib.contextmanager
 def full_push_after_connect(store_id: int) -> Iterator[None]:
-    """Around a connect: once a token is taken that no full push has reached, queue one.
-
-    adopt_token forgets the pushed stock when the JOOR account or environment changes; the
-    new account holds none of the store's counts until a push sends them all.
-    """
+    """Around a connect: once a token is taken that no full push has reached, queue one."""
     from webapp.extensions import db
     from webapp.sync.connection import get_connection
     from webapp.sync.inventory_push import refusal
@@ -257,9 +265,9 @@ def full_push_after_connect(store_id: int) -> Iterator[None]:
     before = get_connection(db.session, store_id).token_encrypted
     yield
     conn = get_connection(db.session, store_id)
-    if conn.token_encrypted in (None, before) or conn.last_full_push_at is not None:
-        return
-    if refusal(conn) is None:
+    # Another account or environment got none of the stock: adopt_token forgot what was sent.
+    taken = conn.token_encrypted not in (None, before)
+    if taken and conn.last_full_push_at is None and refusal(conn) is None:
         enqueue_full_push(store_id, trigger=NEW_ACCOUNT)
 
 

@@ -7,11 +7,14 @@ from typing import Any
 
 import pytest
 import requests
+from rq import SimpleWorker
+from rq.registry import ScheduledJobRegistry
 from sqlalchemy import select
 
+from jobs.runtime import DEFAULT, SERIALIZER, fetch_job, queue
 from joorsim.testing import RunningSimulator, running_simulator
 from webapp.extensions import db
-from webapp.models import Store, SyncEvent
+from webapp.models import Store, SyncEvent, SyncRun
 from webapp.sync.connection import connect, factory_from_app, get_connection
 from webapp.sync.inventory_push import PushSummary, create_push_run, run_push
 from webapp.sync.settings import Actor, apply_settings
@@ -98,3 +101,27 @@ def style_metadata(sku: dict[str, Any], **extra: str) -> dict[str, str]:
     """Item metadata carrying a catalogue SKU's four style fields."""
     fields = ("style_number", "style_identifier", "color_code", "size")
     return {**{name: sku[name] for name in fields}, **extra}
+
+
+def work(app) -> None:
+    """Run every queued job in-process, then stop."""
+    redis = app.extensions["redis"]
+    SimpleWorker([queue(DEFAULT, redis)], connection=redis, serializer=SERIALIZER).work(burst=True)
+
+
+def release_scheduled(app) -> int:
+    """Move the debounced (scheduled) jobs onto their queue now, as the scheduler would later."""
+    q = queue(DEFAULT, app.extensions["redis"])
+    registry = ScheduledJobRegistry(queue=q)
+    ids = registry.get_job_ids()
+    for job_id in ids:
+        q.enqueue_job(fetch_job(job_id))
+        registry.remove(job_id)
+    return len(ids)
+
+
+def runs(store) -> list[SyncRun]:
+    """The store's runs as the database holds them now, oldest first."""
+    db.session.expire_all()
+    query = select(SyncRun).where(SyncRun.store_id == store.id).order_by(SyncRun.id)
+    return list(db.session.scalars(query))

@@ -9,9 +9,7 @@ import json
 import time
 from datetime import timedelta
 
-from rq import SimpleWorker
 from rq.registry import ScheduledJobRegistry
-from sqlalchemy import select
 
 from jobs.inventory import (
     enqueue_full_push,
@@ -19,44 +17,25 @@ from jobs.inventory import (
     full_push_job_id,
     push_job_id,
 )
-from jobs.runtime import DEFAULT, SERIALIZER, fetch_job, queue
+from jobs.runtime import DEFAULT, fetch_job, queue
 from tests.factories import make_item
 from tests.jobs.inventory_push_support import (  # noqa: F401 - fixtures
     configure,
     joor_app,
     joor_store,
+    release_scheduled,
+    runs,
     set_faults,
     sim,
     sim_pushes,
     sim_stock,
     skus,
+    work,
 )
 from webapp.extensions import db
 from webapp.models import SyncRun
 from webapp.sync.connection import get_connection
 from webapp.sync.inventory_push import NO_WAREHOUSE, SYNC_OFF
-
-
-def work(app) -> None:
-    """Run every queued job in-process, then stop."""
-    redis = app.extensions["redis"]
-    SimpleWorker([queue(DEFAULT, redis)], connection=redis, serializer=SERIALIZER).work(burst=True)
-
-
-def release_scheduled(app) -> int:
-    """Move the debounced (scheduled) jobs onto their queue now, as the scheduler would later."""
-    q = queue(DEFAULT, app.extensions["redis"])
-    registry = ScheduledJobRegistry(queue=q)
-    ids = registry.get_job_ids()
-    for job_id in ids:
-        q.enqueue_job(fetch_job(job_id))
-        registry.remove(job_id)
-    return len(ids)
-
-
-def runs(store) -> list[SyncRun]:
-    db.session.expire_all()
-    return list(db.session.scalars(select(SyncRun).where(SyncRun.store_id == store.id)))
 
 
 def test_many_stock_changes_make_one_push(sim, skus, joor_app, joor_store):
@@ -225,38 +204,6 @@ def test_an_overwrite_push_counts_the_panels_warning_ahead(
         "Default",
     )
     assert (summary.sent_skus, summary.dropped_styles, summary.known_styles) == (3, 0, 3)
-
-
-def test_a_change_made_while_a_push_sends_is_pushed_on_a_run_of_its_own(
-    sim, skus, joor_app, joor_store, monkeypatch
-):
-    import webapp.sync.inventory_push as inventory_push
-    from webapp.models import InventoryItem
-
-    item = make_item(joor_store, skus[0]["upc"], stock=1)
-    send_plan = inventory_push.send_plan
-
-    def send_while_the_merchant_edits(session, client, run, plan, stamp, **kwargs):
-        if run.id == first_run_id():
-            # The merchant edits stock after this push planned, before it sent.
-            db.session.get(InventoryItem, item.id).stock = 42
-            db.session.commit()
-            enqueue_push_inventory(joor_store.id, reason="edited meanwhile")
-        return send_plan(session, client, run, plan, stamp, **kwargs)
-
-    def first_run_id():
-        return db.session.scalar(select(SyncRun.id).order_by(SyncRun.id).limit(1))
-
-    monkeypatch.setattr(inventory_push, "send_plan", send_while_the_merchant_edits)
-    enqueue_push_inventory(joor_store.id)
-    assert release_scheduled(joor_app) == 1
-    work(joor_app)
-    assert release_scheduled(joor_app) == 1
-    work(joor_app)
-    assert sim_stock(sim) == {skus[0]["upc"]: 42}
-    first, second = runs(joor_store)
-    assert (first.status, first.attempts, first.counts.get("sent")) == ("succeeded", 1, 1)
-    assert (second.status, second.attempts, second.counts.get("sent")) == ("succeeded", 1, 1)
 
 
 def test_a_push_finding_another_one_sending_follows_it_on_the_same_run(
