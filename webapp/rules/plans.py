@@ -54,10 +54,9 @@ class PushPlan:
             "problems": [{"code": code, "problem": text} for code, text in self.problems],
         }
 
-    def inventory_items(self) -> Iterator[dict[str, Any]]:
-        """The bulk-inventory items JOOR takes, in plan order."""
-        for sku in self.send:
-            yield {"warehouse": self.warehouse, **sku.payload, "inventory": sku.quantity}
+    def inventory_items(self, skus: Iterable[PlannedSku]) -> list[dict[str, Any]]:
+        """The bulk-inventory items JOOR takes for some of this plan's SKUs, in their order."""
+        return [{"warehouse": self.warehouse, **s.payload, "inventory": s.quantity} for s in skus]
 
 
 def quantity_problem(stock: object) -> tuple[int | None, str | None]:
@@ -204,12 +203,11 @@ def empty_overwrite(plan: PushPlan) -> bool:
     return plan.mode == "overwrite" and not plan.send and plan.known_style_count > 0
 
 
-def should_confirm_overwrite(plan: PushPlan, known_style_count: int | None = None) -> bool:
+def should_confirm_overwrite(plan: PushPlan) -> bool:
     """True when an Overwrite would drop more than a fifth of the styles JOOR holds."""
-    known = plan.known_style_count if known_style_count is None else known_style_count
-    if plan.mode != "overwrite" or known <= 0:
+    if plan.mode != "overwrite" or plan.known_style_count <= 0:
         return False
-    return plan.dropped_style_count > known * CONFIRM_DROP_SHARE
+    return plan.dropped_style_count > plan.known_style_count * CONFIRM_DROP_SHARE
 
 
 def batched(iterable: Iterable[T], size: int) -> Iterator[list[T]]:

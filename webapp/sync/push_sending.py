@@ -99,8 +99,8 @@ def send_plan(
     set_progress(run, done=0, total=len(plan.send))
     session.commit()
     for batch in _batches(plan, batch_size):
-        items = [{"warehouse": plan.warehouse, **s.payload, "inventory": s.quantity} for s in batch]
-        result = client.push_inventory(items, overwrite=plan.mode == "overwrite")
+        overwrite = plan.mode == "overwrite"
+        result = client.push_inventory(plan.inventory_items(batch), overwrite=overwrite)
         results = match_verdicts(batch, result)
         record_verdicts(session, run.store_id, plan.warehouse, results, stamp)
         add_events(session, run, _events(results, plan.warehouse))
