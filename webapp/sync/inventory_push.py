@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from redis.exceptions import LockError
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from webapp.joor import (
@@ -19,7 +18,7 @@ from webapp.joor import (
     JoorRateLimitedError,
     JoorTransientError,
 )
-from webapp.models import JoorConnection, SyncEvent, SyncRun
+from webapp.models import JoorConnection, SyncRun
 from webapp.models.base import utcnow
 from webapp.models.sync import KIND_INVENTORY
 from webapp.rules import (
@@ -27,23 +26,16 @@ from webapp.rules import (
     PushPlan,
     StockItem,
     TemplateError,
-    batched,
     compile_identifiers,
     empty_overwrite,
     plan_push,
     should_confirm_overwrite,
 )
 from webapp.sync.connection import ClientFactory, get_connection, record_failure, record_success
+from webapp.sync.push_outcome import record_unsent, run_error
 from webapp.sync.push_sending import UPDATE_BATCH, send_plan
 from webapp.sync.pushed_stock import load_pushed
-from webapp.sync.runs import (
-    add_counts,
-    add_events,
-    create_run,
-    finish_run,
-    queue_again,
-    start_run,
-)
+from webapp.sync.runs import create_run, finish_run, queue_again, start_run
 from webapp.sync.stock_source import iter_stock_items
 
 log = logging.getLogger(__name__)
@@ -63,9 +55,6 @@ RETRYABLE = (JoorTransientError, JoorRateLimitedError, JoorMalformedResponseErro
 LOCK_SECONDS = 1800
 # Under runs.STALE_AFTER, so a run waiting for the lock is never taken for abandoned.
 LOCK_WAIT_SECONDS = 60
-EVENT_CHUNK = 1000
-OVERWRITE_SKIP = "; not in the Overwrite snapshot, so JOOR holds none of it"
-NOT_SENT = "not sent: "  # how a problem item's event reads; JOOR's refusals never do
 
 
 class PushRefusedError(Exception):
@@ -269,9 +258,9 @@ def _push(
     if should_confirm_overwrite(plan) and not options["confirmed"]:
         raise PushRefusedError(confirm_message(plan))
     if empty_overwrite(plan):
-        by_reason.update(_record_unsent(session, run, plan))
+        by_reason.update(record_unsent(session, run, plan))
         raise PushRefusedError(EMPTY_OVERWRITE.format(warehouse=plan.warehouse))
-    by_reason.update(_record_unsent(session, run, plan))
+    by_reason.update(record_unsent(session, run, plan))
     if not plan.send and plan.mode == "update" and not options["full"]:
         # The edit that scheduled it changed nothing JOOR holds (a rename, say): say so.
         run.params = {**run.params, "notice": NOTHING_TO_SEND}
@@ -280,66 +269,7 @@ def _push(
     record_success(conn)
     if options["full"]:
         conn.last_full_push_at = stamp
-    error = _verdict_error(plan, totals, items.count)
-    if error and totals["sent"] and not totals["passed"]:
-        error += _commonest_refusal(session, run)
-    finish_run(session, run, error=error)
-
-
-def _record_unsent(session: Session, run: SyncRun, plan: PushPlan) -> Counter:
-    """Record one event per skipped item and per problem; return skips by reason code."""
-    by_reason = Counter(reason.code for _, reason in plan.skipped)
-    # An Overwrite replaces JOOR's stock: an item left out of it is left at none in JOOR.
-    tail = OVERWRITE_SKIP if plan.mode == "overwrite" else ""
-    skipped = (
-        {"subject": code, "outcome": "skipped", "reason": r.message + tail,
-         "detail": {"skip": r.code}}
-        for code, r in plan.skipped
-    )  # fmt: skip
-    problems = (
-        {"subject": code, "outcome": "failed", "reason": f"{NOT_SENT}{text}",
-         "detail": {"problem": text}}
-        for code, text in plan.problems
-    )  # fmt: skip
-    for chunk in batched((*skipped, *problems), EVENT_CHUNK):
-        add_events(session, run, chunk)
-    add_counts(run, {"skipped": len(plan.skipped), "problems": len(plan.problems)})
-    session.commit()
-    return by_reason
-
-
-def _verdict_error(plan: PushPlan, totals: Counter, item_count: int) -> str:
-    """A run fails when no item could be planned or JOOR refused everything it got."""
-    if plan.problems and len(plan.problems) + len(plan.skipped) >= item_count:
-        code, text = plan.problems[0]
-        more = len(plan.problems) - 1
-        tail = f" (and {more} more; see the run's events)" if more else ""
-        return f"No item could be pushed: {code}: {text}{tail}"
-    if totals["sent"] and not totals["passed"]:
-        return (
-            f"JOOR refused all {totals['sent']} SKUs sent; "
-            "the run's events give JOOR's reason for each."
-        )
-    return ""
-
-
-def _commonest_refusal(session: Session, run: SyncRun) -> str:
-    """JOOR's most frequent reason among the SKUs it refused in the run, as a sentence."""
-    count = func.count()
-    row = session.execute(
-        select(SyncEvent.reason, count)
-        .where(
-            SyncEvent.run_id == run.id,
-            SyncEvent.outcome == "failed",
-            ~SyncEvent.reason.startswith(NOT_SENT),
-        )
-        .group_by(SyncEvent.reason)
-        .order_by(count.desc())
-        .limit(1)
-    ).first()
-    if row is None:
-        return ""
-    return f' The most common: "{row[0]}" ({row[1]:,} SKU{"s" if row[1] != 1 else ""}).'
+    finish_run(session, run, error=run_error(session, run, plan, totals, items.count))
 
 
 def _fail(session: Session, run: SyncRun, message: str) -> None:

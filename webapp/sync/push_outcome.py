@@ -1,0 +1,82 @@
+"""What a push run records besides JOOR's verdicts: the items left out, and why it failed."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from webapp.models import SyncEvent, SyncRun
+from webapp.rules import PushPlan, batched
+from webapp.sync.runs import add_counts, add_events
+
+EVENT_CHUNK = 1000
+OVERWRITE_SKIP = "; not in the Overwrite snapshot, so JOOR holds none of it"
+NOT_SENT = "not sent: "  # how a problem item's event reads; JOOR's refusals never do
+
+
+def record_unsent(session: Session, run: SyncRun, plan: PushPlan) -> Counter:
+    """Record one event per skipped item and per problem; return skips by reason code."""
+    by_reason = Counter(reason.code for _, reason in plan.skipped)
+    # An Overwrite replaces JOOR's stock: an item left out of it is left at none in JOOR.
+    tail = OVERWRITE_SKIP if plan.mode == "overwrite" else ""
+    skipped = (
+        {"subject": code, "outcome": "skipped", "reason": r.message + tail,
+         "detail": {"skip": r.code}}
+        for code, r in plan.skipped
+    )  # fmt: skip
+    problems = (
+        {"subject": code, "outcome": "failed", "reason": f"{NOT_SENT}{text}",
+         "detail": {"problem": text}}
+        for code, text in plan.problems
+    )  # fmt: skip
+    for chunk in batched((*skipped, *problems), EVENT_CHUNK):
+        add_events(session, run, chunk)
+    add_counts(run, {"skipped": len(plan.skipped), "problems": len(plan.problems)})
+    session.commit()
+    return by_reason
+
+
+def run_error(
+    session: Session, run: SyncRun, plan: PushPlan, totals: Counter, item_count: int
+) -> str:
+    """The finished run's error in words ("" when it succeeded), with JOOR's commonest refusal."""
+    error = _verdict_error(plan, totals, item_count)
+    if error and totals["sent"] and not totals["passed"]:
+        error += _commonest_refusal(session, run)
+    return error
+
+
+def _verdict_error(plan: PushPlan, totals: Counter, item_count: int) -> str:
+    """A run fails when no item could be planned or JOOR refused everything it got."""
+    if plan.problems and len(plan.problems) + len(plan.skipped) >= item_count:
+        code, text = plan.problems[0]
+        more = len(plan.problems) - 1
+        tail = f" (and {more} more; see the run's events)" if more else ""
+        return f"No item could be pushed: {code}: {text}{tail}"
+    if totals["sent"] and not totals["passed"]:
+        return (
+            f"JOOR refused all {totals['sent']} SKUs sent; "
+            "the run's events give JOOR's reason for each."
+        )
+    return ""
+
+
+def _commonest_refusal(session: Session, run: SyncRun) -> str:
+    """JOOR's most frequent reason among the SKUs it refused in the run, as a sentence."""
+    count = func.count()
+    row = session.execute(
+        select(SyncEvent.reason, count)
+        .where(
+            SyncEvent.run_id == run.id,
+            SyncEvent.outcome == "failed",
+            ~SyncEvent.reason.startswith(NOT_SENT),
+        )
+        .group_by(SyncEvent.reason)
+        .order_by(count.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return ""
+    return f' The most common: "{row[0]}" ({row[1]:,} SKU{"s" if row[1] != 1 else ""}).'
