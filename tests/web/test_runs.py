@@ -247,6 +247,9 @@ def test_manual_import_shows_its_run_at_once_and_a_second_click_says_so(auth_cli
     assert first.status_code == 200
     fragment = html(first)
     assert 'id="run-' in fragment and 'hx-trigger="every 1s"' in fragment
+    # The form comes back (out of band) clean, with the date as typed.
+    assert 'id="import-form"' in fragment and 'hx-swap-oob="outerHTML"' in fragment
+    assert 'value="2026-01-01"' in fragment
     second = auth_client.post(f"{PANEL}/imports", data={"since": "2026-01-01"}, headers=HX)
     assert "An import is already running" in html(second)
     run_id = re.search(r'id="run-(\d+)-progress"', fragment).group(1)

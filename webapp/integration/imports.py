@@ -77,7 +77,10 @@ def start_import():
     log.info("store %s: manual import since %s, run %s (new: %s)", conn.store_id, form.since.data,
              run.id, created)  # fmt: skip
     if wants_fragment():
-        return progress_response(run, "integration/_import_started.html", notice=notice)
+        clean = ImportForm(formdata=None, since=form.since.data)
+        return progress_response(
+            run, "integration/_import_started.html", notice=notice, import_form=clean
+        )
     flash(notice or f"Import started (run #{run.id}).")
     return redirect(url_for("integration.panel") + "#import")
 
