@@ -34,7 +34,7 @@ class SkuVerdict:
 
 @dataclass(frozen=True)
 class InventoryResult:
-    """JOOR's answer to one bulk-inventory push, verdicts in the order the items were sent."""
+    """JOOR's answer to one bulk-inventory push: per-SKU verdicts, in no promised order."""
 
     sku_count: int
     verdicts: list[SkuVerdict]

@@ -33,11 +33,13 @@ def match_verdicts(batch: list[PlannedSku], result: InventoryResult) -> list[Sku
     """Pair each sent SKU with its verdict: by position while the SKU texts agree, else by text.
 
     JOOR_API.md does not promise that inventory_log follows the request's order, so position
-    is trusted only when every verdict names the SKU sent at its place (or names none).
+    is trusted only when every verdict names the SKU sent at its place (or names none), or
+    when no verdict names any SKU sent: JOOR_API.md does not say how JOOR writes a SKU in
+    style mode, and a log in another form but of the right length is best read in order.
     """
     labels = [sku_label(sku) for sku in batch]
     verdicts: list[JoorVerdict | None]
-    if _in_request_order(labels, result.verdicts):
+    if _in_request_order(labels, result.verdicts) or _named_otherwise(labels, result.verdicts):
         verdicts = list(result.verdicts)
     else:
         # The SKU text is the only safe link left, first come first served for repeated labels.
@@ -58,6 +60,12 @@ def _in_request_order(labels: list[str], verdicts: list[JoorVerdict]) -> bool:
     return len(verdicts) == len(labels) and all(
         verdict.sku in ("", label) for verdict, label in zip(verdicts, labels, strict=True)
     )
+
+
+def _named_otherwise(labels: list[str], verdicts: list[JoorVerdict]) -> bool:
+    """True when the log has one verdict per SKU sent and none names a SKU as we do."""
+    sent = set(labels)
+    return len(verdicts) == len(labels) and not any(v.sku in sent for v in verdicts)
 
 
 def _batches(plan: PushPlan, batch_size: int) -> Iterator[list[PlannedSku]]:

@@ -59,14 +59,27 @@ def test_verdicts_in_another_order_match_by_sku_text():
     ]
 
 
-def test_verdicts_for_other_skus_accept_nothing():
-    result = InventoryResult(2, [verdict("x"), verdict("y")])
+def test_verdicts_naming_skus_in_another_form_match_by_position():
+    # JOOR_API.md does not say how JOOR writes a style-mode SKU: a log of the right length
+    # that names none of them as we do is read in request order.
+    result = InventoryResult(2, [verdict("ST-1 NVY M", "fail", "bad"), verdict("x")])
+
+    matched = match_verdicts([STYLE, UPC_B], result)
+
+    assert [(m.sku.code, m.passed, m.message) for m in matched] == [
+        ("s", False, "bad"),
+        ("b", True, ""),
+    ]
+
+
+def test_verdicts_naming_some_skus_sent_but_not_others_accept_only_those():
+    result = InventoryResult(2, [verdict("222"), verdict("999")])
 
     matched = match_verdicts([UPC_A, UPC_B], result)
 
     assert [(m.sku.code, m.passed, m.message) for m in matched] == [
         ("a", False, NO_VERDICT),
-        ("b", False, NO_VERDICT),
+        ("b", True, ""),
     ]
 
 
