@@ -37,9 +37,19 @@ def _http_error(error: HTTPException):
     if error.code == 400 and "CSRF" in (error.description or ""):
         message = "This form has expired. Reload the page and try again."
     page = render_template("errors/error.html", code=error.code, message=message)
-    return page, error.code
+    return page, error.code, _for_htmx(message)
 
 
 def _server_error(error):
     """Render an unexpected error in the layout."""
-    return render_template("errors/error.html", code=500, message=MESSAGES[500]), 500
+    page = render_template("errors/error.html", code=500, message=MESSAGES[500])
+    return page, 500, _for_htmx(MESSAGES[500])
+
+
+def _for_htmx(message: str) -> dict[str, str]:
+    """The message as a header htmx's error banner shows (htmx does not swap an error page)."""
+    # Header values are Latin-1: these messages are ours and ASCII, a description may not be.
+    return {ERROR_HEADER: message.encode("ascii", "replace").decode()}
+
+
+ERROR_HEADER = "X-Error-Message"

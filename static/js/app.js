@@ -30,4 +30,31 @@
   document.addEventListener("change", function () { refreshConditional(); });
   document.addEventListener("DOMContentLoaded", function () { refreshConditional(); });
   document.addEventListener("htmx:afterSettle", function (event) { refreshConditional(event.target); });
+
+  // htmx swaps nothing for an error answer (an expired form, a server error): say what
+  // happened instead of leaving a click that seems to do nothing.
+  function showRequestError(text) {
+    var banner = document.getElementById("request-error");
+    if (!banner) { return; }
+    banner.textContent = text;
+    banner.hidden = false;
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    showRequestError(xhr.getResponseHeader("X-Error-Message") ||
+      "Something went wrong (" + xhr.status + "). Reload the page and try again.");
+  });
+  document.addEventListener("htmx:sendError", function () {
+    showRequestError("Joor Sync could not be reached. Check your connection and try again.");
+  });
+  // The next thing the merchant does that works clears it (the panel's polling does not).
+  var USER_EVENTS = ["submit", "click", "change", "input", "keyup"];
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var banner = document.getElementById("request-error");
+    var config = event.detail.requestConfig || {};
+    var trigger = config.triggeringEvent;
+    if (banner && event.detail.successful && trigger && USER_EVENTS.indexOf(trigger.type) !== -1) {
+      banner.hidden = true;
+    }
+  });
 })();

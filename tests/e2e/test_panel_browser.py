@@ -194,3 +194,19 @@ def test_the_overwrite_warning_follows_the_form_as_it_is_edited(page, app, store
     page.get_by_label("Style Number").fill("{{ item.metadata.nothing }}")
     page.get_by_label("Style Number").blur()
     expect(warning).to_contain_text("Overwrite sends the full snapshot (0 SKUs)")
+
+
+def test_an_expired_form_says_so_instead_of_doing_nothing(page, app, store):
+    _connect_directly(app, store)
+    page.reload()
+    # The session's CSRF token changed since the page was drawn (a new login in another tab).
+    page.evaluate(
+        "document.querySelectorAll('input[name=csrf_token]').forEach(i => i.value = 'stale')"
+    )
+    page.get_by_label("Orders modified since").fill("2020-01-01")
+    page.get_by_role("button", name="Import orders").click()
+    banner = page.get_by_role("alert")
+    expect(banner).to_have_text("This form has expired. Reload the page and try again.")
+    screenshot(page, "expired-form")
+    page.reload()
+    expect(page.locator("#request-error")).to_be_hidden()
