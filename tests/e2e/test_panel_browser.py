@@ -178,7 +178,7 @@ def test_the_overwrite_count_lands_in_its_box_and_the_settings_stay(page, app, s
 
     # The worker's count replaces the "Counting…" box, and only that box.
     warning = page.locator("#overwrite-warning")
-    expect(warning).to_contain_text("Overwrite sends the full snapshot (1 SKU)", timeout=30_000)
+    expect(warning).to_contain_text("has not pushed to the Main warehouse yet", timeout=30_000)
     expect(page.get_by_role("button", name="Save settings")).to_be_visible()
     expect(page.get_by_text(re.compile(r"Settings saved"))).to_be_visible()
     expect(page.locator("#joor-settings #overwrite-warning")).to_have_count(1)
@@ -187,13 +187,13 @@ def test_the_overwrite_count_lands_in_its_box_and_the_settings_stay(page, app, s
 def test_the_overwrite_warning_follows_the_form_as_it_is_edited(page, app, store):
     _overwrite_with_one_item(page, app, store)
     warning = page.locator("#overwrite-warning")
-    expect(warning).to_contain_text("Overwrite sends the full snapshot (1 SKU)")
+    expect(warning).to_contain_text("not among these 1 to zero")
 
     # A template that is empty for every item leaves nothing to send: the box says so at once.
     page.get_by_label("Item Identifier").select_option("style")
     page.get_by_label("Style Number").fill("{{ item.metadata.nothing }}")
     page.get_by_label("Style Number").blur()
-    expect(warning).to_contain_text("Overwrite sends the full snapshot (0 SKUs)")
+    expect(warning).to_contain_text("No item of this store can go in an Overwrite snapshot now")
 
 
 def test_an_expired_form_says_so_instead_of_doing_nothing(page, app, store):

@@ -133,7 +133,7 @@ def test_a_confirmed_full_push_passes_the_confirmation_to_the_job(sim, skus, joo
     work(joor_app)
 
     db.session.expire_all()
-    assert "confirm it on the panel" in db.session.get(SyncRun, refused.id).error
+    assert "Confirm it with Push inventory now" in db.session.get(SyncRun, refused.id).error
     assert db.session.get(SyncRun, confirmed.id).status == "succeeded"
     assert set(sim_stock(sim)) == {skus[1]["upc"], skus[2]["upc"]}
 

@@ -69,7 +69,7 @@ def test_update_after_switching_account_sends_every_count(sim, skus, joor_store,
     assert sim_stock(sim) == {sku["upc"]: 7 for sku in skus[:3]}
 
 
-def test_overwrite_after_switching_account_drops_nothing_of_the_old_one(
+def test_overwrite_after_switching_account_asks_and_drops_nothing_of_the_old_one(
     sim, skus, joor_store, second_account
 ):
     items = [make_item(joor_store, sku["upc"], stock=2) for sku in skus[:5]]
@@ -81,7 +81,9 @@ def test_overwrite_after_switching_account_drops_nothing_of_the_old_one(
     new_empty_account(sim)
 
     connect(db.session, factory_from_app(current_app), joor_store.id, OTHER_TOKEN, "local")
-    summary = push(joor_store)  # unconfirmed: the old account's four SKUs are not the new one's
+    # The new account's stock is unknown: its first Overwrite waits for a person's yes.
+    assert "the first Overwrite" in push(joor_store).error
+    summary = push(joor_store, confirmed=True)  # the old account's four SKUs are not asked of
 
     assert summary.status == "succeeded", summary.error
     assert summary.counts["dropped"] == 0

@@ -57,7 +57,7 @@ def test_overwrite_is_one_call_whatever_the_batch_size(sim, skus, joor_store):
         make_item(joor_store, sku["upc"], stock=1)
     configure(joor_store, inventory_mode="overwrite")
 
-    push(joor_store, batch_size=2)
+    push(joor_store, batch_size=2, confirmed=True)
 
     pushes = sim_pushes(sim)
     assert len(pushes) == 1 and len(pushes[0]["items"]) == 5 and pushes[0]["overwrite"] is True
@@ -84,8 +84,8 @@ def test_dropping_more_than_a_fifth_of_styles_needs_confirmation(sim, skus, joor
 
     assert refused.status == "failed"
     assert refused.error == (
-        "This Overwrite would drop 2 of 4 styles in JOOR; "
-        "confirm it on the panel or run `joor push --yes`."
+        "Nothing was sent: this Overwrite would drop 2 of the 4 styles this store has pushed to "
+        "JOOR. Confirm it with Push inventory now on the panel, or run `joor push --yes`."
     )
     assert len(sim_pushes(sim)) == 1 and sim_stock(sim) == before
 
@@ -127,7 +127,7 @@ def test_dropped_skus_are_not_counted_as_held_by_the_next_overwrite(sim, skus, j
     # JOOR now holds 4 styles; dropping one more is a quarter of them, so it asks.
     summary = push(joor_store)
 
-    assert summary.status == "failed" and "drop 1 of 4 styles" in summary.error
+    assert summary.status == "failed" and "drop 1 of the 4 styles" in summary.error
 
 
 def test_overwrite_keeps_joors_count_for_items_it_cannot_tell_apart(sim, skus, joor_store):
@@ -171,3 +171,41 @@ def test_an_overwrite_with_nothing_in_it_is_never_sent(sim, skus, joor_store):
     assert summary.error == EMPTY_OVERWRITE.format(warehouse="Default")
     assert len(sim_pushes(sim)) == 1 and sim_stock(sim) == before
     assert [e.outcome for e in events(summary.run_id)] == ["skipped", "skipped"]
+
+
+def test_the_first_overwrite_to_a_warehouse_waits_for_a_persons_yes(sim, skus, joor_store):
+    # JOOR's stock cannot be read: what it holds from elsewhere would be set to zero unseen.
+    sim.state.push_inventory([{"warehouse": "Default", "upc": skus[5]["upc"], "inventory": 8}])
+    make_item(joor_store, skus[0]["upc"], stock=2)
+    configure(joor_store, inventory_mode="overwrite")
+
+    automatic = push(joor_store)
+
+    assert automatic.status == "failed"
+    assert automatic.error.startswith(
+        "Nothing was sent: this would be the first Overwrite from this store to the Default "
+        "warehouse, and JOOR's stock there cannot be read"
+    )
+    assert sim_stock(sim) == {skus[5]["upc"]: 8}
+
+    confirmed = push(joor_store, confirmed=True)
+
+    assert confirmed.status == "succeeded", confirmed.error
+    assert sim_stock(sim) == {skus[0]["upc"]: 2}
+    assert push(joor_store).status == "succeeded"  # the next ones go out by themselves
+
+
+def test_an_overwrite_of_only_the_counts_joor_keeps_is_never_sent(sim, skus, joor_store):
+    configure(joor_store, identifier="style", **STYLE_TEMPLATES)
+    make_item(joor_store, "shirt-a", stock=4, metadata=style_metadata(skus[0]))
+    assert push(joor_store).counts["passed"] == 1
+    # Its identifier is copied: the item JOOR holds stock for can no longer be told apart.
+    make_item(joor_store, "shirt-a-copy", stock=9, metadata=style_metadata(skus[0]))
+    configure(joor_store, inventory_mode="overwrite")
+    before = len(sim_pushes(sim))
+
+    summary = push(joor_store, confirmed=True)
+
+    assert summary.status == "failed"
+    assert summary.error == EMPTY_OVERWRITE.format(warehouse="Default")
+    assert len(sim_pushes(sim)) == before and sim_stock(sim) == {skus[0]["upc"]: 4}

@@ -109,7 +109,7 @@ def overwrite_drops(
         return {"error": str(exc)}
     except redis.RedisError:
         summary = count()  # no worker can be asked without Redis: count here
-    return {"summary": summary, "error": None}
+    return {"summary": summary, "error": None, "warehouse": warehouse}
 
 
 def _counting(store_id: int, since: int) -> dict:

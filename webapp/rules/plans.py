@@ -187,24 +187,40 @@ def plan_push(
     if mode == "overwrite":
         snapshot_styles = {style_of_key(key) for key in found.candidates}
         plan.style_count = len(snapshot_styles)
-        if plan.send:
-            # An empty snapshot is never sent (see empty_overwrite), so it drops nothing.
+        if len(plan.send) > len(plan.kept):
+            # A snapshot of none of our own items is never sent (see empty_overwrite), so it
+            # drops nothing.
             plan.drops = sorted(set(known_keys) - found.candidates.keys())
             plan.dropped_style_count = len(known_styles - snapshot_styles)
     return plan
 
 
 def empty_overwrite(plan: PushPlan) -> bool:
-    """True for an Overwrite with nothing to send while JOOR holds stock.
+    """True for an Overwrite with none of this store's items to send while JOOR holds stock.
 
-    Such a call names no warehouse, and JOOR documents Overwrite as replacing the account's
-    inventory with what the call holds: it is never sent.
+    With nothing at all, the call names no warehouse, and JOOR documents Overwrite as replacing
+    the account's inventory with what the call holds. With only the counts kept for items we
+    cannot identify, it would send nothing of ours and set the rest of the warehouse to zero.
+    Either way it is never sent.
     """
-    return plan.mode == "overwrite" and not plan.send and plan.known_style_count > 0
+    if plan.mode != "overwrite" or len(plan.send) > len(plan.kept):
+        return False
+    return bool(plan.kept) or plan.known_style_count > 0
+
+
+def first_overwrite(plan: PushPlan) -> bool:
+    """True for an Overwrite to a warehouse this store has never pushed to.
+
+    JOOR has no call to read its stock, so what it holds there is unknown: the snapshot may
+    set any number of SKUs pushed from elsewhere to zero.
+    """
+    return plan.mode == "overwrite" and plan.known_style_count == 0 and bool(plan.send)
 
 
 def should_confirm_overwrite(plan: PushPlan) -> bool:
-    """True when an Overwrite would drop more than a fifth of the styles JOOR holds."""
+    """True when an Overwrite needs a yes: the warehouse's first, or one dropping over a fifth."""
+    if first_overwrite(plan):
+        return True
     if plan.mode != "overwrite" or plan.known_style_count <= 0:
         return False
     return plan.dropped_style_count > plan.known_style_count * CONFIRM_DROP_SHARE

@@ -28,6 +28,7 @@ from webapp.rules import (
     TemplateError,
     compile_identifiers,
     empty_overwrite,
+    first_overwrite,
     plan_push,
     should_confirm_overwrite,
 )
@@ -46,9 +47,9 @@ UNEXPECTED = "The push stopped on an unexpected error; it will be tried again."
 BUSY = "Another inventory push for this store is still sending; this one follows when it ends."
 NOTHING_TO_SEND = "Nothing was sent: no count differs from what JOOR last accepted."
 EMPTY_OVERWRITE = (
-    "Nothing was sent: no item can go in the Overwrite snapshot (each one is skipped or has a "
-    "problem; the run's events say which), and an empty Overwrite would leave the {warehouse} "
-    "warehouse in JOOR without stock. JOOR keeps the stock it holds."
+    "Nothing was sent: no item of this store can go in the Overwrite snapshot (each one is "
+    "skipped or has a problem; the run's events say which), and an Overwrite without them "
+    "would set the {warehouse} warehouse in JOOR to zero. JOOR keeps the stock it holds."
 )
 # Errors a later attempt may not see: the job re-raises them so RQ retries.
 RETRYABLE = (JoorTransientError, JoorRateLimitedError, JoorMalformedResponseError)
@@ -165,10 +166,17 @@ def store_push_lock(
 
 
 def confirm_message(plan: PushPlan) -> str:
-    """What the merchant must confirm before a large Overwrite goes out."""
+    """What the merchant must confirm before a first or a large Overwrite goes out."""
+    how = "Confirm it with Push inventory now on the panel, or run `joor push --yes`."
+    if first_overwrite(plan):
+        return (
+            f"Nothing was sent: this would be the first Overwrite from this store to the "
+            f"{plan.warehouse} warehouse, and JOOR's stock there cannot be read, so any SKU it "
+            f"holds that is not among these {len(plan.send):,} would be set to zero. {how}"
+        )
     return (
-        f"This Overwrite would drop {plan.dropped_style_count} of {plan.known_style_count} "
-        "styles in JOOR; confirm it on the panel or run `joor push --yes`."
+        f"Nothing was sent: this Overwrite would drop {plan.dropped_style_count} of the "
+        f"{plan.known_style_count} styles this store has pushed to JOOR. {how}"
     )
 
 
