@@ -205,9 +205,11 @@ def test_upc_json_rows_carry_the_upc():
 
 
 @pytest.mark.parametrize(
-    ("known", "kept", "confirm"), [(10, 8, False), (10, 7, True), (0, 0, False)]
+    ("known", "kept", "confirm"),
+    # Nothing known: a warehouse never pushed to, whose stock in JOOR cannot be read.
+    [(10, 8, False), (10, 7, True), (0, 3, True), (0, 0, False)],
 )
-def test_overwrite_dropping_more_than_a_fifth_of_styles_needs_confirmation(known, kept, confirm):
+def test_a_first_overwrite_or_one_dropping_over_a_fifth_needs_confirmation(known, kept, confirm):
     known_keys = [f"style:S{n}|NOS|RED|{size}" for n in range(known) for size in ("S", "M")]
     items = [make_item(f"S{n}", metadata={"style": f"S{n}"}) for n in range(kept)]
     plan = plan_push(
