@@ -31,6 +31,7 @@ PUSH_RETRY = {"max": 2, "interval": [30, 120]}
 # A push finding another one sending comes back this long after (it waited a minute already).
 BUSY_RETRY_SECONDS = 30
 NEW_ACCOUNT = "connected to a JOOR account that has none of the stock yet"
+RECONNECTED = "connected to JOOR again: stock changed meanwhile"
 
 
 # RQ 3.0 accepts only letters, digits, '_' and '-' in job ids, so DESIGN.md's `push:<store>`
@@ -256,8 +257,12 @@ def enqueue_full_push(
 
 
 @contextlib.contextmanager
-def full_push_after_connect(store_id: int) -> Iterator[None]:
-    """Around a connect: once a token is taken that no full push has reached, queue one."""
+def push_after_connect(store_id: int) -> Iterator[None]:
+    """Around a connect: once a token is taken, push what JOOR may not hold.
+
+    An account no full push has reached gets one. Otherwise the stock changed while the
+    store was disconnected or its token refused goes now, not at the next change.
+    """
     from webapp.extensions import db
     from webapp.sync.connection import get_connection
     from webapp.sync.inventory_push import refusal
@@ -266,9 +271,12 @@ def full_push_after_connect(store_id: int) -> Iterator[None]:
     yield
     conn = get_connection(db.session, store_id)
     # Another account or environment got none of the stock: adopt_token forgot what was sent.
-    taken = conn.token_encrypted not in (None, before)
-    if taken and conn.last_full_push_at is None and refusal(conn) is None:
+    if conn.token_encrypted in (None, before) or refusal(conn) is not None:
+        return
+    if conn.last_full_push_at is None:
         enqueue_full_push(store_id, trigger=NEW_ACCOUNT)
+    else:
+        enqueue_push_inventory(store_id, reason=RECONNECTED)
 
 
 def _lost_race(run, job_id: str):

@@ -141,10 +141,10 @@ def _queue_for_retry(session, run_id: int) -> None:
 
 def verify_connection(store_id: int) -> dict:
     """Check the token the merchant submitted and connect with it if JOOR accepts it."""
-    from jobs.inventory import full_push_after_connect
+    from jobs.inventory import push_after_connect
     from webapp.sync.verification import verify_pending_token
 
-    with app_context() as app, full_push_after_connect(store_id):
+    with app_context() as app, push_after_connect(store_id):
         conn = verify_pending_token(db.session, factory_from_app(app), store_id)
         return {"store_id": store_id, "status": conn.status}
 

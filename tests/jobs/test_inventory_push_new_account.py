@@ -20,6 +20,8 @@ from tests.jobs.inventory_push_support import (  # noqa: F401 - fixtures
     joor_app,
     joor_store,
     push,
+    release_scheduled,
+    runs,
     sim,
     sim_stock,
     skus,
@@ -156,3 +158,22 @@ def test_no_push_is_queued_without_sync_inventory(joor_app, joor_store, second_a
 
     assert result.exit_code == 0, result.output
     assert fetch_job(push_jobs.full_push_job_id(joor_store.id)) is None
+
+
+def test_reconnecting_the_same_account_pushes_the_stock_changed_meanwhile(
+    sim, skus, joor_app, joor_store
+):
+    item = make_item(joor_store, skus[0]["upc"], stock=4)
+    push(joor_store, full=True)
+    # JOOR refused the token for a while; the count changed and no push could send it.
+    item.stock = 9
+    db.session.commit()
+
+    submit(joor_app, joor_store, "demo-token")
+    work(joor_app)  # the check, which queues a push a few seconds out (debounced)
+    assert release_scheduled(joor_app) == 1
+    work(joor_app)
+
+    [run] = [r for r in runs(joor_store) if r.params["trigger"] == push_jobs.RECONNECTED]
+    assert run.status == "succeeded" and run.counts["sent"] == 1
+    assert sim_stock(sim) == {skus[0]["upc"]: 9}

@@ -41,11 +41,11 @@ def _store(slug: str) -> Store:
 )
 def connect_command(slug: str, token: str, environment: str) -> None:
     """Check the token against JOOR, then store it encrypted."""
-    from jobs.inventory import full_push_after_connect
+    from jobs.inventory import push_after_connect
 
     store = _store(slug)
     try:
-        with full_push_after_connect(store.id):
+        with push_after_connect(store.id):
             conn = connect(db.session, factory_from_app(current_app), store.id, token, environment)
     except JoorError as exc:
         raise click.ClickException(exc.user_message) from None
