@@ -6,6 +6,7 @@ import csv
 import io
 import re
 
+from tests.web.order_factories import make_order
 from tests.web.panel_helpers import connect_store, make_run
 
 HX = {"HX-Request": "true"}
@@ -217,16 +218,34 @@ def test_a_running_runs_list_follows_it_and_a_finished_one_stays_still(auth_clie
 
 
 def test_run_events_download_as_csv_without_formulas(auth_client, store):
+    order = make_order(store, source_id="J00000")
     events = _events(3) + [{"subject": "=HYPERLINK(1)", "outcome": "failed", "reason": "-1"}]
+    events[0]["order_id"] = order.id
     run = make_run(store.id, events=events, imported=3, failed=1)
     response = auth_client.get(f"{PANEL}/runs/{run.id}/events.csv")
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(html(response))))
-    assert rows[0] == ["Event", "JOOR order", "Outcome", "Reason", "Order id here", "Time (UTC)"]
-    assert [r[1] for r in rows[1:]] == ["J00000", "J00001", "J00002", "'=HYPERLINK(1)"]
-    assert rows[-1][3] == "'-1" and rows[-1][2] == "failed"
-    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", rows[-1][5])
+    assert rows[0] == ["JOOR order", "Outcome", "Reason", "Order id here", "Time (UTC)"]
+    assert [r[0] for r in rows[1:]] == ["J00000", "J00001", "J00002", "'=HYPERLINK(1)"]
+    assert rows[1][3] == str(order.id) and rows[2][3] == ""
+    assert rows[-1][2] == "'-1" and rows[-1][1] == "failed"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", rows[-1][4])
+
+
+def test_a_push_csv_names_skus_and_has_no_order_column(auth_client, store):
+    events = [
+        {"subject": "TEE-RED-M", "outcome": "passed", "reason": ""},
+        {"subject": "@SUM(A1)", "outcome": "skipped", "reason": "skip_push is set"},
+    ]
+    run = make_run(store.id, "inventory", events=events, passed=1, skipped=1)
+    rows = list(csv.reader(io.StringIO(html(auth_client.get(f"{PANEL}/runs/{run.id}/events.csv")))))
+    assert rows[0] == ["SKU", "Outcome", "Reason", "Time (UTC)"]
+    assert [r[:3] for r in rows[1:]] == [
+        ["TEE-RED-M", "passed", ""],
+        ["'@SUM(A1)", "skipped", "skip_push is set"],
+    ]
+    assert all(len(r) == 4 for r in rows)
 
 
 def test_manual_import_needs_a_date_and_a_connection(auth_client, store):

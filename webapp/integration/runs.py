@@ -219,13 +219,14 @@ def _csv_rows(run: SyncRun) -> Iterator[str]:
     """Yield the run's events as CSV text, a batch at a time, never all in memory.
 
     Headings and outcomes read as the run's page words them, times in UTC to the second.
+    A push's events never name an order here, so its file has no column for one.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    subject = "SKU" if run.kind == KIND_INVENTORY else "JOOR order"
-    writer.writerow(["Event", subject, "Outcome", "Reason", "Order id here", "Time (UTC)"])
+    push = run.kind == KIND_INVENTORY
+    heading = ["SKU" if push else "JOOR order", "Outcome", "Reason"]
+    writer.writerow([*heading, *([] if push else ["Order id here"]), "Time (UTC)"])
     columns = select(
-        SyncEvent.id,
         SyncEvent.subject,
         SyncEvent.outcome,
         SyncEvent.reason,
@@ -234,10 +235,9 @@ def _csv_rows(run: SyncRun) -> Iterator[str]:
     )
     query = columns.where(SyncEvent.run_id == run.id).order_by(SyncEvent.id)
     for n, row in enumerate(db.session.execute(query.execution_options(yield_per=CSV_BATCH)), 1):
-        outcome = row.outcome.replace("_", " ")
-        when = row.created_at.strftime("%Y-%m-%d %H:%M:%S")
-        subject, reason = _cell(row.subject), _cell(row.reason)
-        writer.writerow([row.id, subject, outcome, reason, row.order_id, when])
+        cells = [_cell(row.subject), row.outcome.replace("_", " "), _cell(row.reason)]
+        order = [] if push else [row.order_id]
+        writer.writerow([*cells, *order, row.created_at.strftime("%Y-%m-%d %H:%M:%S")])
         if n % CSV_BATCH == 0:
             yield buffer.getvalue()
             buffer.seek(0)
