@@ -12,6 +12,7 @@ from redis import Redis
 from rq import Retry, get_current_job
 from rq.job import Job, JobStatus
 
+from jobs.overwrite_count import count_overwrite_ahead
 from jobs.runtime import (
     ACTIVE,
     DEFAULT,
@@ -134,7 +135,7 @@ def push_inventory(
             kwargs = {"trigger": trigger, "full": full, "confirmed": confirmed, "run_id": run_id}
             _push_later(store_id, kwargs)
             return {"run_id": run_id, "status": "waiting for the store's other push"}
-        _count_overwrite_ahead(app, store_id)
+        count_overwrite_ahead(app, store_id)
         return summary.to_json()
 
 
@@ -157,41 +158,6 @@ def _push_later(store_id: int, kwargs: dict) -> None:
     )
     log.info("push run %s: store %s busy; trying again in %ss", kwargs["run_id"], store_id,
              BUSY_RETRY_SECONDS)  # fmt: skip
-
-
-def count_overwrite(store_id: int) -> dict:
-    """Count what the store's next Overwrite would drop, for the panel's warning to read."""
-    with app_context() as app:
-        _count_overwrite_ahead(app, store_id)
-        return {"store_id": store_id}
-
-
-def enqueue_overwrite_count(store_id: int) -> None:
-    """Have a worker count the Overwrite warning (planning every item takes seconds at 100k)."""
-    enqueue_once(
-        DEFAULT,
-        "jobs.inventory.count_overwrite",
-        f"overwrite-count-{store_id}",
-        args=(store_id,),
-        claim_seconds=5,  # a count wanted again (settings changed since) is queued soon after
-        job_timeout=600,
-        result_ttl=0,
-        failure_ttl=3600,
-    )
-
-
-def _count_overwrite_ahead(app, store_id: int) -> None:
-    """Refresh the panel's Overwrite counts now, in the worker, rather than on the next view."""
-    from webapp.extensions import db
-    from webapp.sync.connection import get_connection
-    from webapp.sync.overwrite_preview import warm_for_connection
-
-    try:
-        conn = get_connection(db.session, store_id)
-        warm_for_connection(db.session, app.extensions["redis"], conn)
-    except Exception:  # noqa: BLE001 - a courtesy to the panel; the push itself is done
-        db.session.rollback()
-        log.warning("store %s: Overwrite warning not counted ahead", store_id, exc_info=True)
 
 
 def _run_of_job(job: Job | None, store_id: int, trigger: str, full: bool, confirmed: bool) -> int:

@@ -114,7 +114,7 @@ def overwrite_drops(
 
 def _counting(store_id: int, since: int) -> dict:
     """The warning while a worker counts; after a minute it says the worker may be down."""
-    from jobs.inventory import enqueue_overwrite_count
+    from jobs.overwrite_count import enqueue_overwrite_count
 
     enqueue_overwrite_count(store_id)
     stale = time.time() - since > COUNT_PATIENCE_SECONDS
