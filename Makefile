@@ -4,7 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export FLASK_APP := webapp
-export JOOR_LOCAL_URL ?= http://127.0.0.1:5050/v2
+# `make run`'s ports: the web app's, and the JOOR simulator's (which JOOR_LOCAL_URL points at).
+export PORT ?= 5000
+export JOOR_SIM_PORT ?= 5050
+export JOOR_LOCAL_URL ?= http://127.0.0.1:$(JOOR_SIM_PORT)/v2
+# honcho hands each process a PORT of its own (5000, 5100, ...), so Procfile.dev's web reads this.
+export WEB_PORT := $(PORT)
 
 .PHONY: run test install lint format bench stop clean
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -38,7 +39,8 @@ def demo_command() -> None:
         user.set_password(password)
         db.session.commit()
     _seed_demo_data(store)
-    line = f"Demo login: {DEMO_EMAIL} / {password}   (http://127.0.0.1:5000)"
+    port = os.environ.get("PORT") or "5000"  # the web port `make run` starts gunicorn on
+    line = f"Demo login: {DEMO_EMAIL} / {password}   (http://127.0.0.1:{port})"
     click.echo("=" * len(line))
     click.echo(line)
     click.echo("=" * len(line))
