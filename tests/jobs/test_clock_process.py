@@ -19,6 +19,11 @@ from webapp import ROOT
 def test_the_clock_process_enqueues_a_due_poll_and_stops_on_sigterm(
     app, store, connected, service_env
 ):
+    from webapp.extensions import db
+    from webapp.models.base import utcnow
+
+    connected.next_poll_at = utcnow()  # due now (a first connection waits a few minutes)
+    db.session.commit()
     env = {**service_env, "CLOCK_TICK_SECONDS": "1", "JOOR_LOCAL_URL": app.config["JOOR_LOCAL_URL"]}
     clock = subprocess.Popen(  # noqa: S603 - our own module
         [sys.executable, "-m", "jobs.clock"], cwd=ROOT, env=env, stderr=subprocess.PIPE

@@ -12,7 +12,7 @@ from tests.jobs.order_support import TOKEN, connected_fixture, sim_fixture  # no
 from webapp.crypto import encrypt
 from webapp.extensions import db
 from webapp.models.base import utcnow
-from webapp.sync.connection import get_connection
+from webapp.sync.connection import FIRST_POLL_GRACE, get_connection
 
 
 def submit(app, store, token: str, environment: str = "local"):
@@ -34,6 +34,20 @@ def test_an_accepted_token_connects_the_store_and_schedules_a_poll(app, store, s
     assert job.id.startswith(f"verify-{store.id}-")
     assert conn.status == "connected" and conn.token_last4 == "oken"
     assert conn.pending_token_encrypted is None and conn.environment == "local"
+    # A first connection: the merchant has a few minutes to set what is downloaded, and where.
+    grace = FIRST_POLL_GRACE - timedelta(seconds=30)
+    assert conn.next_poll_at is not None and conn.next_poll_at > utcnow() + grace
+    assert conn.next_poll_at <= utcnow() + FIRST_POLL_GRACE
+
+
+def test_connecting_again_to_an_account_already_polled_checks_at_once(app, store, sim):
+    from webapp.sync.connection import connect, factory_from_app
+
+    submit(app, store, TOKEN)
+    conn = get_connection(db.session, store.id)
+    conn.watermark = utcnow()  # polled before
+    db.session.commit()
+    conn = connect(db.session, factory_from_app(app), store.id, TOKEN, "local")
     assert conn.next_poll_at is not None and conn.next_poll_at <= utcnow()
 
 

@@ -110,11 +110,31 @@ def test_an_error_calls_have_succeeded_after_is_shown_as_history(auth_client, st
     fragment = html(auth_client.get(f"{PANEL}/status", headers=HX))
     assert '<dd class="muted" data-testid="last-error">JOOR is having trouble' in fragment
     assert "10 min ago; calls have succeeded since" in fragment
+    assert "status-trouble" not in fragment
     conn = get_connection(db.session, store.id)
     conn.last_error_at = utcnow()
     db.session.commit()
     fragment = html(auth_client.get(f"{PANEL}/status", headers=HX))
     assert '<dd class="error" data-testid="last-error">JOOR is having trouble' in fragment
+    # Next to the badge: it still says connected (the token is fine), but calls fail now.
+    assert "calls to JOOR are failing now; imports and pushes try again by themselves" in fragment
+
+
+def test_a_first_connection_says_when_its_first_check_comes_and_with_what(auth_client, store):
+    from datetime import timedelta
+
+    from webapp.models.base import utcnow
+
+    connect_store(store.id)
+    conn = get_connection(db.session, store.id)
+    conn.next_poll_at = utcnow() + timedelta(minutes=5)
+    db.session.commit()
+    fragment = html(auth_client.get(f"{PANEL}/status", headers=HX))
+    assert "in 5 min</time> <span" in fragment or "in 4 min</time> <span" in fragment
+    assert "(the first, with the settings below: change them before then" in fragment
+    conn.watermark = utcnow()  # polled since
+    db.session.commit()
+    assert "the first, with" not in html(auth_client.get(f"{PANEL}/status", headers=HX))
 
 
 def test_replacing_a_token_starts_on_the_environment_connected_to(auth_client, store):

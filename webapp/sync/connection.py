@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import orjson
@@ -30,6 +31,7 @@ from webapp.sync.pushed_stock import forget_pushed
 from webapp.sync.settings import schedule_next_poll
 
 log = logging.getLogger(__name__)
+FIRST_POLL_GRACE = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,10 @@ def adopt_token(conn: JoorConnection, encrypted: str, token: str, environment: s
     conn.status, conn.last_error, conn.last_error_at = STATUS_CONNECTED, "", None
     conn.connected_at = conn.last_success_at = utcnow()
     schedule_next_poll(conn, from_now=True)
+    if conn.watermark is None and conn.next_poll_at is not None:
+        # A first connection: the merchant gets a few minutes to set which orders to download
+        # and where before the first check puts any in a folder (the panel says when).
+        conn.next_poll_at += FIRST_POLL_GRACE
 
 
 def disconnect(session: Session, store_id: int) -> JoorConnection:
