@@ -537,3 +537,22 @@ def test_a_second_push_now_says_the_first_is_under_way(auth_client, store):
     (run,) = db.session.scalars(select(SyncRun).where(SyncRun.kind == "inventory")).all()
     second = html(auth_client.post(f"{PANEL}/push", headers=HX))
     assert f"A push is already under way (run #{run.id})." in second
+
+
+def test_a_manual_import_that_failed_before_a_reconnect_is_shown_as_history(auth_client, store):
+    from datetime import timedelta
+
+    from tests.web.panel_helpers import make_run
+    from webapp.models.base import utcnow
+
+    connect_store(store.id)
+    failed = make_run(store.id, status="failed")  # "JOOR refused the token."
+    panel = html(auth_client.get(PANEL))
+    assert f'id="run-{failed.id}-progress"' in panel and 'data-testid="import-history"' not in panel
+
+    conn = get_connection(db.session, store.id)
+    conn.connected_at = utcnow() + timedelta(seconds=1)  # connected again since
+    db.session.commit()
+    panel = html(auth_client.get(PANEL))
+    assert f'id="run-{failed.id}-progress"' not in panel  # its error no longer leads the card
+    assert f'The last manual import (<a href="{PANEL}/runs/{failed.id}">#{failed.id}</a>)' in panel
