@@ -43,6 +43,8 @@ FULL_PUSH_EVERY = timedelta(hours=24)
 # A full push that fails (JOOR down, an Overwrite awaiting confirmation) is tried again after
 # this long, not every tick: one failed run an hour, not one a minute.
 FULL_PUSH_RETRY_SECONDS = 3600
+FIRST_FULL_PUSH = "no full push has reached JOOR yet (Sync Inventory was just turned on, say)"
+DAILY_FULL_PUSH = "the daily full push: every count again, in case JOOR missed a change"
 CLAIM_SECONDS = 50  # under a tick: two clocks in the same minute make one decision
 # An import whose worker died this many times is not handed on again (it would for ever).
 MAX_ATTEMPTS = 5
@@ -190,8 +192,8 @@ def enqueue_full_pushes(now: datetime) -> list[int]:
     from jobs.inventory import enqueue_full_push
 
     cutoff = now - FULL_PUSH_EVERY
-    store_ids = db.session.scalars(
-        select(JoorConnection.store_id).where(
+    due = db.session.execute(
+        select(JoorConnection.store_id, JoorConnection.last_full_push_at).where(
             JoorConnection.sync_inventory.is_(True),
             JoorConnection.status == STATUS_CONNECTED,
             JoorConnection.token_encrypted.is_not(None),
@@ -202,9 +204,12 @@ def enqueue_full_pushes(now: datetime) -> list[int]:
         )
     ).all()
     pushed = []
-    for store_id in store_ids:
+    for store_id, last_full_push_at in due:
         attempt = f"joorsync:full-push-attempt:{store_id}"
         if redis_connection().set(attempt, "1", nx=True, ex=FULL_PUSH_RETRY_SECONDS):
-            enqueue_full_push(store_id, created_by="daily full push")
+            if last_full_push_at is None:  # Sync Inventory just turned on, say
+                enqueue_full_push(store_id, created_by="automatic", trigger=FIRST_FULL_PUSH)
+            else:
+                enqueue_full_push(store_id, created_by="daily full push", trigger=DAILY_FULL_PUSH)
             pushed.append(store_id)
     return pushed

@@ -194,14 +194,18 @@ def test_the_daily_full_push_is_enqueued_for_stores_that_sync_inventory(
 ):
     import jobs.inventory
 
-    pushed = []
-    monkeypatch.setattr(
-        jobs.inventory, "enqueue_full_push", lambda store_id, **_: pushed.append(store_id)
-    )
+    pushed, asked = [], []
+
+    def enqueue(store_id, **kwargs):
+        pushed.append(store_id)
+        asked.append((kwargs["created_by"], kwargs["trigger"]))
+
+    monkeypatch.setattr(jobs.inventory, "enqueue_full_push", enqueue)
     connected.sync_inventory = True
     connected.last_full_push_at = utcnow() - timedelta(hours=25)
     db.session.commit()
     assert cron.tick()["full_pushes"] == [store.id]
+    assert asked == [("daily full push", cron.DAILY_FULL_PUSH)]
     assert cron.tick()["full_pushes"] == []  # this minute's claim is taken
     # The push has not succeeded yet (JOOR down, say): the next try waits an hour, not a tick.
     assert cron.enqueue_full_pushes(utcnow() + timedelta(minutes=5)) == []
@@ -212,6 +216,21 @@ def test_the_daily_full_push_is_enqueued_for_stores_that_sync_inventory(
     db.session.expire_all()
     assert cron.enqueue_full_pushes(utcnow() + timedelta(minutes=2)) == []
     assert pushed == [store.id, store.id]
+
+
+def test_the_first_full_push_says_it_is_the_first_not_the_daily_one(
+    app, store, connected, monkeypatch
+):
+    import jobs.inventory
+
+    asked = []
+    monkeypatch.setattr(
+        jobs.inventory, "enqueue_full_push", lambda store_id, **kwargs: asked.append(kwargs)
+    )
+    connected.sync_inventory = True  # just turned on: no full push has reached JOOR yet
+    db.session.commit()
+    assert cron.enqueue_full_pushes(utcnow()) == [store.id]
+    assert asked == [{"created_by": "automatic", "trigger": cron.FIRST_FULL_PUSH}]
 
 
 def test_a_push_left_running_by_a_dead_worker_is_closed_in_words_and_pushed_again(
