@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import timedelta
 
 from flask import current_app
@@ -13,6 +13,7 @@ from rq import Retry, get_current_job
 from rq.job import Job, JobStatus
 
 from jobs.overwrite_count import count_overwrite_ahead
+from jobs.push_reasons import note_why, why_of
 from jobs.runtime import (
     ACTIVE,
     DEFAULT,
@@ -57,6 +58,7 @@ def enqueue_push_inventory(store_id: int, *, reason: str = "stock changed") -> J
         return None
     conn = redis_connection()
     job_id = _next_push_id(store_id, conn)
+    note_why(conn, job_id, reason)
     existing = fetch_job(job_id, conn)
     if existing is not None and existing.get_status(refresh=False) in {"scheduled", "queued"}:
         return existing
@@ -75,6 +77,18 @@ def enqueue_push_inventory(store_id: int, *, reason: str = "stock changed") -> J
         failure_ttl=3600,
         retry=Retry(**PUSH_RETRY),
     )
+
+
+def enqueue_push_after_settings(store_id: int, changed: Iterable[str]) -> Job | None:
+    """Push once a setting that decides what JOOR holds has changed, not at the next stock edit."""
+    from webapp.sync.settings import SETTING_LABELS, TEMPLATE_FIELDS
+
+    deciding = {"warehouse", "inventory_mode", "identifier", *(n for n, _ in TEMPLATE_FIELDS)}
+    names = [name for name in changed if name in deciding]
+    if not names:
+        return None
+    labels = ", ".join(SETTING_LABELS[name] for name in names)
+    return enqueue_push_inventory(store_id, reason=f"settings changed: {labels}")
 
 
 def _next_push_id(store_id: int, conn: Redis) -> str:
@@ -172,6 +186,8 @@ def _run_of_job(job: Job | None, store_id: int, trigger: str, full: bool, confir
     left = job.retries_left if job is not None else None
     if left is not None and left < PUSH_RETRY["max"] and job.meta.get("run_id"):
         return int(job.meta["run_id"])
+    if job is not None and not full:
+        trigger = why_of(redis_connection(), job.id, trigger)
     run = create_push_run(db.session, store_id, trigger=trigger, full=full, confirmed=confirmed)
     if job is not None:
         job.meta["run_id"] = run.id

@@ -61,6 +61,37 @@ def test_many_stock_changes_make_one_push(sim, skus, joor_app, joor_store):
     assert run.job_id == push_job_id(joor_store.id)
 
 
+def test_a_push_of_several_changes_names_them_all(sim, skus, joor_app, joor_store):
+    items = [make_item(joor_store, sku["upc"], stock=1) for sku in skus[:4]]
+    for item in items:
+        enqueue_push_inventory(joor_store.id, reason=f"stock of {item.code} edited")
+    enqueue_push_inventory(joor_store.id, reason=f"stock of {items[0].code} edited")
+
+    assert release_scheduled(joor_app) == 1
+    work(joor_app)
+
+    [run] = runs(joor_store)
+    assert run.params["trigger"] == (
+        f"5 changes: stock of {items[0].code} edited; stock of {items[1].code} edited and 2 more"
+    )
+
+
+def test_a_setting_that_decides_what_joor_holds_pushes_at_once(sim, skus, joor_app, joor_store):
+    make_item(joor_store, skus[0]["upc"], stock=3)
+    configure_args = ["joor", "configure", "--store", "acme", "--set"]
+    runner = joor_app.test_cli_runner()
+
+    assert runner.invoke(args=[*configure_args, "poll_minutes=60"]).exit_code == 0
+    assert fetch_job(push_job_id(joor_store.id)) is None  # polling: nothing JOOR holds
+    assert runner.invoke(args=[*configure_args, "warehouse=Secondary"]).exit_code == 0
+    assert release_scheduled(joor_app) == 1
+    work(joor_app)
+
+    [run] = runs(joor_store)
+    assert run.params["trigger"] == "settings changed: Default Warehouse"
+    assert sim_stock(sim, "Secondary") == {skus[0]["upc"]: 3}
+
+
 def test_a_store_without_sync_inventory_gets_no_scheduled_push(joor_app, joor_store):
     configure(joor_store, sync_inventory="off")
 

@@ -75,6 +75,9 @@ def configure_command(slug: str, pairs: tuple[str, ...]) -> None:
         click.echo(f"{change.setting}: {change.old_value!r} -> {change.new_value!r}")
     if not audit:
         click.echo("No setting changed.")
+    from jobs.inventory import enqueue_push_after_settings
+
+    enqueue_push_after_settings(store.id, [change.setting for change in audit])
 
 
 @joor_group.command("import")

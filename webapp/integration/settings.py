@@ -166,6 +166,9 @@ def save_settings():
             for name, message in exc.errors.items():
                 getattr(form, name).errors = [*getattr(form, name).errors, message]
         else:
+            from jobs.inventory import enqueue_push_after_settings
+
+            enqueue_push_after_settings(conn.store_id, [change.setting for change in saved])
             return _saved(conn, len(saved))
     return _invalid(conn, form)
 
