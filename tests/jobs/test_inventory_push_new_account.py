@@ -177,3 +177,17 @@ def test_reconnecting_the_same_account_pushes_the_stock_changed_meanwhile(
     [run] = [r for r in runs(joor_store) if r.params["trigger"] == push_jobs.RECONNECTED]
     assert run.status == "succeeded" and run.counts["sent"] == 1
     assert sim_stock(sim) == {skus[0]["upc"]: 9}
+
+
+def test_disconnecting_and_connecting_the_same_token_keeps_the_pushed_stock(skus, joor_store):
+    from webapp.sync.connection import disconnect
+
+    make_item(joor_store, skus[0]["upc"], stock=1)
+    push(joor_store, full=True)
+
+    disconnect(db.session, joor_store.id)
+    connect(db.session, factory_from_app(current_app), joor_store.id, "demo-token", "local")
+
+    # The same JOOR account: no full push of every count, no first-Overwrite question.
+    assert pushed_rows(joor_store) == 1
+    assert get_connection(db.session, joor_store.id).last_full_push_at is not None

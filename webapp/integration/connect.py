@@ -41,7 +41,7 @@ def connect_form(*, submitted: bool = False, environment: str | None = None) -> 
 
 def credit_usage(conn: JoorConnection):
     """Return the account's credits in the current JOOR window (read from Redis), or None."""
-    if not conn.account_key:
+    if not conn.account_key or not conn.is_connected:
         return None
     from webapp.sync.connection import factory_from_app
 

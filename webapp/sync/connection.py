@@ -143,7 +143,9 @@ def adopt_token(conn: JoorConnection, encrypted: str, token: str, environment: s
 def disconnect(session: Session, store_id: int) -> JoorConnection:
     """Forget the token; settings stay so a reconnect picks up where the merchant left off."""
     conn = get_connection(session, store_id)
-    conn.token_encrypted, conn.token_last4, conn.account_key = None, "", ""
+    # The account key (a hash, not the token) stays: connecting the same token again keeps
+    # what that JOOR account was sent and where its polls got to; another token starts afresh.
+    conn.token_encrypted, conn.token_last4 = None, ""
     conn.status, conn.next_poll_at = STATUS_DISCONNECTED, None
     # The old connection's last error no longer says anything about the next one.
     conn.last_error, conn.last_error_at = "", None
