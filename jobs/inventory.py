@@ -81,12 +81,14 @@ def enqueue_push_inventory(store_id: int, *, reason: str = "stock changed") -> J
 
 def enqueue_push_after_settings(store_id: int, changed: Iterable[str]) -> Job | None:
     """Push once a setting that decides what JOOR holds has changed, not at the next stock edit."""
+    from webapp.extensions import db
+    from webapp.sync.connection import get_connection
     from webapp.sync.settings import SETTING_LABELS, TEMPLATE_FIELDS
 
     deciding = {"warehouse", "inventory_mode", "identifier", *(n for n, _ in TEMPLATE_FIELDS)}
     names = [name for name in changed if name in deciding]
-    if not names:
-        return None
+    if not names or get_connection(db.session, store_id).last_full_push_at is None:
+        return None  # nothing JOOR holds changed, or the clock's first full push comes anyway
     labels = ", ".join(SETTING_LABELS[name] for name in names)
     return enqueue_push_inventory(store_id, reason=f"settings changed: {labels}")
 

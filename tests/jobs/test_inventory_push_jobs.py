@@ -23,6 +23,7 @@ from tests.jobs.inventory_push_support import (  # noqa: F401 - fixtures
     configure,
     joor_app,
     joor_store,
+    push,
     release_scheduled,
     runs,
     set_faults,
@@ -80,16 +81,19 @@ def test_a_setting_that_decides_what_joor_holds_pushes_at_once(sim, skus, joor_a
     make_item(joor_store, skus[0]["upc"], stock=3)
     configure_args = ["joor", "configure", "--store", "acme", "--set"]
     runner = joor_app.test_cli_runner()
-
-    assert runner.invoke(args=[*configure_args, "poll_minutes=60"]).exit_code == 0
-    assert fetch_job(push_job_id(joor_store.id)) is None  # polling: nothing JOOR holds
     assert runner.invoke(args=[*configure_args, "warehouse=Secondary"]).exit_code == 0
+    # No full push has reached JOOR yet: the clock's first one comes anyway, so none here.
+    assert release_scheduled(joor_app) == 0
+    push(joor_store, full=True)
+    assert runner.invoke(args=[*configure_args, "poll_minutes=60"]).exit_code == 0
+    assert release_scheduled(joor_app) == 0  # polling: nothing JOOR holds changes
+
+    assert runner.invoke(args=[*configure_args, "warehouse=Default"]).exit_code == 0
     assert release_scheduled(joor_app) == 1
     work(joor_app)
 
-    [run] = runs(joor_store)
-    assert run.params["trigger"] == "settings changed: Default Warehouse"
-    assert sim_stock(sim, "Secondary") == {skus[0]["upc"]: 3}
+    assert runs(joor_store)[-1].params["trigger"] == "settings changed: Default Warehouse"
+    assert sim_stock(sim, "Default") == {skus[0]["upc"]: 3}
 
 
 def test_a_store_without_sync_inventory_gets_no_scheduled_push(joor_app, joor_store):
