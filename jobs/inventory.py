@@ -254,10 +254,11 @@ def push_after_connect(store_id: int) -> Iterator[None]:
     before = get_connection(db.session, store_id).token_encrypted
     yield
     conn = get_connection(db.session, store_id)
-    # Another account or environment got none of the stock: adopt_token forgot what was sent.
     if conn.token_encrypted in (None, before) or refusal(conn) is not None:
         return
     if conn.last_full_push_at is None:
+        # Another account or environment has none of the stock: adopt_token forgot what was
+        # sent, so every count goes.
         enqueue_full_push(store_id, trigger=NEW_ACCOUNT)
     else:
         enqueue_push_inventory(store_id, reason=RECONNECTED)
