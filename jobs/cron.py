@@ -190,6 +190,8 @@ def _requeue(run: SyncRun, *, why: str = "was abandoned by its worker") -> None:
 def enqueue_full_pushes(now: datetime) -> list[int]:
     """Enqueue the daily full inventory push for stores that sync inventory."""
     from jobs.inventory import enqueue_full_push
+    from webapp.sync.connection import get_connection
+    from webapp.sync.push_outcome import awaits_confirmation
 
     cutoff = now - FULL_PUSH_EVERY
     due = db.session.execute(
@@ -205,6 +207,8 @@ def enqueue_full_pushes(now: datetime) -> list[int]:
     ).all()
     pushed = []
     for store_id, last_full_push_at in due:
+        if awaits_confirmation(db.session, get_connection(db.session, store_id), cutoff):
+            continue  # its Overwrite waits for a person's yes: one failed run a day says so
         attempt = f"joorsync:full-push-attempt:{store_id}"
         if redis_connection().set(attempt, "1", nx=True, ex=FULL_PUSH_RETRY_SECONDS):
             if last_full_push_at is None:  # Sync Inventory just turned on, say

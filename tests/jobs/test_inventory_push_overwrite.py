@@ -22,7 +22,7 @@ from tests.jobs.inventory_push_support import (  # noqa: F401 - fixtures
     style_metadata,
 )
 from webapp.extensions import db
-from webapp.models import InventoryItem, PushedStock
+from webapp.models import InventoryItem, PushedStock, SyncRun
 from webapp.sync.inventory_push import EMPTY_OVERWRITE
 
 
@@ -187,6 +187,7 @@ def test_the_first_overwrite_to_a_warehouse_waits_for_a_persons_yes(sim, skus, j
         "warehouse, and JOOR's stock there cannot be read"
     )
     assert sim_stock(sim) == {skus[5]["upc"]: 8}
+    assert db.session.get(SyncRun, automatic.run_id).params["awaiting_confirmation"] is True
 
     confirmed = push(joor_store, confirmed=True)
 

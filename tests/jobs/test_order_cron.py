@@ -287,3 +287,27 @@ def test_two_clocks_either_side_of_a_minute_boundary_enqueue_one_poll(app, store
     second = cron.tick(boundary + timedelta(seconds=1))
     assert first["polls"] == [store.id] and second["polls"] == []
     assert queue(POLLING).count == 1
+
+
+def test_an_overwrite_waiting_for_a_yes_is_asked_again_daily_not_hourly(
+    app, store, connected, monkeypatch
+):
+    import jobs.inventory
+    from webapp.sync.inventory_push import create_push_run
+    from webapp.sync.push_outcome import mark_awaiting_confirmation
+
+    asked = []
+    monkeypatch.setattr(
+        jobs.inventory, "enqueue_full_push", lambda store_id, **_: asked.append(store_id)
+    )
+    connected.sync_inventory, connected.inventory_mode = True, "overwrite"
+    run = create_push_run(db.session, store.id, trigger="full push", full=True)
+    runs.finish_run(db.session, run, error="Nothing was sent: this would be the first Overwrite")
+    mark_awaiting_confirmation(db.session, run)
+
+    assert cron.enqueue_full_pushes(utcnow() + timedelta(hours=2)) == []
+    assert cron.enqueue_full_pushes(utcnow() + timedelta(hours=25)) == [store.id]
+    app.extensions["redis"].delete(f"joorsync:full-push-attempt:{store.id}")
+    connected.inventory_mode = "update"  # nothing to confirm any more: pushed at once
+    db.session.commit()
+    assert cron.enqueue_full_pushes(utcnow() + timedelta(hours=2)) == [store.id]

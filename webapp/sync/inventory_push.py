@@ -33,7 +33,7 @@ from webapp.rules import (
     should_confirm_overwrite,
 )
 from webapp.sync.connection import ClientFactory, get_connection, record_failure, record_success
-from webapp.sync.push_outcome import record_unsent, run_error
+from webapp.sync.push_outcome import mark_awaiting_confirmation, record_unsent, run_error
 from webapp.sync.push_sending import UPDATE_BATCH, send_plan
 from webapp.sync.pushed_stock import load_pushed
 from webapp.sync.runs import create_run, finish_run, queue_again, start_run
@@ -60,6 +60,10 @@ LOCK_WAIT_SECONDS = 60
 
 class PushRefusedError(Exception):
     """Nothing may be sent; the message says why in the merchant's words."""
+
+
+class ConfirmationNeededError(PushRefusedError):
+    """An Overwrite that goes out only with a person's yes (a first one, or a large drop)."""
 
 
 class PushBusyError(Exception):
@@ -223,6 +227,8 @@ def run_push(
             _push(session, factory, run, by_reason, **options)
     except PushRefusedError as exc:
         _fail(session, run, str(exc))
+        if isinstance(exc, ConfirmationNeededError):
+            mark_awaiting_confirmation(session, run)
     except JoorError as exc:
         _joor_failed(session, run, exc)
         if isinstance(exc, RETRYABLE):
@@ -264,7 +270,7 @@ def _push(
         raise PushRefusedError(f"Nothing was pushed: {exc}") from exc
     run.params = {**(run.params or {}), "mode": plan.mode}
     if should_confirm_overwrite(plan) and not options["confirmed"]:
-        raise PushRefusedError(confirm_message(plan))
+        raise ConfirmationNeededError(confirm_message(plan))
     if empty_overwrite(plan):
         by_reason.update(record_unsent(session, run, plan))
         raise PushRefusedError(EMPTY_OVERWRITE.format(warehouse=plan.warehouse))

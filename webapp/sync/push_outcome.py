@@ -1,13 +1,15 @@
-"""What a push run records besides JOOR's verdicts: the items left out, and why it failed."""
+"""What a push run records besides JOOR's verdicts: the items left out, why it failed, a wait."""
 
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from webapp.models import SyncEvent, SyncRun
+from webapp.models import JoorConnection, SyncEvent, SyncRun
+from webapp.models.sync import KIND_INVENTORY
 from webapp.rules import PushPlan, batched
 from webapp.sync.runs import add_counts, add_events
 
@@ -80,3 +82,24 @@ def _commonest_refusal(session: Session, run: SyncRun) -> str:
     if row is None:
         return ""
     return f' The most common: "{row[0]}" ({row[1]:,} SKU{"s" if row[1] != 1 else ""}).'
+
+
+def mark_awaiting_confirmation(session: Session, run: SyncRun) -> None:
+    """Note on a failed run that its Overwrite waits for a yes (see awaits_confirmation)."""
+    # The clock then asks again once a day, not every hour, while nobody says yes.
+    run.params = {**(run.params or {}), "awaiting_confirmation": True}
+    session.commit()
+
+
+def awaits_confirmation(session: Session, conn: JoorConnection, since: datetime) -> bool:
+    """True while the store's last push, since `since`, waits for a yes to an Overwrite."""
+    if conn.inventory_mode != "overwrite":
+        return False  # switched to Update: nothing to confirm any more
+    last = session.scalar(
+        select(SyncRun)
+        .where(SyncRun.store_id == conn.store_id, SyncRun.kind == KIND_INVENTORY)
+        .order_by(SyncRun.id.desc())
+        .limit(1)
+    )
+    waiting = last is not None and (last.params or {}).get("awaiting_confirmation")
+    return bool(waiting and last.finished_at and last.finished_at > since)
