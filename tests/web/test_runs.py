@@ -42,6 +42,23 @@ def test_progress_polls_while_running_and_stops_when_finished(auth_client, store
     )
 
 
+def test_a_run_whose_joor_call_is_tried_again_says_so(auth_client, store, app):
+    from webapp.joor import JoorTransientError
+    from webapp.sync.retry_notice import retry_notice
+
+    run = make_run(store.id, status="running", events=_events(2), imported=2)
+    progress = f"{PANEL}/runs/{run.id}/progress"
+    assert "run-retrying" not in html(auth_client.get(progress, headers=HX))
+    error = JoorTransientError("502", user_message="JOOR is having trouble right now (502). We…")
+
+    retry_notice(app.extensions["redis"], run.id)(error, 2, 4.0, 6)
+
+    fragment = html(auth_client.get(progress, headers=HX))
+    assert (
+        "JOOR is having trouble right now (502): trying again in 4 s (attempt 3 of 6)." in fragment
+    )
+
+
 def test_a_run_without_joors_total_shows_what_it_has_done(auth_client, store):
     from webapp.extensions import db
 

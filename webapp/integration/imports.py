@@ -6,8 +6,9 @@ import logging
 
 from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
+from redis.exceptions import RedisError
 
-from webapp.extensions import db
+from webapp.extensions import db, get_redis
 from webapp.integration import bp
 from webapp.integration.common import (
     page_or_fragment,
@@ -22,6 +23,7 @@ from webapp.models.sync import KIND_MANUAL, KIND_POLL, QUEUED, RUNNING
 from webapp.scoping import get_scoped_or_404, scoped
 from webapp.sync.connection import credit_wait
 from webapp.sync.polling import active_import
+from webapp.sync.retry_notice import retrying
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +43,11 @@ def import_context(form: ImportForm | None = None) -> dict:
 def progress_response(run: SyncRun, template: str = "integration/_progress.html", **extra):
     """Render a run's progress; once it has ended, tell the page to refresh its run lists."""
     if run.status == RUNNING:
-        # A run that seems stuck is usually waiting out JOOR's request limit: say so.
+        # A run that seems stuck is waiting out JOOR's request limit, or trying a failed
+        # call again: say which.
         usage = credit_usage(store_connection())
         extra.setdefault("credit_wait", credit_wait(usage, run.kind))
+        extra.setdefault("retrying", _retrying(run.id))
     elif run.status == QUEUED and run.kind == KIND_MANUAL:
         # Queued behind the scheduled import running now (one import per store at a time).
         ahead = active_import(db.session, run.store_id, (KIND_POLL,))
@@ -52,6 +56,14 @@ def progress_response(run: SyncRun, template: str = "integration/_progress.html"
     if run.is_finished:
         response.headers["HX-Trigger"] = "runs-changed"
     return response
+
+
+def _retrying(run_id: int) -> str | None:
+    """What the run's JOOR client said of its last retry, if that is current."""
+    try:
+        return retrying(get_redis(), run_id)
+    except RedisError:  # a Redis hiccup must not break the progress bar
+        return None
 
 
 def _unpack(run: SyncRun) -> tuple[SyncRun, bool]:

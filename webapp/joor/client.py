@@ -25,7 +25,7 @@ from webapp.joor.payloads import (
     parse_inventory_result,
     parse_orders_page,
 )
-from webapp.joor.transport import Transport
+from webapp.joor.transport import RetryHook, Transport
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +64,7 @@ class JoorClient:
         # Answers are decoded with this; the app hands in a faster decoder (orjson), which
         # keeps this package to the standard library and requests.
         decode_json: Callable[[bytes], Any] = json.loads,
+        on_retry: RetryHook | None = None,
     ) -> None:
         self.budget: CreditBudget = (
             budget if budget is not None else MemoryCreditBudget(sleep=sleep)
@@ -80,6 +81,7 @@ class JoorClient:
             sleep=sleep,
             rng=rng,
             decode_json=decode_json,
+            on_retry=on_retry,
         )
         self._request = self._transport.request
 

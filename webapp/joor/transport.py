@@ -35,6 +35,8 @@ _TRANSPORT_ERRORS = (
     requests.exceptions.ContentDecodingError,
 )
 _REDACTED = "[redacted]"
+# Told of each retry after an error (not a 429): the error, attempt, seconds to wait, attempts.
+RetryHook = Callable[[JoorError, int, float, int], None]
 
 
 class Transport:
@@ -54,6 +56,7 @@ class Transport:
         sleep: Callable[[float], None] = time.sleep,
         rng: Callable[[], float] = random.random,
         decode_json: Callable[[bytes], Any] = json.loads,
+        on_retry: RetryHook | None = None,
     ) -> None:
         token = (token or "").strip()
         if not token:
@@ -76,6 +79,7 @@ class Transport:
         self.backoff_cap = backoff_cap
         self._sleep = sleep
         self._rng = rng
+        self._on_retry = on_retry
 
     def __repr__(self) -> str:
         return f"Transport(base_url={self.base_url!r})"
@@ -183,6 +187,11 @@ class Transport:
             )
             return
         wait = self._backoff(attempt)
+        if self._on_retry is not None:
+            try:
+                self._on_retry(error, attempt, wait, self.max_retries + 1)
+            except Exception:  # noqa: BLE001 - telling someone must never stop the retry
+                logger.warning("JOOR retry hook failed", exc_info=True)
         logger.warning(
             "JOOR %s %s failed (attempt %s, status %s): %s; retrying in %.1fs",
             method,

@@ -44,22 +44,22 @@ class ClientFactory:
     timeout: float = 30
     client_options: tuple[tuple[str, Any], ...] = ()
 
-    def for_token(self, token: str, environment: str) -> JoorClient:
+    def for_token(self, token: str, environment: str, on_retry=None) -> JoorClient:
         """Return a client for a token in an environment, drawing on that account's budget."""
         base_url = resolve_base_url(environment, self.local_url or None)
         budget = RedisCreditBudget(self.redis, account_key_for(token))
-        options = {"decode_json": orjson.loads, **dict(self.client_options)}
+        options = {"decode_json": orjson.loads, "on_retry": on_retry, **dict(self.client_options)}
         return JoorClient(token, base_url, budget=budget, timeout=self.timeout, **options)
 
-    def for_connection(self, connection: JoorConnection) -> JoorClient:
-        """Return the client for a stored connection (decrypting its token)."""
+    def for_connection(self, connection: JoorConnection, on_retry=None) -> JoorClient:
+        """Return the client for a stored connection (decrypting its token); see RetryHook."""
         if not connection.token_encrypted:
             raise JoorConfigError(
                 "store is not connected",
                 user_message="This store is not connected to JOOR. Connect it on the JOOR panel.",
             )
         token = decrypt(self.cipher, connection.token_encrypted)
-        return self.for_token(token, connection.environment)
+        return self.for_token(token, connection.environment, on_retry)
 
     def budget_usage(self, connection: JoorConnection):
         """Return the credit usage of the connection's JOOR account in the current window."""

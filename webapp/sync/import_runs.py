@@ -25,6 +25,7 @@ from webapp.sync.order_import import import_window
 from webapp.sync.order_mapping import SOURCE_NAME
 from webapp.sync.order_pages import FAILED, IMPORTED, ImportPlan
 from webapp.sync.polling import advance_watermark
+from webapp.sync.retry_notice import retry_notice
 from webapp.sync.settings import schedule_next_poll
 
 log = logging.getLogger(__name__)
@@ -106,7 +107,7 @@ def _import_locked(
              run.attempts)  # fmt: skip
     try:
         plan = plan_for_run(session, run)
-        client = factory.for_connection(conn)
+        client = factory.for_connection(conn, on_retry=retry_notice(factory.redis, run.id))
         import_window(session, client, run, plan, lock=lock)
     except LockLostError:
         session.rollback()

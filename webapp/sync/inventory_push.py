@@ -36,11 +36,11 @@ from webapp.sync.connection import ClientFactory, get_connection, record_failure
 from webapp.sync.push_outcome import mark_awaiting_confirmation, record_unsent, run_error
 from webapp.sync.push_sending import UPDATE_BATCH, send_plan
 from webapp.sync.pushed_stock import load_pushed
+from webapp.sync.retry_notice import retry_notice
 from webapp.sync.runs import create_run, finish_run, queue_again, start_run
 from webapp.sync.stock_source import iter_stock_items
 
 log = logging.getLogger(__name__)
-
 SYNC_OFF = "Sync Inventory is off: nothing was pushed."
 NO_WAREHOUSE = "Set a Default Warehouse before pushing stock."
 UNEXPECTED = "The push stopped on an unexpected error; it will be tried again."
@@ -262,7 +262,7 @@ def _push(
         return
     if reason:
         raise PushRefusedError(reason)
-    client = factory.for_connection(conn)
+    client = factory.for_connection(conn, on_retry=retry_notice(factory.redis, run.id))
     items = CountedItems(iter_stock_items(session, conn.store_id))
     try:
         plan = build_plan(session, conn, full=options["full"], items=items)

@@ -87,6 +87,23 @@ def test_server_errors_are_retried_with_backoff_then_succeed(mocked, make_client
     assert clock.waits == [1.0, 2.0]
 
 
+def test_each_retry_after_an_error_is_told_to_the_hook_but_a_429_is_not(mocked, make_client, clock):
+    told = []
+
+    def hook(error, attempt, wait, attempts):
+        told.append((type(error).__name__, error.status, attempt, wait, attempts))
+        raise RuntimeError("the panel's Redis is down")  # must not stop the retries
+
+    mocked.get(ORDERS_URL, status=502, body="down")
+    mocked.get(ORDERS_URL, status=429, headers={"Retry-After": "5"})
+    mocked.get(ORDERS_URL, json=EMPTY_PAGE)
+
+    make_client(on_retry=hook, max_retries=3).check_connection()
+
+    assert told == [("JoorTransientError", 502, 1, 1.0, 4)]
+    assert len(mocked.calls) == 3
+
+
 def test_retries_are_bounded_and_the_typed_error_is_raised(mocked, make_client, clock):
     mocked.get(ORDERS_URL, status=503, body="busy")
 
