@@ -8,12 +8,11 @@ from __future__ import annotations
 import pytest
 import requests
 from flask import current_app
-from rq import SimpleWorker
 from sqlalchemy import func, select
 
 from jobs import inventory as push_jobs
 from jobs.orders import enqueue_verify_connection
-from jobs.runtime import DEFAULT, SERIALIZER, fetch_job, queue
+from jobs.runtime import fetch_job
 from tests.factories import make_item
 from tests.jobs.inventory_push_support import (  # noqa: F401 - fixtures
     configure,
@@ -25,6 +24,7 @@ from tests.jobs.inventory_push_support import (  # noqa: F401 - fixtures
     sim,
     sim_stock,
     skus,
+    work,
 )
 from webapp.crypto import encrypt
 from webapp.extensions import db
@@ -50,11 +50,6 @@ def new_empty_account(sim) -> None:
 def pushed_rows(store) -> int:
     query = select(func.count()).select_from(PushedStock).where(PushedStock.store_id == store.id)
     return db.session.scalar(query)
-
-
-def work(app) -> None:
-    redis = app.extensions["redis"]
-    SimpleWorker([queue(DEFAULT, redis)], connection=redis, serializer=SERIALIZER).work(burst=True)
 
 
 def test_update_after_switching_account_sends_every_count(sim, skus, joor_store, second_account):

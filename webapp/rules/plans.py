@@ -54,6 +54,11 @@ class PushPlan:
             "problems": [{"code": code, "problem": text} for code, text in self.problems],
         }
 
+    @property
+    def own_count(self) -> int:
+        """SKUs of this store's items in `send` (not the counts an Overwrite keeps for JOOR)."""
+        return len(self.send) - len(self.kept)
+
     def inventory_items(self, skus: Iterable[PlannedSku]) -> list[dict[str, Any]]:
         """The bulk-inventory items JOOR takes for some of this plan's SKUs, in their order."""
         return [{"warehouse": self.warehouse, **s.payload, "inventory": s.quantity} for s in skus]
@@ -187,7 +192,7 @@ def plan_push(
     if mode == "overwrite":
         snapshot_styles = {style_of_key(key) for key in found.candidates}
         plan.style_count = len(snapshot_styles)
-        if len(plan.send) > len(plan.kept):
+        if plan.own_count:
             # A snapshot of none of our own items is never sent (see empty_overwrite), so it
             # drops nothing.
             plan.drops = sorted(set(known_keys) - found.candidates.keys())
@@ -203,7 +208,7 @@ def empty_overwrite(plan: PushPlan) -> bool:
     cannot identify, it would send nothing of ours and set the rest of the warehouse to zero.
     Either way it is never sent.
     """
-    if plan.mode != "overwrite" or len(plan.send) > len(plan.kept):
+    if plan.mode != "overwrite" or plan.own_count:
         return False
     return bool(plan.kept) or plan.known_style_count > 0
 
