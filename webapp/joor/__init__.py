@@ -10,7 +10,7 @@ Public API:
   ``credits_used()`` and the ``budget`` attribute.
 - Pages and results: ``OrdersPage(total, start_from, orders)``,
   ``InventoryResult(sku_count, verdicts)``, ``SkuVerdict(sku, status, message, log_id)`` with
-  ``.passed``.
+  ``.passed``; ``order_key(order)``, what tells one order of a window from another.
 - Budgets: ``CreditBudget`` (protocol: ``acquire(cost)``, ``usage()``, ``penalize(retry_after)``),
   ``BudgetUsage(used, limit, resets_in)``, ``MemoryCreditBudget(limit=300, window=300, *,
   clock, sleep, max_wait=330)``, ``RedisCreditBudget(redis_client, account_key, limit=300,
@@ -53,7 +53,7 @@ from webapp.joor.errors import (
     JoorRateLimitedError,
     JoorTransientError,
 )
-from webapp.joor.payloads import InventoryResult, OrdersPage, SkuVerdict
+from webapp.joor.payloads import InventoryResult, OrdersPage, SkuVerdict, order_key
 from webapp.joor.redis_budget import RedisCreditBudget
 
 __all__ = [
@@ -78,6 +78,7 @@ __all__ = [
     "JoorTransientError",
     "MemoryCreditBudget",
     "OrdersPage",
+    "order_key",
     "RedisCreditBudget",
     "SkuVerdict",
     "account_key_for",

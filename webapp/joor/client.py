@@ -22,6 +22,7 @@ from webapp.joor.environments import (
 from webapp.joor.payloads import (
     InventoryResult,
     OrdersPage,
+    order_key,
     parse_inventory_result,
     parse_orders_page,
 )
@@ -158,7 +159,7 @@ class JoorClient:
             if on_page is not None:
                 on_page(page)
             for order in page.orders:
-                key = str(order["order_id"])
+                key = order_key(order)
                 if key not in seen:
                     seen.add(key)
                     yield order

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,11 +68,19 @@ def parse_orders_page(body: Any, start_from: int) -> OrdersPage:
     for position, order in enumerate(orders):
         if not isinstance(order, dict):
             raise malformed(what, f"order at position {position} is not an object")
-        if order.get("order_id") in (None, ""):
-            raise malformed(what, f"order at position {position} has no order_id")
+        # An order without its order_id is the import's to fail on its own, in words:
+        # refusing the page would block every order of the window behind it.
     total = body.get("total")
     total = None if total is None else _count(total, what, "total")
     return OrdersPage(total=total, start_from=start_from, orders=orders)
+
+
+def order_key(order: dict[str, Any]) -> str:
+    """What tells one order of a window from another: its order_id, else its whole JSON."""
+    order_id = order.get("order_id")
+    if order_id in (None, ""):
+        return json.dumps(order, sort_keys=True, default=str)
+    return str(order_id)
 
 
 def _verdict(entry: Any, position: int) -> SkuVerdict:

@@ -23,7 +23,7 @@ from webapp.sync.connection import ClientFactory, get_connection, record_failure
 from webapp.sync.locks import LockLostError, StoreLock
 from webapp.sync.order_import import import_window
 from webapp.sync.order_mapping import SOURCE_NAME
-from webapp.sync.order_pages import FAILED, IMPORTED, ImportPlan
+from webapp.sync.order_pages import FAILED, IMPORTED, NO_ID_SUBJECT, ImportPlan
 from webapp.sync.polling import advance_watermark
 from webapp.sync.retry_notice import retry_notice
 from webapp.sync.settings import schedule_next_poll
@@ -56,7 +56,11 @@ def failed_not_imported(run: SyncRun) -> Select:
         Order.source_id == SyncEvent.subject,
     )
     return select(SyncEvent.subject).where(
-        SyncEvent.run_id == run.id, SyncEvent.outcome == FAILED, ~imported_since
+        SyncEvent.run_id == run.id,
+        SyncEvent.outcome == FAILED,
+        ~imported_since,
+        # Without its id JOOR's order cannot be fetched again, so a retry cannot mend it.
+        ~SyncEvent.subject.startswith(NO_ID_SUBJECT, autoescape=True),
     )
 
 

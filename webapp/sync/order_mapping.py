@@ -84,6 +84,11 @@ ORDER_COLUMNS = (
     "source_modified_at",
 )
 MAX_SOURCE_ID = 64  # the length of orders.source_id
+NO_ORDER_ID = (
+    "JOOR sent this order without its order id, so it is not imported: nothing would tell it "
+    "apart from the same order sent again. Ask JOOR support to look at the order (its PO "
+    "number and customer are named here)."
+)
 ITEM_COLUMNS = ("position", "code", "name", "quantity", "price", "variation_list", "metadata")
 
 
@@ -146,6 +151,8 @@ def source_id_of(payload: dict[str, Any]) -> str:
     """
     raw = payload.get("order_id")
     text = str(raw).strip() if raw.__class__ is int or raw.__class__ is str else ""
+    if raw is None or (raw.__class__ is str and not text):
+        raise MappingError(NO_ORDER_ID)
     if not text or len(text) > MAX_SOURCE_ID:
         raise MappingError(f"JOOR sent an order id this store cannot keep: {shown(raw)[:100]}")
     return text

@@ -8,20 +8,22 @@ store's settings give) or failed (with what is wrong with it, in words).
 
 from __future__ import annotations
 
+import hashlib
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from webapp.joor import OrdersPage
-from webapp.sync.order_fields import MappingError
+from webapp.joor import OrdersPage, order_key
+from webapp.sync.order_fields import MappingError, field_text
 from webapp.sync.order_mapping import MappedOrder, map_order, skip_reason, source_id_of
 
 IMPORTED = "imported"
 ALREADY_PRESENT = "already_present"
 SKIPPED = "skipped"
 FAILED = "failed"
+NO_ID_SUBJECT = "(no order id)"  # how the subject of an order JOOR sent without one starts
 RECENT_PAGES = 10  # pages whose order ids are remembered, to import each order once
 NOT_LISTED = (
     "JOOR no longer lists this order among those the store downloads (deleted, cancelled or "
@@ -82,7 +84,25 @@ def _key(order: dict[str, Any]) -> str:
     try:
         return source_id_of(order)
     except MappingError:
-        return str(order.get("order_id"))[:600]
+        raw = order.get("order_id")
+        if raw is None or str(raw).strip() == "":
+            return unnamed_subject(order)
+        return str(raw)[:600]
+
+
+def unnamed_subject(order: dict[str, Any]) -> str:
+    """How a run names an order JOOR sent without its id: PO, customer and a fingerprint.
+
+    The fingerprint (of the whole payload) keeps two such orders apart, and the same one
+    read twice on overlapping pages together.
+    """
+    digest = hashlib.sha1(order_key(order).encode(), usedforsecurity=False).hexdigest()[:8]
+    named = [
+        f"{label} {field_text(order.get(field))}"
+        for label, field in (("PO", "customer_purchase_order"), ("customer", "customer_name"))
+        if field_text(order.get(field))
+    ]
+    return f"{NO_ID_SUBJECT} {', '.join([*named, f'#{digest}'])}"[:600]
 
 
 def prepare_page(

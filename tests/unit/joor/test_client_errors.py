@@ -279,7 +279,6 @@ def test_persistently_invalid_json_raises_malformed_after_retries(mocked, make_c
         ({"total": 1}, "'orders' is missing"),
         ({"total": 1, "orders": {"order_id": "A"}}, "not a list"),
         ({"total": 1, "orders": ["A"]}, "position 0 is not an object"),
-        ({"total": 2, "orders": [{"order_id": "A"}, {"order_total": "1"}]}, "position 1 has no"),
         ({"total": "lots", "orders": []}, "total"),
         ([{"order_id": "A"}], "not a JSON object"),
     ],

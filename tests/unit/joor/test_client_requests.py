@@ -167,6 +167,19 @@ def test_orders_shifted_forward_between_pages_are_yielded_once(mocked, make_clie
     assert ids[99] == "O0099" and ids[100] == "O0100"
 
 
+def test_orders_without_an_id_come_through_once_each(mocked, make_client):
+    # Refusing the page would block the window; the import fails such an order on its own.
+    orders = make_orders(150)
+    orders[97] = {"order_total": "1.00"}
+    orders[98] = {"order_total": "2.00"}
+    serve_orders(mocked, orders)
+
+    got = list(make_client().iter_orders(START, END, 6))  # the overlap re-reads both
+
+    assert len(got) == 150
+    assert [o for o in got if "order_id" not in o] == [orders[97], orders[98]]
+
+
 def test_overlap_keeps_an_order_that_shifted_back_between_pages(mocked, make_client):
     orders = make_orders(150)
 

@@ -187,6 +187,38 @@ def test_a_retry_imports_an_order_fixed_in_joor_and_names_one_joor_no_longer_lis
     assert failed.subject == gone and failed.reason.startswith("JOOR no longer lists this order")
 
 
+def test_an_order_joor_sent_without_its_id_fails_alone_once_and_is_not_offered_for_retry(
+    app, store, sim, connected, monkeypatch
+):
+    # JOOR drops order_id from one order near the end of the first page, which the next page
+    # reads again (its overlap): every other order still comes in, and that one fails once.
+    import orjson
+
+    expected = window_total(sim)
+    serve, victim = sim.state.orders_page_json, []
+
+    def serve_without_one_id(query):
+        page = orjson.loads(serve(query))
+        if not victim:
+            victim.append(page["orders"][97]["order_id"])
+        for order in page["orders"]:
+            if order["order_id"] == victim[0]:
+                del order["order_id"]
+                order["customer_purchase_order"] = "PO-77"
+        return orjson.dumps(page)
+
+    monkeypatch.setattr(sim.state, "orders_page_json", serve_without_one_id)
+    run = run_import(app, store)
+    assert run.status == "succeeded", run.error
+    assert run.counts == {"imported": expected - 1, "failed": 1} and run.done == expected
+    assert order_count(store.id) == expected - 1
+    (failed,) = events_of(run.id, "failed")
+    assert failed.subject.startswith("(no order id) PO PO-77, customer ")
+    assert failed.reason.startswith("JOOR sent this order without its order id, so it is not")
+    # A retry fetches orders by id, so it could never bring this one: none is offered.
+    assert create_retry_run(db.session, run, created_by="test") is None
+
+
 @pytest.mark.parametrize(("after_pages", "edited"), [(1, 10), (2, 150)])
 def test_orders_edited_while_paging_do_not_hide_the_orders_after_them(
     app, store, sim, connected, monkeypatch, after_pages, edited

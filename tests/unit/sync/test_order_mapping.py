@@ -211,13 +211,41 @@ def test_an_order_id_is_stored_as_trimmed_text(order_id, stored):
         ("7" * 65, "'" + "7" * 65),  # too long to store whole: cut, it would be another id
         (1.8446744073709552e19, "1.8446744073709552e+19"),  # a 64-bit overflow, as decoded
         (True, "True"),
-        ("  ", "'  '"),
     ],
 )
 def test_an_order_id_that_cannot_be_kept_fails_the_order_in_words(order_id, shown):
     with pytest.raises(MappingError) as failure:
         map_order(payload(order_id=order_id), "upc")
     assert str(failure.value).startswith("JOOR sent an order id this store cannot keep: " + shown)
+
+
+@pytest.mark.parametrize("order_id", [None, "", "  "])
+def test_an_order_without_its_id_fails_saying_so(order_id):
+    with pytest.raises(MappingError) as failure:
+        map_order(payload(order_id=order_id), "upc")
+    assert str(failure.value).startswith("JOOR sent this order without its order id")
+
+
+def test_orders_without_ids_are_told_apart_by_content_and_prepared_once():
+    from datetime import UTC, datetime
+
+    from webapp.joor import OrdersPage
+    from webapp.sync.order_pages import FAILED, ImportPlan, prepare_pages
+
+    plan = ImportPlan(1, 1, "all_but_cancelled", "upc", datetime.now(UTC), datetime.now(UTC))
+    first_bare = payload(order_id=None, customer_purchase_order="PO-1", customer_name="Acme")
+    second_bare = payload(order_id=None, customer_purchase_order="PO-2", customer_name="Acme")
+    pages = [
+        OrdersPage(3, 0, [first_bare, second_bare, payload(order_id=778)]),
+        OrdersPage(3, 1, [dict(second_bare)]),  # re-read on the next page (the overlap)
+    ]
+    first, second = prepare_pages(pages, plan)
+    assert sorted(first.mapped) == ["778"]
+    subjects = [event["subject"] for event in first.events]
+    assert [event["outcome"] for event in first.events] == [FAILED, FAILED]
+    assert subjects[0].startswith("(no order id) PO PO-1, customer Acme, #")
+    assert subjects[1].startswith("(no order id) PO PO-2, customer Acme, #")
+    assert second.size == 0 and not second.events
 
 
 def test_pages_key_each_order_by_the_id_it_is_stored_under():
