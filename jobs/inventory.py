@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from datetime import timedelta
 
 from flask import current_app
@@ -13,7 +13,7 @@ from rq import Retry, get_current_job
 from rq.job import Job, JobStatus
 
 from jobs.overwrite_count import count_overwrite_ahead
-from jobs.push_reasons import note_why, why_of
+from jobs.push_reasons import items_of, note_why, why_of
 from jobs.runtime import (
     ACTIVE,
     DEFAULT,
@@ -48,17 +48,21 @@ def full_push_job_id(store_id: int) -> str:
     return f"push-full-{store_id}"
 
 
-def enqueue_push_inventory(store_id: int, *, reason: str = "stock changed") -> Job | None:
+def enqueue_push_inventory(
+    store_id: int, *, reason: str = "stock changed", items: Collection[str] | None = None
+) -> Job | None:
     """Schedule one push for the store a few seconds from now; later calls join it (debounce).
 
     Many stock changes within the debounce window (a CSV upload, an API batch) make one push.
-    Returns None when the store does not sync inventory, so nothing is queued for it.
+    `items` are the codes of the items changed (None: a change that may concern any item);
+    an Update push names the skipped items among them only. Returns None when the store does
+    not sync inventory, so nothing is queued for it.
     """
     if not _store_syncs_inventory(store_id):
         return None
     conn = redis_connection()
     job_id = _next_push_id(store_id, conn)
-    note_why(conn, job_id, reason)
+    note_why(conn, job_id, reason, items)
     existing = fetch_job(job_id, conn)
     if existing is not None and existing.get_status(refresh=False) in {"scheduled", "queued"}:
         return existing
@@ -188,9 +192,13 @@ def _run_of_job(job: Job | None, store_id: int, trigger: str, full: bool, confir
     left = job.retries_left if job is not None else None
     if left is not None and left < PUSH_RETRY["max"] and job.meta.get("run_id"):
         return int(job.meta["run_id"])
+    items = None
     if job is not None and not full:
         trigger = why_of(redis_connection(), job.id, trigger)
-    run = create_push_run(db.session, store_id, trigger=trigger, full=full, confirmed=confirmed)
+        items = items_of(redis_connection(), job.id)
+    run = create_push_run(
+        db.session, store_id, trigger=trigger, full=full, confirmed=confirmed, items=items
+    )
     if job is not None:
         job.meta["run_id"] = run.id
         job.save_meta()

@@ -10,6 +10,7 @@ import time
 from datetime import timedelta
 
 from rq.registry import ScheduledJobRegistry
+from sqlalchemy import select
 
 from jobs.inventory import (
     enqueue_full_push,
@@ -34,7 +35,7 @@ from tests.jobs.inventory_push_support import (  # noqa: F401 - fixtures
     work,
 )
 from webapp.extensions import db
-from webapp.models import SyncRun
+from webapp.models import SyncEvent, SyncRun
 from webapp.sync.connection import get_connection
 from webapp.sync.inventory_push import NO_WAREHOUSE, SYNC_OFF
 
@@ -75,6 +76,42 @@ def test_a_push_of_several_changes_names_them_all(sim, skus, joor_app, joor_stor
     assert run.params["trigger"] == (
         f"5 changes: stock of {items[0].code} edited; stock of {items[1].code} edited and 2 more"
     )
+
+
+def test_an_update_push_names_only_the_skipped_items_among_the_ones_edited(
+    sim, skus, joor_app, joor_store
+):
+    edited = make_item(joor_store, skus[0]["upc"], stock=1)
+    left_out = make_item(joor_store, skus[1]["upc"], stock=1, metadata={"skip_push": "1"})
+    make_item(joor_store, skus[2]["upc"], stock=1, metadata={"skip_joor": "1"})
+    push(joor_store, full=True)  # the first full push names every item it leaves out
+    assert runs(joor_store)[-1].counts["skipped"] == 2
+
+    def push_after(*changed):
+        for item in changed:
+            item.stock += 1
+            db.session.commit()
+            enqueue_push_inventory(joor_store.id, reason=f"stock of {item.code} edited",
+                                   items=[item.code])  # fmt: skip
+        assert release_scheduled(joor_app) == 1
+        work(joor_app)
+        run = runs(joor_store)[-1]
+        events = db.session.scalars(select(SyncEvent).where(SyncEvent.run_id == run.id))
+        return run, [(e.subject, e.outcome) for e in events]
+
+    run, events = push_after(edited)  # the other items were skipped before as now: no news
+    assert (run.counts["passed"], run.counts["skipped"]) == (1, 0)
+    assert events == [(edited.code, "passed")]
+
+    run, events = push_after(edited, left_out)  # why the edit to a skipped item went nowhere
+    assert (run.counts["passed"], run.counts["skipped"]) == (1, 1)
+    assert sorted(events) == [(edited.code, "passed"), (left_out.code, "skipped")]
+
+    # A change that names no item (a setting, a reconnect) may concern any: all are named.
+    enqueue_push_inventory(joor_store.id, reason="settings changed: Size")
+    assert release_scheduled(joor_app) == 1
+    work(joor_app)
+    assert runs(joor_store)[-1].counts["skipped"] == 2
 
 
 def test_a_setting_that_decides_what_joor_holds_pushes_at_once(sim, skus, joor_app, joor_store):

@@ -118,7 +118,7 @@ def create_item():
     _apply(item, values)
     db.session.add(item)
     db.session.commit()
-    enqueue_push_inventory(g.api_store.id, reason=f"API created {item.code}")
+    enqueue_push_inventory(g.api_store.id, reason=f"API created {item.code}", items=[item.code])
     response = jsonify(item_json(item))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_item", item_id=item.id)
@@ -140,7 +140,7 @@ def update_item(item_id: int):
     _apply(item, values)
     db.session.commit()
     if pushed_fields(item) != before:
-        enqueue_push_inventory(g.api_store.id, reason=f"API updated {item.code}")
+        enqueue_push_inventory(g.api_store.id, reason=f"API updated {item.code}", items=[item.code])
     return jsonify(item_json(item))
 
 
@@ -151,7 +151,11 @@ def batch_upsert():
     result = upsert_items(g.api_store.id, rows)
     db.session.commit()
     if result.changed:
-        enqueue_push_inventory(g.api_store.id, reason=f"API batch of {len(rows)}")
+        enqueue_push_inventory(
+            g.api_store.id,
+            reason=f"API batch of {len(rows)}",
+            items=[row["code"] for row in rows],
+        )
     codes = [row["code"] for row in rows]
     found = {
         item.code: item

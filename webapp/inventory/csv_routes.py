@@ -79,7 +79,8 @@ def _apply(check: CsvCheck):
     result = upsert_items(current_store_id(), check.rows)
     db.session.commit()
     if result.changed:
-        enqueue_push_inventory(current_store_id(), reason="CSV import")
+        codes = [row["code"] for row in check.rows]
+        enqueue_push_inventory(current_store_id(), reason="CSV import", items=codes)
     skipped = f", {check.error_count:,} bad row(s) left out" if check.error_count else ""
     flash(f"Imported {result.created:,} new and {result.updated:,} updated item(s){skipped}.")
     return redirect(url_for("inventory.index"))

@@ -73,7 +73,9 @@ def stock_partial(item_id: int):
     item.stock = form.stock.data
     db.session.commit()
     if changed:
-        enqueue_push_inventory(current_store_id(), reason=f"stock of {item.code} edited")
+        enqueue_push_inventory(
+            current_store_id(), reason=f"stock of {item.code} edited", items=[item.code]
+        )
     if wants_fragment():
         return _stock_fragment(item, StockForm(formdata=None, stock=item.stock), 200, saved=True)
     flash(f"Stock of {item.code} set to {item.stock}.")
@@ -99,6 +101,8 @@ def settings(item_id: int):
     item.item_metadata = parse_metadata(form.settings.data or "")
     db.session.commit()
     if pushed_fields(item) != before:  # skip_joor, or a value the Twig identifiers read
-        enqueue_push_inventory(current_store_id(), reason=f"settings of {item.code} edited")
+        enqueue_push_inventory(
+            current_store_id(), reason=f"settings of {item.code} edited", items=[item.code]
+        )
     flash(f"Custom settings of {item.code} saved.")
     return redirect(url_for("inventory.item", item_id=item.id))

@@ -192,9 +192,15 @@ def create_push_run(
     full: bool = False,
     confirmed: bool = False,
     created_by: str = "",
+    items: list[str] | None = None,
 ) -> SyncRun:
-    """Record a queued inventory run (committed) so the panel shows it at once."""
+    """Record a queued inventory run (committed) so the panel shows it at once.
+
+    `items`: the codes of the items whose changes asked for it, if the changes named them.
+    """
     params = {"trigger": trigger, "full": full, "confirmed": confirmed}
+    if items is not None:
+        params["items"] = items
     return create_run(session, store_id, KIND_INVENTORY, params, created_by=created_by)
 
 
@@ -274,7 +280,9 @@ def _push(
     if empty_overwrite(plan):
         by_reason.update(record_unsent(session, run, plan))
         raise PushRefusedError(EMPTY_OVERWRITE.format(warehouse=plan.warehouse))
-    by_reason.update(record_unsent(session, run, plan))
+    # An Update of a few edits names the skipped items among them; full pushes name them all.
+    asked = None if options["full"] else run.params.get("items")
+    by_reason.update(record_unsent(session, run, plan, asked=asked))
     if not plan.send and plan.mode == "update" and not options["full"]:
         # The edit that scheduled it changed nothing JOOR holds (a rename, say): say so.
         run.params = {**run.params, "notice": NOTHING_TO_SEND}

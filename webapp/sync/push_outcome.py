@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -18,15 +19,26 @@ OVERWRITE_SKIP = "; not in the Overwrite snapshot, so JOOR holds none of it"
 NOT_SENT = "not sent: "  # how a problem item's event reads; JOOR's refusals never do
 
 
-def record_unsent(session: Session, run: SyncRun, plan: PushPlan) -> Counter:
-    """Record one event per skipped item and per problem; return skips by reason code."""
-    by_reason = Counter(reason.code for _, reason in plan.skipped)
+def record_unsent(
+    session: Session, run: SyncRun, plan: PushPlan, *, asked: Collection[str] | None = None
+) -> Counter:
+    """Record one event per skipped item and per problem; return skips by reason code.
+
+    With `asked` (the items an Update push was asked about) only the skipped ones among them
+    are named: the rest were skipped by every push before and the daily full push names them.
+    An Overwrite names them all, since each one it leaves out is at none in JOOR.
+    """
+    left_out = plan.skipped
+    if asked is not None and plan.mode == "update":
+        wanted = set(asked)
+        left_out = [(code, reason) for code, reason in plan.skipped if code in wanted]
+    by_reason = Counter(reason.code for _, reason in left_out)
     # An Overwrite replaces JOOR's stock: an item left out of it is left at none in JOOR.
     tail = OVERWRITE_SKIP if plan.mode == "overwrite" else ""
     skipped = (
         {"subject": code, "outcome": "skipped", "reason": r.message + tail,
          "detail": {"skip": r.code}}
-        for code, r in plan.skipped
+        for code, r in left_out
     )  # fmt: skip
     problems = (
         {"subject": code, "outcome": "failed", "reason": f"{NOT_SENT}{text}",
@@ -35,7 +47,7 @@ def record_unsent(session: Session, run: SyncRun, plan: PushPlan) -> Counter:
     )  # fmt: skip
     for chunk in batched((*skipped, *problems), EVENT_CHUNK):
         add_events(session, run, chunk)
-    add_counts(run, {"skipped": len(plan.skipped), "problems": len(plan.problems)})
+    add_counts(run, {"skipped": len(left_out), "problems": len(plan.problems)})
     session.commit()
     return by_reason
 
