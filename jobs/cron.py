@@ -8,7 +8,8 @@ clock started by mistake creates no duplicate work:
   cleaned (retried when they have retries left), the dead import's store lock is freed, an
   import no RQ job will finish is enqueued again as `import-<run>`, and such a push is
   closed as failed in words with a new push queued for the stock it left unsent;
-- the daily full inventory push, for stores that sync inventory (jobs.inventory owns it).
+- the daily full inventory push, for stores that sync inventory (jobs.inventory owns it);
+- once a day, deleting run logs older than RUN_LOG_DAYS (jobs.housekeeping owns it).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from rq.job import JobStatus
 from rq.registry import ScheduledJobRegistry, StartedJobRegistry
 from sqlalchemy import or_, select
 
+from jobs.housekeeping import enqueue_prune_logs
 from jobs.runtime import (
     ACTIVE,
     QUEUES,
@@ -71,6 +73,7 @@ def tick(now: datetime | None = None) -> dict:
             "polls": enqueue_due_polls(now),
             "recovered": recover_abandoned_runs(now),
             "full_pushes": enqueue_full_pushes(now),
+            "housekeeping": enqueue_prune_logs(now),
         }
     if any(done.values()):
         log.info("tick: %s", done)

@@ -54,4 +54,5 @@ def from_environment(instance_path: str) -> dict:
         "LOGIN_WINDOW_SECONDS": int(env.get("LOGIN_WINDOW_SECONDS", "300")),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "50")) * 1024 * 1024,
         "PUSH_DEBOUNCE_SECONDS": int(env.get("PUSH_DEBOUNCE_SECONDS", "10")),
+        "RUN_LOG_DAYS": int(env.get("RUN_LOG_DAYS", "90")),
     }

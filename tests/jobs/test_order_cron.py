@@ -174,7 +174,7 @@ def test_an_import_that_keeps_stopping_its_worker_is_given_up_in_words(app, stor
     assert cron.tick(later)["recovered"] == [run.id]
     run = fresh_run(run.id)
     assert run.status == "failed" and f"started {cron.MAX_ATTEMPTS} times" in run.error
-    assert queue(DEFAULT).count == 0
+    assert not [job for job in queue(DEFAULT).job_ids if job.startswith("import-")]
 
 
 def test_a_run_with_a_fresh_heartbeat_is_left_alone(app, store, connected):

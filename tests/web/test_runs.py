@@ -121,6 +121,7 @@ def test_import_log_is_a_page_or_its_fragment(auth_client, store):
     assert "<!doctype html>" in html(page) and 'id="runs"' in html(page)
     assert html(fragment).lstrip().startswith('<div id="runs"')
     assert "HX-Request" in page.headers["Vary"] and "HX-Request" in fragment.headers["Vary"]
+    assert "Runs are kept for 90 days" in html(page)  # RUN_LOG_DAYS: the merchant knows
 
 
 def test_import_log_filters_by_kind_and_outcome(auth_client, store):

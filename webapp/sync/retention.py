@@ -1,0 +1,44 @@
+"""Old run logs are deleted after RUN_LOG_DAYS, so a store's database does not grow for ever.
+
+Each store keeps its latest run of each kind whatever its age (the panel shows them), and
+runs still queued or running are never touched. Orders stay: only the logs go.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from webapp.models import SyncEvent, SyncRun
+from webapp.models.sync import FAILED, SUCCEEDED
+
+# Runs deleted per transaction: an import's run may carry tens of thousands of events, and
+# small transactions keep the tables free for imports running meanwhile.
+PRUNE_CHUNK = 50
+
+
+def prune_run_logs(session: Session, now: datetime, days: int) -> int:
+    """Delete finished runs older than `days` and their events; return how many runs went."""
+    if days <= 0:
+        return 0
+    latest = select(func.max(SyncRun.id)).group_by(SyncRun.store_id, SyncRun.kind)
+    old = (
+        select(SyncRun.id)
+        .where(
+            SyncRun.status.in_((SUCCEEDED, FAILED)),
+            SyncRun.finished_at < now - timedelta(days=days),
+            SyncRun.id.not_in(latest),
+        )
+        .order_by(SyncRun.id)
+        .limit(PRUNE_CHUNK)
+    )
+    deleted = 0
+    while ids := list(session.scalars(old)):
+        # Events first: SQLite does not enforce the ON DELETE CASCADE that PostgreSQL would.
+        session.execute(delete(SyncEvent).where(SyncEvent.run_id.in_(ids)))
+        session.execute(delete(SyncRun).where(SyncRun.id.in_(ids)))
+        session.commit()
+        deleted += len(ids)
+    return deleted
