@@ -58,8 +58,12 @@ class RedisServer:
 
 
 def redis_url() -> tuple[str, RedisServer | None]:
-    """Return TEST_REDIS_URL/REDIS_URL (CI's real server) or start a private one."""
-    url = os.environ.get("TEST_REDIS_URL") or os.environ.get("REDIS_URL")
+    """Return TEST_REDIS_URL (CI's real server) or start a private one.
+
+    Never REDIS_URL: every test empties its Redis, and a shell set up for a deployment would
+    lose that deployment's queues, locks and credit budget.
+    """
+    url = os.environ.get("TEST_REDIS_URL")
     if url:
         return url, None
     server = RedisServer()
