@@ -19,11 +19,12 @@ def create_app(config: dict | None = None) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    from webapp.config import from_environment
+    from webapp.config import from_environment, secret_key
 
     app.config.from_mapping(from_environment(app.instance_path))
     if config:
         app.config.from_mapping(config)
+    app.config["SECRET_KEY"] = secret_key(app.config["SECRET_KEY"], app.instance_path)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 

@@ -19,14 +19,45 @@ def database_url(raw: str | None, instance_path: str) -> str:
     return raw
 
 
+class ConfigError(RuntimeError):
+    """A setting the deployment must give is missing or wrong; the message says which."""
+
+
+SIGNING_SETTING_MISSING = (
+    "SECRET_KEY is not set. With DATABASE_URL the app runs as a deployment: every web, worker "
+    "and clock process must share one SECRET_KEY (it signs sessions and, unless "
+    "TOKEN_ENCRYPTION_KEYS is set, encrypts the stored JOOR tokens), and a key made up on each "
+    "machine would lose both at every deploy. Set it to a long random value, for example the "
+    "output of: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+)
+
+
+def secret_key(configured: str | None, instance_path: str) -> str:
+    """The secret key: the one configured, else (on one laptop only) one kept in instance/."""
+    if configured:
+        return configured
+    if os.environ.get("DATABASE_URL"):
+        raise ConfigError(SIGNING_SETTING_MISSING)
+    return local_secret(instance_path)
+
+
 def local_secret(instance_path: str) -> str:
     """Return a secret key kept in instance/, created once, so web, worker and clock agree."""
     path = Path(instance_path) / "secret_key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # Written whole under another name, then linked into place: processes starting at
+        # once (gunicorn's workers) never read a half-written key, and only one key wins.
+        draft = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_urlsafe(48))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process was first: its key is the one
+        finally:
+            draft.unlink()
     return path.read_text().strip()
 
 
@@ -35,7 +66,7 @@ def from_environment(instance_path: str) -> dict:
     env = os.environ
     behind_https = env.get("BEHIND_HTTPS", "").lower() in {"1", "true", "yes"}
     return {
-        "SECRET_KEY": env.get("SECRET_KEY") or local_secret(instance_path),
+        "SECRET_KEY": env.get("SECRET_KEY", ""),  # resolved by secret_key() after overrides
         "TOKEN_ENCRYPTION_KEYS": env.get("TOKEN_ENCRYPTION_KEYS", ""),
         "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL"), instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},

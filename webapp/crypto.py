@@ -21,13 +21,33 @@ def _derived_key(secret_key: str) -> bytes:
 def cipher(keys: str, secret_key: str) -> MultiFernet:
     """Return the cipher: the first key encrypts, every key decrypts (rotation)."""
     listed = [k.strip() for k in keys.split(",") if k.strip()]
-    fernets = [Fernet(k.encode()) for k in listed] or [Fernet(_derived_key(secret_key))]
-    return MultiFernet(fernets)
+    fernets = [_fernet(key, n, len(listed)) for n, key in enumerate(listed, 1)]
+    return MultiFernet(fernets or [Fernet(_derived_key(secret_key))])
+
+
+def _fernet(key: str, number: int, count: int) -> Fernet:
+    """One listed key as a Fernet; a wrong one is named, not shown, in the error."""
+    try:
+        return Fernet(key.encode())
+    except ValueError:
+        raise ValueError(
+            f"TOKEN_ENCRYPTION_KEYS: key {number} of {count} is not a Fernet key (32 url-safe "
+            "base64-encoded bytes). Generate one with: python -c 'from cryptography.fernet "
+            "import Fernet; print(Fernet.generate_key().decode())'"
+        ) from None
 
 
 def encrypt(box: MultiFernet, token: str) -> str:
     """Encrypt a token for storage."""
     return box.encrypt(token.encode()).decode()
+
+
+def reencrypt(box: MultiFernet, stored: str) -> str:
+    """The stored token encrypted with the first key; TokenDecryptError when no key reads it."""
+    try:
+        return box.rotate(stored.encode()).decode()
+    except InvalidToken as exc:
+        raise TokenDecryptError("no configured key decrypts this token") from exc
 
 
 def decrypt(box: MultiFernet, stored: str) -> str:

@@ -6,6 +6,7 @@ import hashlib
 import re
 import secrets
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
 from webapp.extensions import db
@@ -26,6 +27,11 @@ def create_store(slug: str, name: str, email: str, password: str) -> Store:
         raise StoreError("The slug takes 2-63 lowercase letters, digits and dashes.")
     if len(password) < 8:
         raise StoreError("The password needs at least 8 characters.")
+    try:
+        # As the login form checks it: a user it refuses could never log in.
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise StoreError(f"{email!r} is not an email address: {exc}") from None
     if db.session.scalar(select(Store).where(Store.slug == slug)):
         raise StoreError(f"A store with the slug {slug!r} already exists.")
     if db.session.scalar(select(User).where(User.email == email.lower())):

@@ -23,3 +23,14 @@ def test_wrong_key_is_a_clear_error():
     stored = encrypt(cipher("", "one"), "tok")
     with pytest.raises(TokenDecryptError, match="reconnect"):
         decrypt(cipher("", "two"), stored)
+
+
+def test_a_malformed_key_names_the_setting_not_the_key():
+    import pytest
+
+    from webapp.crypto import cipher
+
+    good = "k" * 43 + "="
+    with pytest.raises(ValueError, match="TOKEN_ENCRYPTION_KEYS: key 2 of 2 is not a Fernet") as e:
+        cipher(f"{good},not-a-key", "secret")
+    assert "not-a-key" not in str(e.value)

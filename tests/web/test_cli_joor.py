@@ -15,7 +15,7 @@ from tests.jobs.order_support import (
     window_total,
 )
 from webapp.extensions import db
-from webapp.models import JoorConnection, SettingsChange
+from webapp.models import JoorConnection, SettingsChange, SyncRun
 
 SINCE = (date.today() - timedelta(days=10)).isoformat()
 SUMMARY_KEYS = {
@@ -150,3 +150,65 @@ def test_connect_to_another_joor_account_starts_its_polls_afresh(runner, store, 
     assert conn.watermark is None and conn.token_last4 == "oken"
     # Its first check waits a few minutes, so its settings can be looked at first.
     assert utcnow() < conn.next_poll_at <= utcnow() + FIRST_POLL_GRACE
+
+
+def test_import_from_a_future_date_is_refused_before_any_run(runner, store, connected):
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    result = runner.invoke(args=["joor", "import", "--store", "acme", "--since", tomorrow])
+    assert result.exit_code == 2 and "Pick a date that is not in the future." in result.output
+    assert db.session.scalar(select(SyncRun.id)) is None
+
+
+def test_connect_when_joor_cannot_be_reached_says_nothing_was_saved(runner, store, app):
+    app.config["JOOR_LOCAL_URL"] = "http://127.0.0.1:9/v2"  # nothing listens there
+    app.config["JOOR_CLIENT_OPTIONS"] = {"max_retries": 0}
+    result = runner.invoke(
+        args=["joor", "connect", "--store", "acme", "--token", TOKEN, "--environment", "local"]
+    )
+    assert result.exit_code == 1
+    assert "The token could not be checked with JOOR: Could not connect to JOOR." in result.output
+    assert "Nothing was saved; run the command again." in result.output
+    assert "try again later" not in result.output  # nothing would
+    assert conn_of(store) is None or conn_of(store).token_encrypted is None
+
+
+def test_configure_help_names_every_setting(runner, app):
+    from webapp.sync.settings import SETTING_NAMES
+
+    result = runner.invoke(args=["joor", "configure", "--help"])
+    assert all(name in result.output for name in SETTING_NAMES)
+
+
+def test_store_create_refuses_an_email_the_login_would_refuse(runner, app):
+    args = ["store", "create", "shop", "--name", "Shop", "--password", "long enough"]
+    result = runner.invoke(args=[*args, "--email", "notanemail"])
+    assert result.exit_code == 1 and "'notanemail' is not an email address" in result.output
+    assert runner.invoke(args=[*args, "--email", "owner@shop.example.com"]).exit_code == 0
+
+
+def test_rotate_keys_re_encrypts_tokens_so_the_old_key_can_go(runner, store, sim, app):
+    from cryptography.fernet import Fernet
+
+    from webapp.extensions import init_cipher
+    from webapp.sync.connection import factory_from_app
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    app.config["TOKEN_ENCRYPTION_KEYS"] = old
+    init_cipher(app)
+    connect = ["joor", "connect", "--store", "acme", "--token", TOKEN, "--environment", "local"]
+    assert runner.invoke(args=connect).exit_code == 0  # stored under the old key
+    app.config["TOKEN_ENCRYPTION_KEYS"] = f"{new},{old}"  # the new key first, the old to read
+    init_cipher(app)
+
+    result = runner.invoke(args=["joor", "rotate-keys"])
+    assert result.exit_code == 0 and "Re-encrypted 1 stored token(s)" in result.output
+
+    app.config["TOKEN_ENCRYPTION_KEYS"] = new  # the old key is dropped
+    init_cipher(app)
+    client = factory_from_app(app).for_connection(conn_of(store))
+    client.check_connection()  # the token still reads, and JOOR takes it
+
+    app.config["TOKEN_ENCRYPTION_KEYS"] = Fernet.generate_key().decode()  # a key that never was
+    init_cipher(app)
+    result = runner.invoke(args=["joor", "rotate-keys"])
+    assert result.exit_code == 1 and "No configured key reads the token of: acme" in result.output

@@ -162,3 +162,10 @@ def test_push_while_another_push_sends_fails_in_words_and_leaves_no_queued_run(
     summary = json.loads(result.output.strip().splitlines()[-1])
     assert summary["status"] == "failed" and "run this again when it ends" in summary["error"]
     assert db.session.query(SyncRun).filter_by(status="queued").count() == 0
+
+
+def test_dry_run_with_sync_off_says_a_push_would_send_nothing(joor_app, joor_store):
+    configure(joor_store, sync_inventory="off")
+    result = run_cli(joor_app, "--dry-run")
+    assert result.exit_code == 0
+    assert "A push now would send nothing: Sync Inventory is off" in result.output

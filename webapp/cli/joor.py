@@ -1,4 +1,4 @@
-"""`flask joor ...`: connect a store, change its settings, import orders, show its status."""
+"""`flask joor ...`: connect, configure, import, push, status, and re-encrypt stored tokens."""
 
 from __future__ import annotations
 
@@ -12,9 +12,27 @@ from sqlalchemy import select
 from webapp.extensions import db
 from webapp.joor import ENVIRONMENTS, JoorError
 from webapp.models import Store, SyncRun
-from webapp.sync.connection import connect, factory_from_app, get_connection
-from webapp.sync.import_runs import BUSY_MESSAGE, StoreBusyError, create_manual_run, import_run
-from webapp.sync.settings import Actor, SettingsError, apply_settings, current_values
+from webapp.sync.connection import (
+    connect,
+    factory_from_app,
+    get_connection,
+    rotate_stored_tokens,
+)
+from webapp.sync.import_runs import (
+    BUSY_MESSAGE,
+    StoreBusyError,
+    create_manual_run,
+    import_run,
+    since_problem,
+)
+from webapp.sync.settings import (
+    SETTING_NAMES,
+    Actor,
+    SettingsError,
+    apply_settings,
+    current_values,
+)
+from webapp.sync.verification import check_failure
 
 # The CLI waits this long for a running poll of the store before giving up.
 CLI_LOCK_WAIT_SECONDS = 120
@@ -22,7 +40,7 @@ CLI_LOCK_WAIT_SECONDS = 120
 
 @click.group("joor")
 def joor_group() -> None:
-    """Connect stores to JOOR and import their orders."""
+    """Connect stores to JOOR, import their orders and push their stock."""
 
 
 def _store(slug: str) -> Store:
@@ -48,13 +66,17 @@ def connect_command(slug: str, token: str, environment: str) -> None:
         with push_after_connect(store.id):
             conn = connect(db.session, factory_from_app(current_app), store.id, token, environment)
     except JoorError as exc:
-        raise click.ClickException(exc.user_message) from None
+        again = "Nothing was saved; run the command again."
+        raise click.ClickException(check_failure(exc, again)) from None
     click.echo(f"Connected {store.slug} to JOOR ({environment}), token ending {conn.token_last4}.")
 
 
-@joor_group.command("configure")
+@joor_group.command("configure", epilog="Settings: " + ", ".join(SETTING_NAMES) + ".")
 @click.option("--store", "slug", required=True, help="The store's slug.")
-@click.option("--set", "pairs", multiple=True, required=True, metavar="NAME=VALUE")
+@click.option(
+    "--set", "pairs", multiple=True, required=True, metavar="NAME=VALUE",
+    help="A setting and its value, as `joor status` shows them (repeatable).",
+)  # fmt: skip
 def configure_command(slug: str, pairs: tuple[str, ...]) -> None:
     """Change settings by the panel's names (validated as the panel validates them)."""
     store = _store(slug)
@@ -86,6 +108,9 @@ def configure_command(slug: str, pairs: tuple[str, ...]) -> None:
 def import_command(slug: str, since: datetime) -> None:
     """Import orders modified in JOOR since a date, here and now; print one JSON line."""
     store = _store(slug)
+    problem = since_problem(since.date())
+    if problem:
+        raise click.BadParameter(problem, param_hint="--since")
     run = create_manual_run(db.session, store.id, since.date(), created_by="cli")
     redis = current_app.extensions["redis"]
     try:
@@ -164,3 +189,20 @@ def _iso(moment: datetime | date | None) -> str | None:
 from webapp.cli.joor_push import push_command  # noqa: E402 - the push command joins this group
 
 joor_group.add_command(push_command)
+
+
+@joor_group.command("rotate-keys")
+def rotate_keys_command() -> None:
+    """Re-encrypt every stored JOOR token with the first key of TOKEN_ENCRYPTION_KEYS.
+
+    Rotation: list the new key first and the old ones after it, deploy, run this, then drop
+    the old keys. Exit 1 naming the stores whose tokens no configured key can read.
+    """
+    rotated, unreadable = rotate_stored_tokens(db.session, current_app.extensions["token_cipher"])
+    click.echo(f"Re-encrypted {rotated} stored token(s) with the first key.")
+    if unreadable:
+        slugs = ", ".join(sorted(unreadable))
+        click.echo(f"No configured key reads the token of: {slugs}. Those stores must connect "
+                   "again (or add the key they were encrypted with and run this again).",
+                   err=True)  # fmt: skip
+        raise SystemExit(1)

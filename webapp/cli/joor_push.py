@@ -14,7 +14,7 @@ from webapp.joor import JoorError
 from webapp.models import Store, SyncRun
 from webapp.rules import TemplateError
 from webapp.sync import inventory_push
-from webapp.sync.connection import factory_from_app
+from webapp.sync.connection import factory_from_app, get_connection
 from webapp.sync.inventory_push import PushBusyError, PushSummary, create_push_run, run_push
 from webapp.sync.runs import finish_run
 
@@ -70,3 +70,6 @@ def _print_plan(store_id: int, full: bool) -> None:
     except TemplateError as exc:
         raise click.ClickException(str(exc)) from exc
     _echo(plan)
+    refused = inventory_push.refusal(get_connection(db.session, store_id))
+    if refused:  # the plan is what would go, once the push may go at all
+        click.echo(f"A push now would send nothing: {refused}", err=True)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from webapp.formkit import select_choices
+from webapp.sync.import_runs import since_problem
 from webapp.sync.settings import (
     IDENTIFIER_CHOICES,
     MODE_CHOICES,
@@ -59,8 +60,9 @@ class ImportForm(FlaskForm):
 
     def validate_since(self, field: DateField) -> None:
         """A future date would import nothing; say so instead."""
-        if field.data and field.data > date.today():
-            raise ValidationError("Pick a date that is not in the future.")
+        problem = since_problem(field.data) if field.data else None
+        if problem:
+            raise ValidationError(problem)
 
 
 def _template_field(label: str) -> TextAreaField:

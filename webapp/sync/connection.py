@@ -12,7 +12,7 @@ from cryptography.fernet import MultiFernet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp.crypto import decrypt, encrypt
+from webapp.crypto import TokenDecryptError, decrypt, encrypt, reencrypt
 from webapp.joor import (
     JoorAuthError,
     JoorClient,
@@ -23,7 +23,7 @@ from webapp.joor import (
     cost_of,
     resolve_base_url,
 )
-from webapp.models import Folder, JoorConnection
+from webapp.models import Folder, JoorConnection, Store
 from webapp.models.base import utcnow
 from webapp.models.joor import STATUS_CONNECTED, STATUS_DISCONNECTED, STATUS_FAILING
 from webapp.models.sync import KIND_INVENTORY
@@ -32,6 +32,16 @@ from webapp.sync.settings import schedule_next_poll
 
 log = logging.getLogger(__name__)
 FIRST_POLL_GRACE = timedelta(minutes=5)
+
+
+class UnreadableTokenError(JoorAuthError):
+    """The stored token cannot be decrypted here: as good as refused, until a reconnect."""
+
+    default_user_message = (
+        "The stored JOOR access token can no longer be read on this server (its encryption "
+        "keys were changed). Connect again with your access token; imports and pushes wait "
+        "until then."
+    )
 
 
 @dataclass(frozen=True)
@@ -58,7 +68,15 @@ class ClientFactory:
                 "store is not connected",
                 user_message="This store is not connected to JOOR. Connect it on the JOOR panel.",
             )
-        token = decrypt(self.cipher, connection.token_encrypted)
+        try:
+            token = decrypt(self.cipher, connection.token_encrypted)
+        except TokenDecryptError:
+            log.error(
+                "store %s: its stored JOOR token cannot be decrypted with the configured keys "
+                "(SECRET_KEY or TOKEN_ENCRYPTION_KEYS changed?)",
+                connection.store_id,
+            )
+            raise UnreadableTokenError("stored token unreadable") from None
         return self.for_token(token, connection.environment, on_retry)
 
     def budget_usage(self, connection: JoorConnection):
@@ -173,3 +191,26 @@ def record_failure(conn: JoorConnection, error: JoorError) -> None:
     # JOOR_API.md: keep the status and the start of JOOR's body (token already redacted).
     log.warning("store %s JOOR call failed: %s (status %s) body: %r", conn.store_id, error,
                 error.status, error.body_excerpt)  # fmt: skip
+
+
+def rotate_stored_tokens(session: Session, box: MultiFernet) -> tuple[int, set[str]]:
+    """Re-encrypt every store's tokens with the first key (commits); return (count, unreadable).
+
+    Unreadable: the slugs of stores with a token no configured key decrypts, left as they are.
+    """
+    rotated, unreadable = 0, set()
+    query = select(JoorConnection, Store.slug).join(Store, Store.id == JoorConnection.store_id)
+    rows = session.execute(query)
+    for conn, slug in rows:
+        for column in ("token_encrypted", "pending_token_encrypted"):
+            stored = getattr(conn, column)
+            if not stored:
+                continue
+            try:
+                setattr(conn, column, reencrypt(box, stored))
+            except TokenDecryptError:
+                unreadable.add(slug)
+                continue
+            rotated += 1
+    session.commit()
+    return rotated, unreadable

@@ -40,6 +40,14 @@ class ImportSetupError(Exception):
     """The store is not set up to receive orders (e.g. no folder); the message says why."""
 
 
+FUTURE_SINCE = "Pick a date that is not in the future."
+
+
+def since_problem(since: date) -> str | None:
+    """Why a manual import cannot start from this date, in words, or None."""
+    return FUTURE_SINCE if since > date.today() else None
+
+
 def create_manual_run(
     session: Session, store_id: int, since: date, *, created_by: str = ""
 ) -> SyncRun:

@@ -56,10 +56,7 @@ def _refuse(conn: JoorConnection, exc: JoorError) -> None:
         )
         conn.status = STATUS_FAILING if failing else STATUS_CONNECTED
     # last_error_at stays: it tells whether the stored token was failing before this check.
-    reason = exc.user_message
-    if not isinstance(exc, JoorAuthError):
-        # JOOR did not say no: it could not be asked. Nothing retries a check, so say so.
-        reason = f"{CHECK_NOT_DONE}: {reason.split('. ')[0].rstrip('.')}. Submit it again."
+    reason = check_failure(exc, "Submit it again.")
     conn.last_error = reason
     if conn.token_encrypted:
         conn.last_error = (
@@ -68,6 +65,14 @@ def _refuse(conn: JoorConnection, exc: JoorError) -> None:
         )
     _clear_pending(conn)
     log.warning("store %s: JOOR refused the submitted token (status %s)", conn.store_id, exc.status)
+
+
+def check_failure(exc: JoorError, again: str) -> str:
+    """Why a token check failed, in words: JOOR's no, or that JOOR could not be asked."""
+    if isinstance(exc, JoorAuthError):
+        return exc.user_message
+    # JOOR did not say no: it could not be asked. Nothing retries a check, so say so.
+    return f"{CHECK_NOT_DONE}: {exc.user_message.split('. ')[0].rstrip('.')}. {again}"
 
 
 def _clear_pending(conn: JoorConnection) -> None:

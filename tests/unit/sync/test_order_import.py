@@ -432,3 +432,22 @@ def test_a_revoked_token_fails_the_run_and_marks_the_connection_failing(app, sto
     assert connected.status == STATUS_FAILING and connected.next_poll_at is None
     assert "refused the access token" in connected.last_error
     assert order_count(store.id) == 0
+
+
+def test_a_token_the_new_keys_cannot_read_stops_polling_and_asks_to_reconnect(
+    app, store, sim, connected
+):
+    # The operator changed SECRET_KEY (or TOKEN_ENCRYPTION_KEYS) without keeping the old key.
+    from cryptography.fernet import Fernet
+
+    from webapp.extensions import init_cipher
+
+    app.config["TOKEN_ENCRYPTION_KEYS"] = Fernet.generate_key().decode()
+    init_cipher(app)
+    with pytest.raises(JoorAuthError):
+        run_import(app, store)
+    run = db.session.scalar(select(SyncRun).order_by(SyncRun.id.desc()).limit(1))
+    assert run.status == "failed" and "can no longer be read on this server" in run.error
+    db.session.expire_all()
+    assert connected.status == STATUS_FAILING and connected.next_poll_at is None
+    assert "Connect again with your access token" in connected.last_error
