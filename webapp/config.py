@@ -74,6 +74,9 @@ def from_environment(instance_path: str) -> dict:
         "JOOR_LOCAL_URL": env.get("JOOR_LOCAL_URL", ""),
         "JOOR_TIMEOUT": float(env.get("JOOR_TIMEOUT", "30")),
         "BEHIND_HTTPS": behind_https,
+        # Proxies in front of the app whose X-Forwarded-For/-Proto are believed: a PaaS router
+        # (one) when TLS ends before the app. Without it every visitor has the router's address.
+        "PROXY_HOPS": int(env.get("PROXY_HOPS", "1" if behind_https else "0")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": behind_https,

@@ -57,3 +57,33 @@ def test_htmx_post_with_the_header_token_is_accepted(app, user):
     client = login(app, user.email)
     response = client.post("/logout", headers={"HX-Request": "true"})
     assert response.status_code == 302
+
+
+def test_behind_a_router_login_limits_count_each_visitors_own_address(
+    service_urls, _schema, user, monkeypatch
+):
+    # On a PaaS every request comes from the router: its X-Forwarded-For names the visitor.
+    import re
+
+    from tests.factories import PASSWORD
+
+    monkeypatch.setenv("BEHIND_HTTPS", "1")  # PROXY_HOPS defaults to the one router
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "LOGIN_ATTEMPTS_PER_WINDOW": 3,
+                      "SQLALCHEMY_DATABASE_URI": service_urls["database"],
+                      "REDIS_URL": service_urls["redis"]})  # fmt: skip
+
+    def attempt(visitor: str, email: str, password: str) -> int:
+        client = app.test_client()
+        headers = {"X-Forwarded-For": visitor, "X-Forwarded-Proto": "https",
+                   "Referer": "https://localhost/login"}  # fmt: skip
+        environ = {"REMOTE_ADDR": "10.0.0.1"}  # the router
+        sent = {"headers": headers, "environ_base": environ, "base_url": "https://localhost"}
+        page = client.get("/login", **sent).get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        form = {"email": email, "password": password, "csrf_token": token}
+        return client.post("/login", data=form, **sent).status_code
+
+    for n in range(3):  # someone guesses at other accounts
+        assert attempt("203.0.113.9", f"guess{n}@example.com", "wrong-wrong") == 401
+    assert attempt("203.0.113.9", "guess9@example.com", "wrong-wrong") == 429
+    assert attempt("198.51.100.7", user.email, PASSWORD) == 302  # everyone else still gets in
