@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, redirect, render_template, request, url_for
+import logging
+
+from flask import Flask, jsonify, redirect, render_template, request, url_for
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
 
 MESSAGES = {
     400: "The request could not be understood. If you were submitting a form, reload the page "
@@ -14,7 +20,10 @@ MESSAGES = {
     413: "The upload is too large.",
     429: "Too many requests. Wait a minute and try again.",
     500: "Something went wrong on our side. It has been logged; please try again.",
+    503: "Joor Sync cannot reach its job queue right now, so this could not be done. Try again "
+    "in a minute; if it goes on, the service's operator has been alerted by its health check.",
 }
+RETRY_AFTER_SECONDS = "30"
 
 
 def init_app(app: Flask) -> None:
@@ -22,6 +31,8 @@ def init_app(app: Flask) -> None:
     app.add_url_rule("/", "home", lambda: redirect(url_for("integration.panel")))
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(500, _server_error)
+    for outage in (RedisConnectionError, RedisTimeoutError):
+        app.register_error_handler(outage, _queue_unreachable)
 
 
 def _wants_page() -> bool:
@@ -44,6 +55,17 @@ def _server_error(error):
     """Render an unexpected error in the layout."""
     page = render_template("errors/error.html", code=500, message=MESSAGES[500])
     return page, 500, _for_htmx(MESSAGES[500])
+
+
+def _queue_unreachable(error: Exception):
+    """Redis is down or slow: say so with a 503 (the health check names it too), not a 500."""
+    log.error("Redis unreachable while serving %s %s: %s", request.method, request.path, error)
+    headers = {"Retry-After": RETRY_AFTER_SECONDS}
+    if not _wants_page():
+        body = {"error": {"code": "unavailable", "message": MESSAGES[503]}}
+        return jsonify(body), 503, headers
+    page = render_template("errors/error.html", code=503, message=MESSAGES[503])
+    return page, 503, headers | _for_htmx(MESSAGES[503])
 
 
 def _for_htmx(message: str) -> dict[str, str]:

@@ -47,3 +47,22 @@ def test_stopped_redis_is_503_naming_redis(service_urls, _schema):
     body = response.get_json()
     assert "redis" in body["failing"]
     assert body["database"]["ok"] is True
+
+
+def test_with_redis_down_a_login_says_so_in_words_not_a_500(service_urls, _schema, user):
+    import re
+
+    server = RedisServer()
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "REDIS_URL": server.url,
+                      "SQLALCHEMY_DATABASE_URI": service_urls["database"]})  # fmt: skip
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    server.stop()
+    app.extensions["redis"] = redis.Redis.from_url(server.url, socket_timeout=1)
+
+    form = {"email": user.email, "password": "whatever-it-is", "csrf_token": token}
+    response = client.post("/login", data=form)
+    assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+    assert "cannot reach its job queue right now" in response.get_data(as_text=True)
+    assert "cannot reach its job queue" in response.headers["X-Error-Message"]  # htmx's banner
