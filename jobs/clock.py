@@ -12,7 +12,7 @@ import os
 import signal
 import time
 
-from jobs.runtime import app_context
+from jobs.runtime import app_context, get_app
 
 TICK_SECONDS = int(os.environ.get("CLOCK_TICK_SECONDS", "60"))
 log = logging.getLogger("jobs.clock")
@@ -22,6 +22,7 @@ def main() -> None:
     """Tick until SIGTERM or SIGINT (honcho and PaaS stops send these)."""
     from jobs.cron import tick
 
+    get_app()  # its logging set-up comes first, or the line below would go unseen
     stopping = []
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.append(True))

@@ -43,4 +43,4 @@ def test_the_clock_process_enqueues_a_due_poll_and_stops_on_sigterm(
     assert job.func_name == "jobs.orders.poll_orders"
     assert job.args == [store.id] or job.args == (store.id,)
     assert clock.returncode == 0
-    assert b"clock stopped" in stderr
+    assert b"clock started: a tick every 1s" in stderr and b"clock stopped" in stderr

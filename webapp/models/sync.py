@@ -19,7 +19,6 @@ QUEUED = "queued"
 RUNNING = "running"
 SUCCEEDED = "succeeded"
 FAILED = "failed"
-STATUSES = (QUEUED, RUNNING, SUCCEEDED, FAILED)
 
 
 class SyncRun(db.Model):
