@@ -18,6 +18,8 @@ from webapp.sync.dbapi import date_text, timestamp_text
 # Money as JOOR usually sends it, already exact at the column's two decimals: kept as is.
 _PLAIN_MONEY = re.compile(r"-?\d{1,12}(?:\.\d{1,2})?")
 _CENT = Decimal("0.01")
+MONEY_LIMIT = Decimal(10) ** 12  # the money columns are NUMERIC(14, 2)
+MAX_QUANTITY = 2**31 - 1  # an INTEGER column on PostgreSQL
 
 
 class MappingError(ValueError):
@@ -50,21 +52,27 @@ def field_money(value: Any, label: str) -> str | None:
         raise not_a_number from None
     if not amount.is_finite():
         raise not_a_number
+    if abs(amount) >= MONEY_LIMIT:
+        raise MappingError(f"{label} {shown(value)} is larger than an order here can hold "
+                           "(999,999,999,999.99 at most)")  # fmt: skip
     return str(amount.quantize(_CENT))
 
 
 def field_quantity(value: Any) -> int:
     """A line quantity: a whole, non-negative number (JOOR sends "6" or 6)."""
-    if value.__class__ is int and value >= 0:
+    if value.__class__ is int and 0 <= value <= MAX_QUANTITY:
         return value
-    if value.__class__ is str and value.isascii() and value.isdigit():
+    if value.__class__ is str and value.isascii() and value.isdigit() and len(value) < 10:
         return int(value)  # the common case, "6"
     try:
         amount = Decimal(str(value).strip()) if not isinstance(value, bool) else None
-    except InvalidOperation:
+    except (InvalidOperation, ValueError):
         amount = None
     if amount is None or not amount.is_finite() or amount != amount.to_integral() or amount < 0:
         raise MappingError(f"the quantity {shown(value)} is not a whole number of 0 or more")
+    if amount > MAX_QUANTITY:
+        raise MappingError(f"the quantity {shown(value)} is larger than a line here can hold "
+                           f"({MAX_QUANTITY:,} at most)")  # fmt: skip
     return int(amount)
 
 
@@ -107,4 +115,7 @@ def shown(value: Any) -> str:
     """A field's value as an error quotes it: text in quotes, a missing one as "(empty)"."""
     if value is None or value == "":
         return "(empty)"
-    return repr(value) if isinstance(value, str) else str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"  # as JOOR's JSON wrote it
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 100 else text[:97] + "…"

@@ -9,6 +9,7 @@ store's settings give) or failed (with what is wrong with it, in words).
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -19,10 +20,15 @@ from webapp.joor import OrdersPage, order_key
 from webapp.sync.order_fields import MappingError, field_text
 from webapp.sync.order_mapping import MappedOrder, map_order, skip_reason, source_id_of
 
+log = logging.getLogger(__name__)
 IMPORTED = "imported"
 ALREADY_PRESENT = "already_present"
 SKIPPED = "skipped"
 FAILED = "failed"
+UNREADABLE = (
+    "JOOR sent a value in this order that the import could not read, so it was not imported. "
+    "The worker's log has the details; retry once JOOR has corrected the order."
+)
 NO_ID_SUBJECT = "(no order id)"  # how the subject of an order JOOR sent without one starts
 RECENT_PAGES = 10  # pages whose order ids are remembered, to import each order once
 NOT_LISTED = (
@@ -120,6 +126,9 @@ def prepare_page(
             mapped[source_id] = map_order(payload, plan.identifier)
         except MappingError as exc:
             events.append(outcome_event(source_id, FAILED, str(exc)))
+        except Exception:  # noqa: BLE001 - one unreadable order must not stop the window
+            log.exception("order %s could not be mapped", source_id)
+            events.append(outcome_event(source_id, FAILED, UNREADABLE))
     return PreparedPage(total=total, size=len(orders), mapped=mapped, events=events)
 
 

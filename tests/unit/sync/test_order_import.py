@@ -149,6 +149,38 @@ def test_bad_and_empty_orders_are_logged_and_the_rest_of_the_page_continues(
     assert cancelled not in {e.subject for e in db.session.scalars(select(SyncEvent))}
 
 
+def test_a_value_too_large_to_keep_fails_its_order_alone(app, store, sim, connected, monkeypatch):
+    line = {"item_upc": "1", "item_quantity": "1", "item_price": "1"}
+    good, huge_price, huge_quantity, odd = sim.state.add_orders(
+        orders=[
+            {"line_items": [dict(line)]},
+            {"line_items": [dict(line, item_price="1e30")]},
+            {"line_items": [dict(line, item_quantity="99999999999999999999999")]},
+            {"line_items": [dict(line)]},
+        ]
+    )
+    # And should mapping meet something no rule foresaw, only that order fails.
+    import webapp.sync.order_pages as order_pages
+
+    real_map = order_pages.map_order
+
+    def map_or_trip(payload, identifier):
+        if str(payload["order_id"]) == odd:
+            raise ArithmeticError("a case nobody foresaw")
+        return real_map(payload, identifier)
+
+    monkeypatch.setattr(order_pages, "map_order", map_or_trip)
+    expected = window_total(sim)
+    run = run_import(app, store)
+    assert run.status == "succeeded", run.error
+    assert run.counts == {"imported": expected - 3, "failed": 3}
+    reasons = {e.subject: e.reason for e in events_of(run.id, "failed")}
+    assert "the price '1e30' is larger than an order here can hold" in reasons[huge_price]
+    assert "larger than a line here can hold" in reasons[huge_quantity]
+    assert reasons[odd].startswith("JOOR sent a value in this order that the import could not")
+    assert good not in reasons and order_count(store.id) == expected - 3
+
+
 def test_retrying_a_run_re_imports_only_its_failed_orders(app, store, sim, connected):
     (bad,) = sim.state.add_orders(
         orders=[{"line_items": [{"item_upc": "1", "item_quantity": "abc", "item_price": "1"}]}]

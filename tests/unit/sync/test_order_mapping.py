@@ -210,7 +210,7 @@ def test_an_order_id_is_stored_as_trimmed_text(order_id, stored):
     [
         ("7" * 65, "'" + "7" * 65),  # too long to store whole: cut, it would be another id
         (1.8446744073709552e19, "1.8446744073709552e+19"),  # a 64-bit overflow, as decoded
-        (True, "True"),
+        (True, "true"),
     ],
 )
 def test_an_order_id_that_cannot_be_kept_fails_the_order_in_words(order_id, shown):
@@ -264,3 +264,22 @@ def test_pages_key_each_order_by_the_id_it_is_stored_under():
     (unusable,) = first.events
     assert (unusable["subject"], unusable["outcome"]) == ("7" * 65, FAILED)
     assert second.size == 0 and not second.mapped
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("item_price", "1e30", "the price '1e30' is larger than an order here can hold"),
+        ("item_price", 1e12, "the price 1000000000000.0 is larger than an order here can hold"),
+        ("item_quantity", "99999999999999999999999", "larger than a line here can hold"),
+        ("item_quantity", 2**31, "the quantity 2147483648 is larger than a line here can hold"),
+        ("item_quantity", "9" * 5000, "is larger than a line here can hold"),
+        ("item_quantity", True, "the quantity true is not a whole number"),
+    ],
+)
+def test_values_too_large_to_keep_fail_the_order_in_words(field, value, words):
+    order = payload()
+    order["line_items"][0][field] = value
+    with pytest.raises(MappingError) as failure:
+        map_order(order, "upc")
+    assert words in str(failure.value) and len(str(failure.value)) < 300
