@@ -157,6 +157,30 @@ def test_overwrite_keeps_joors_count_for_items_it_cannot_tell_apart(sim, skus, j
                for r in reasons.values())  # fmt: skip
 
 
+def test_overwrite_keeps_joors_count_for_an_item_whose_template_renders_empty(
+    sim, skus, joor_store
+):
+    configure(joor_store, identifier="style", **STYLE_TEMPLATES)
+    lost = make_item(joor_store, "shirt-a", stock=4, metadata=style_metadata(skus[0]))
+    make_item(joor_store, "shirt-b", stock=6, metadata=style_metadata(skus[1]))
+    assert push(joor_store).counts["passed"] == 2
+    # The merchant deletes the item's size by mistake: its Size template renders empty.
+    lost.item_metadata = {k: v for k, v in style_metadata(skus[0]).items() if k != "size"}
+    db.session.commit()
+    configure(joor_store, inventory_mode="overwrite")
+
+    summary = push(joor_store, confirmed=True)
+
+    assert summary.status == "succeeded", summary.error
+    assert sim_stock(sim) == {skus[0]["upc"]: 4, skus[1]["upc"]: 6}  # nothing wiped
+    assert summary.counts["dropped"] == 0
+    (skipped,) = events(summary.run_id, "skipped")
+    assert skipped.subject == "shirt-a"
+    assert skipped.reason == (
+        "Size is empty for this item, so JOOR cannot identify it; JOOR keeps the 4 it holds for it"
+    )
+
+
 def test_an_overwrite_with_nothing_in_it_is_never_sent(sim, skus, joor_store):
     items = _seed(joor_store, skus, 2)
     before = sim_stock(sim)

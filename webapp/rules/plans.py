@@ -84,7 +84,7 @@ class _Collector:
     candidates: dict[str, PlannedSku] = field(default_factory=dict)
     first_code: dict[str, str] = field(default_factory=dict)
     duplicates: dict[str, list[str]] = field(default_factory=dict)
-    unidentified: set[str] = field(default_factory=set)  # codes a template failed on
+    unidentified: set[str] = field(default_factory=set)  # codes with no identifier worked out
 
     def claim(self, key: str, code: str) -> bool:
         """Record that `code` renders `key`; False when another item already did."""
@@ -115,7 +115,9 @@ def _scan(
             found.unidentified.add(item.code)
             continue
         if isinstance(identifier, SkipReason):
+            # A field rendered empty: as unknown as a failed template, so JOOR keeps its count.
             plan.skipped.append((item.code, identifier))
+            found.unidentified.add(item.code)
             continue
         unique = found.claim(identifier.key, item.code)
         quantity, problem = quantity_problem(item.stock)
@@ -148,6 +150,11 @@ def _keep_held(found: _Collector, plan: PushPlan, held: Mapping[str, tuple[str, 
         (code, f"{text}; JOOR keeps the {kept[code]} it holds for it") if code in kept else
         (code, text)
         for code, text in plan.problems
+    ]  # fmt: skip
+    plan.skipped = [
+        (code, SkipReason(r.code, f"{r.message}; JOOR keeps the {kept[code]} it holds for it"))
+        if code in kept else (code, r)
+        for code, r in plan.skipped
     ]  # fmt: skip
 
 

@@ -33,10 +33,11 @@ def record_unsent(
         wanted = set(asked)
         left_out = [(code, reason) for code, reason in plan.skipped if code in wanted]
     by_reason = Counter(reason.code for _, reason in left_out)
-    # An Overwrite replaces JOOR's stock: an item left out of it is left at none in JOOR.
-    tail = OVERWRITE_SKIP if plan.mode == "overwrite" else ""
+    # An Overwrite replaces JOOR's stock: an item left out of it is left at none in JOOR,
+    # unless the plan kept JOOR's count for it (its identifier could not be worked out).
+    kept = {sku.code for sku in plan.kept}
     skipped = (
-        {"subject": code, "outcome": "skipped", "reason": r.message + tail,
+        {"subject": code, "outcome": "skipped", "reason": r.message + _tail(plan, code, kept),
          "detail": {"skip": r.code}}
         for code, r in left_out
     )  # fmt: skip
@@ -50,6 +51,11 @@ def record_unsent(
     add_counts(run, {"skipped": len(left_out), "problems": len(plan.problems)})
     session.commit()
     return by_reason
+
+
+def _tail(plan: PushPlan, code: str, kept: set[str]) -> str:
+    """What leaving the item out means for JOOR's stock of it."""
+    return OVERWRITE_SKIP if plan.mode == "overwrite" and code not in kept else ""
 
 
 def run_error(
