@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import current_app, flash, make_response, redirect, render_template, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from webapp.crypto import encrypt
 from webapp.extensions import db, get_cipher
@@ -20,9 +21,11 @@ from webapp.integration.common import (
     wants_fragment,
 )
 from webapp.integration.forms import ConnectForm, EmptyForm, environment_choices
-from webapp.models import JoorConnection
+from webapp.models import JoorConnection, SyncRun
 from webapp.models.base import utcnow
 from webapp.models.joor import STATUS_CHECKING, STATUS_DISCONNECTED
+from webapp.models.sync import KIND_POLL
+from webapp.sync.import_runs import IMPORT_ERROR_PREFIX
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +62,15 @@ def status_context(conn: JoorConnection) -> dict:
         "usage": credit_usage(conn),
         "live": conn.status != STATUS_DISCONNECTED,
         "environments": dict(environment_choices("local")),
+        "import_failing": (conn.last_error or "").startswith(IMPORT_ERROR_PREFIX),
+        "first_check": conn.watermark is None and not _has_polled(conn.store_id),
     }
+
+
+def _has_polled(store_id: int) -> bool:
+    """Tell whether a scheduled check has run for the store (even one that failed)."""
+    query = select(SyncRun.id).where(SyncRun.store_id == store_id, SyncRun.kind == KIND_POLL)
+    return db.session.scalar(query.limit(1)) is not None
 
 
 # A worker checks a token in about a second; after this long, say what may be wrong.

@@ -41,6 +41,7 @@ class ImportSetupError(Exception):
 
 
 FUTURE_SINCE = "Pick a date that is not in the future."
+IMPORT_ERROR_PREFIX = "Import #"  # how a connection's last error names a failed import run
 
 
 def since_problem(since: date) -> str | None:
@@ -132,6 +133,9 @@ def _import_locked(
         raise
     except Exception as exc:
         session.rollback()
+        # Shown on the panel too: a scheduled import failing (each retry, each poll) is news.
+        conn.last_error = f"{IMPORT_ERROR_PREFIX}{run.id}: {_words(exc)}"
+        conn.last_error_at = utcnow()
         runs.finish_run(session, run, error=_words(exc))
         raise
     record_success(conn)

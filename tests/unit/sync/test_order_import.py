@@ -483,3 +483,29 @@ def test_a_token_the_new_keys_cannot_read_stops_polling_and_asks_to_reconnect(
     db.session.expire_all()
     assert connected.status == STATUS_FAILING and connected.next_poll_at is None
     assert "Connect again with your access token" in connected.last_error
+
+
+def test_a_scheduled_import_failing_for_another_reason_shows_on_the_panel(
+    app, store, sim, connected, auth_client
+):
+    from webapp.models import Folder
+    from webapp.sync import runs as sync_runs
+
+    # Say every folder was deleted: a scheduled check cannot place its orders anywhere.
+    connected.folder_id = None
+    for folder in db.session.scalars(select(Folder).where(Folder.store_id == store.id)):
+        db.session.delete(folder)
+    db.session.commit()
+    run = sync_runs.create_run(db.session, store.id, "poll", {"since": SINCE.isoformat()})
+    with pytest.raises(Exception, match="no folder"):
+        import_run(db.session, factory_from_app(app), app.extensions["redis"], run.id)
+
+    db.session.expire_all()
+    assert connected.last_error == (
+        f"Import #{run.id}: The store has no folder to put new orders in."
+    )
+    status = auth_client.get("/integrations/joor/status", headers={"HX-Request": "true"})
+    page = status.get_data(as_text=True)
+    assert "the last import failed (see Last error)" in page
+    assert "The store has no folder to put new orders in." in page
+    assert "(the first, with the settings below" not in page  # a check has run, if in vain
