@@ -211,6 +211,25 @@ def test_joor_down_fails_the_run_in_words_and_raises_for_a_retry(sim, skus, joor
     assert sim_stock(sim) == {}
 
 
+def test_a_retried_push_lists_what_it_left_out_once(sim, skus, joor_store):
+    make_item(joor_store, skus[0]["upc"], stock=1)
+    make_item(joor_store, skus[1]["upc"], stock=1, metadata={"skip_joor": "1"})
+    make_item(joor_store, skus[2]["upc"], stock=-1)
+    run = create_push_run(db.session, joor_store.id, trigger="test")
+    set_faults(sim, error_rate=1.0)
+    with pytest.raises(JoorTransientError):
+        run_push(db.session, _factory(), run.id)
+    set_faults(sim, error_rate=0.0)
+
+    summary = run_push(db.session, _factory(), run.id)  # RQ's retry, on the same run
+
+    assert summary.status == "succeeded", summary.error
+    assert (summary.counts["skipped"], summary.counts["problems"]) == (1, 1)
+    assert [e.subject for e in events(run.id, "skipped")] == [skus[1]["upc"]]
+    assert [e.subject for e in events(run.id, "failed")] == [skus[2]["upc"]]
+    assert [e.subject for e in events(run.id, "passed")] == [skus[0]["upc"]]
+
+
 def test_pushes_of_one_store_never_overlap(sim, skus, joor_store):
     make_item(joor_store, skus[0]["upc"], stock=1)
     run = create_push_run(db.session, joor_store.id, trigger="test")

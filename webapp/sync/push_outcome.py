@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from webapp.models import JoorConnection, SyncEvent, SyncRun
@@ -28,6 +28,8 @@ def record_unsent(
     are named: the rest were skipped by every push before and the daily full push names them.
     An Overwrite names them all, since each one it leaves out is at none in JOOR.
     """
+    if (run.attempts or 0) > 1:
+        _forget_unsent(session, run)
     left_out = plan.skipped
     if asked is not None and plan.mode == "update":
         wanted = set(asked)
@@ -51,6 +53,19 @@ def record_unsent(
     add_counts(run, {"skipped": len(left_out), "problems": len(plan.problems)})
     session.commit()
     return by_reason
+
+
+def _forget_unsent(session: Session, run: SyncRun) -> None:
+    """Drop what an earlier attempt of this run recorded as left out; this one says it anew.
+
+    JOOR's verdicts on what that attempt sent stay: they happened.
+    """
+    unsent = or_(
+        SyncEvent.outcome == "skipped",
+        (SyncEvent.outcome == "failed") & SyncEvent.reason.startswith(NOT_SENT, autoescape=True),
+    )
+    session.execute(delete(SyncEvent).where(SyncEvent.run_id == run.id, unsent))
+    run.counts = {**(run.counts or {}), "skipped": 0, "problems": 0}
 
 
 def _tail(plan: PushPlan, code: str, kept: set[str]) -> str:
