@@ -72,7 +72,7 @@ def test_an_unknown_warehouse_fails_every_sku_and_the_run_says_so(sim, skus, joo
     assert "unknown warehouse: Nowhere" in reason
     # The panel shows the run's error: JOOR's reason is in it, not only in the events.
     assert summary.error.startswith("JOOR refused all 1 SKUs")
-    assert summary.error.endswith(f' The most common: "{reason}" (1 SKU).')
+    assert summary.error.endswith(f' JOOR said: "{reason}".')
     configure(joor_store, warehouse="Default")
     assert push(joor_store).counts["passed"] == 1
 
@@ -154,6 +154,30 @@ def test_a_run_where_no_item_renders_fails_with_the_first_reason(sim, skus, joor
         "(and 1 more; see the run's events)"
     )
     assert sim_pushes(sim) == []
+
+
+def test_a_run_where_every_template_renders_empty_fails_not_succeeds(sim, skus, joor_store):
+    configure(joor_store, identifier="style", **{**STYLE_TEMPLATES, "size": "{{ item.nope }}"})
+    make_item(joor_store, "a", stock=1, metadata=style_metadata(skus[0]))
+    make_item(joor_store, "b", stock=1, metadata=style_metadata(skus[1], skip_joor="1"))
+
+    summary = push(joor_store)
+
+    assert summary.status == "failed"
+    assert summary.error == (
+        "No item could be pushed: a: Size is empty for this item, so JOOR cannot identify it"
+    )
+    assert summary.notice == ""  # not "no count differs": nothing could be worked out
+
+
+def test_a_run_where_every_item_is_kept_out_on_purpose_succeeds(sim, skus, joor_store):
+    make_item(joor_store, skus[0]["upc"], stock=1, metadata={"skip_joor": "1"})
+    make_item(joor_store, skus[1]["upc"], stock=1, metadata={"skip_push": "1"})
+
+    summary = push(joor_store)
+
+    assert (summary.status, summary.error) == ("succeeded", "")
+    assert summary.counts["skipped"] == 2
 
 
 def test_sync_inventory_off_pushes_nothing_and_says_so(sim, skus, joor_store):

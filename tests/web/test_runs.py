@@ -310,3 +310,12 @@ def test_a_manual_import_asked_during_a_scheduled_one_is_queued_behind_it(auth_c
     assert run_id != poll.id and "since 2025-06-01" in fragment
     progress = html(auth_client.get(f"{PANEL}/runs/{run_id}/progress", headers=HX))
     assert f"Waiting for the scheduled import running now (#{poll.id}) to finish" in progress
+
+
+def test_a_push_reads_the_same_in_the_list_and_on_its_page(auth_client, store):
+    # SKUs JOOR refused and items never sent (a problem here) are told apart in both places.
+    run = make_run(store.id, "inventory", sent=3, passed=2, failed=1, problems=4, skipped=5)
+    listing = html(auth_client.get(f"{PANEL}/runs"))
+    assert "2 passed · 1 refused · 4 not sent · 5 skipped" in listing
+    page = html(auth_client.get(f"{PANEL}/runs/{run.id}"))
+    assert "<b>1</b> refused by JOOR" in page and "<b>4</b> not sent" in page

@@ -38,7 +38,7 @@ from webapp.sync.push_sending import UPDATE_BATCH, send_plan
 from webapp.sync.pushed_stock import load_pushed
 from webapp.sync.retry_notice import retry_notice
 from webapp.sync.runs import create_run, finish_run, queue_again, start_run
-from webapp.sync.stock_source import iter_stock_items
+from webapp.sync.stock_source import CountedItems, iter_stock_items
 
 log = logging.getLogger(__name__)
 SYNC_OFF = "Sync Inventory is off: nothing was pushed."
@@ -108,19 +108,6 @@ def settings_for(identifier: str | None, templates: Mapping[str, str]) -> Identi
     """An Item Identifier choice as the rules take it: the templates count only for style."""
     mode = "style" if identifier == "style" else "upc"
     return IdentifierSettings(mode, dict(templates) if mode == "style" else {})
-
-
-class CountedItems:
-    """Iterate the store's items, counting them (the plan keeps no count of unchanged ones)."""
-
-    def __init__(self, items: Iterable[StockItem]) -> None:
-        self._items = items
-        self.count = 0
-
-    def __iter__(self) -> Iterator[StockItem]:
-        for item in self._items:
-            self.count += 1
-            yield item
 
 
 def build_plan(
@@ -283,15 +270,17 @@ def _push(
     # An Update of a few edits names the skipped items among them; full pushes name them all.
     asked = None if options["full"] else run.params.get("items")
     by_reason.update(record_unsent(session, run, plan, asked=asked))
-    if not plan.send and plan.mode == "update" and not options["full"]:
-        # The edit that scheduled it changed nothing JOOR holds (a rename, say): say so.
-        run.params = {**run.params, "notice": NOTHING_TO_SEND}
     stamp = utcnow()
     totals = send_plan(session, client, run, plan, stamp, batch_size=options["batch"])
     record_success(conn)
     if options["full"]:
         conn.last_full_push_at = stamp
-    finish_run(session, run, error=run_error(session, run, plan, totals, items.count))
+    error = run_error(session, run, plan, totals, items.count)
+    quiet = not plan.send and not plan.problems and plan.mode == "update" and not options["full"]
+    if quiet and not error:
+        # The edit that scheduled it changed nothing JOOR holds (a rename, say): say so.
+        run.params = {**run.params, "notice": NOTHING_TO_SEND}
+    finish_run(session, run, error=error)
 
 
 def _fail(session: Session, run: SyncRun, message: str) -> None:

@@ -12,11 +12,14 @@ from sqlalchemy.orm import Session
 from webapp.models import JoorConnection, SyncEvent, SyncRun
 from webapp.models.sync import KIND_INVENTORY
 from webapp.rules import PushPlan, batched
+from webapp.rules.skips import SKIP_PUSH, skip_channel
 from webapp.sync.runs import add_counts, add_events
 
 EVENT_CHUNK = 1000
 OVERWRITE_SKIP = "; not in the Overwrite snapshot, so JOOR holds none of it"
 NOT_SENT = "not sent: "  # how a problem item's event reads; JOOR's refusals never do
+# Skips the merchant chose (the item's own settings), unlike a template that renders empty.
+CHOSEN = frozenset({SKIP_PUSH.code, skip_channel("joor").code})
 
 
 def record_unsent(
@@ -79,15 +82,19 @@ def run_error(
     """The finished run's error in words ("" when it succeeded), with JOOR's commonest refusal."""
     error = _verdict_error(plan, totals, item_count)
     if error and totals["sent"] and not totals["passed"]:
-        error += _commonest_refusal(session, run)
+        error += _commonest_refusal(session, run, totals["sent"])
     return error
 
 
 def _verdict_error(plan: PushPlan, totals: Counter, item_count: int) -> str:
-    """A run fails when no item could be planned or JOOR refused everything it got."""
-    if plan.problems and len(plan.problems) + len(plan.skipped) >= item_count:
-        code, text = plan.problems[0]
-        more = len(plan.problems) - 1
+    """A run fails when no item could be planned or JOOR refused everything it got.
+
+    Items the merchant keeps out (skip_push, skip_joor) are a choice, not a failure.
+    """
+    reasons = [*plan.problems, *((c, r.message) for c, r in plan.skipped if r.code not in CHOSEN)]
+    if reasons and len(plan.problems) + len(plan.skipped) >= item_count:
+        code, text = reasons[0]
+        more = len(reasons) - 1
         tail = f" (and {more} more; see the run's events)" if more else ""
         return f"No item could be pushed: {code}: {text}{tail}"
     if totals["sent"] and not totals["passed"]:
@@ -98,8 +105,8 @@ def _verdict_error(plan: PushPlan, totals: Counter, item_count: int) -> str:
     return ""
 
 
-def _commonest_refusal(session: Session, run: SyncRun) -> str:
-    """JOOR's most frequent reason among the SKUs it refused in the run, as a sentence."""
+def _commonest_refusal(session: Session, run: SyncRun, refused: int) -> str:
+    """JOOR's reason for its one refusal, or its most frequent one when it repeats."""
     count = func.count()
     row = session.execute(
         select(SyncEvent.reason, count)
@@ -114,7 +121,11 @@ def _commonest_refusal(session: Session, run: SyncRun) -> str:
     ).first()
     if row is None:
         return ""
-    return f' The most common: "{row[0]}" ({row[1]:,} SKU{"s" if row[1] != 1 else ""}).'
+    if refused == 1:
+        return f' JOOR said: "{row[0]}".'
+    if row[1] < 2:
+        return ""  # every reason differs: the events give each
+    return f' The most common: "{row[0]}" ({row[1]:,} SKUs).'
 
 
 def mark_awaiting_confirmation(session: Session, run: SyncRun) -> None:

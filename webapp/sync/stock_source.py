@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -59,3 +59,16 @@ def iter_stock_items(
             metadata=_text_map(row.item_metadata),
             variation_list=_text_map(row.variation_list),
         )
+
+
+class CountedItems:
+    """Iterate the store's items, counting them (the plan keeps no count of unchanged ones)."""
+
+    def __init__(self, items: Iterable[StockItem]) -> None:
+        self._items = items
+        self.count = 0
+
+    def __iter__(self) -> Iterator[StockItem]:
+        for item in self._items:
+            self.count += 1
+            yield item
