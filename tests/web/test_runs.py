@@ -184,7 +184,7 @@ def test_failed_orders_imported_since_are_linked_and_not_retried_again(auth_clie
     make_order(store, source_id="F00002")
     page = html(auth_client.get(f"{PANEL}/runs/{run.id}"))
     assert "Retry failed orders (" not in page
-    assert "Every order that failed in this run has been imported since" in page
+    assert "No failed order of this run is left to retry: each has been imported since" in page
     answer = html(auth_client.post(f"{PANEL}/runs/{run.id}/retry", follow_redirects=True))
     assert "Every failed order of this run has been imported since: nothing to retry." in answer
     assert SyncRun.query.filter_by(store_id=store.id).count() == 2  # no third run

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Select, delete, exists, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from webapp.joor import JoorError
 from webapp.models import Folder, Order, SyncEvent, SyncRun
@@ -23,7 +23,7 @@ from webapp.sync.connection import ClientFactory, get_connection, record_failure
 from webapp.sync.locks import LockLostError, StoreLock
 from webapp.sync.order_import import import_window
 from webapp.sync.order_mapping import SOURCE_NAME
-from webapp.sync.order_pages import FAILED, IMPORTED, NO_ID_SUBJECT, ImportPlan
+from webapp.sync.order_pages import FAILED, IMPORTED, NO_ID_SUBJECT, NOT_LISTED, ImportPlan
 from webapp.sync.polling import advance_watermark
 from webapp.sync.retry_notice import retry_notice
 from webapp.sync.settings import schedule_next_poll
@@ -58,16 +58,28 @@ def create_manual_run(
 
 
 def failed_not_imported(run: SyncRun) -> Select:
-    """The subjects of the run's failed orders that no run has imported since."""
+    """The subjects of the run's failed orders a retry could still bring in.
+
+    Not those imported since, nor those JOOR said it no longer lists (in this run or later).
+    """
     imported_since = exists().where(
         Order.store_id == run.store_id,
         Order.source_name == SOURCE_NAME,
         Order.source_id == SyncEvent.subject,
     )
+    later = aliased(SyncEvent)
+    gone = exists().where(
+        later.store_id == run.store_id,
+        later.run_id >= run.id,
+        later.subject == SyncEvent.subject,
+        later.outcome == FAILED,
+        later.reason == NOT_LISTED,
+    )
     return select(SyncEvent.subject).where(
         SyncEvent.run_id == run.id,
         SyncEvent.outcome == FAILED,
         ~imported_since,
+        ~gone,
         # Without its id JOOR's order cannot be fetched again, so a retry cannot mend it.
         ~SyncEvent.subject.startswith(NO_ID_SUBJECT, autoescape=True),
     )

@@ -217,6 +217,9 @@ def test_a_retry_imports_an_order_fixed_in_joor_and_names_one_joor_no_longer_lis
     assert db.session.get(Order, imported.order_id).items[0].quantity == 2
     (failed,) = events_of(retry.id, "failed")
     assert failed.subject == gone and failed.reason.startswith("JOOR no longer lists this order")
+    # Nothing is left that a retry could bring in: neither run offers one any more.
+    assert create_retry_run(db.session, first, created_by="test") is None
+    assert create_retry_run(db.session, retry, created_by="test") is None
 
 
 def test_an_order_joor_sent_without_its_id_fails_alone_once_and_is_not_offered_for_retry(
