@@ -27,9 +27,10 @@ from webapp.sync.inventory_push import EMPTY_OVERWRITE
 
 
 def _seed(store, skus, count: int) -> list[InventoryItem]:
-    """Items for `count` catalogue UPCs, pushed once in Update mode so JOOR holds them."""
+    """Items for `count` catalogue UPCs, sent by a first Overwrite the merchant confirmed."""
     items = [make_item(store, sku["upc"], stock=3 + n) for n, sku in enumerate(skus[:count])]
-    assert push(store).counts["passed"] == count
+    configure(store, inventory_mode="overwrite")
+    assert push(store, confirmed=True).counts["passed"] == count
     return items
 
 
@@ -141,7 +142,7 @@ def test_overwrite_keeps_joors_count_for_items_it_cannot_tell_apart(sim, skus, j
     db.session.commit()
     configure(joor_store, inventory_mode="overwrite")
 
-    summary = push(joor_store)
+    summary = push(joor_store, confirmed=True)
 
     assert summary.status == "succeeded", summary.error
     assert sim_stock(sim) == {skus[0]["upc"]: 4, skus[1]["upc"]: 2}
@@ -234,3 +235,24 @@ def test_an_overwrite_of_only_the_counts_joor_keeps_is_never_sent(sim, skus, joo
     assert summary.status == "failed"
     assert summary.error == EMPTY_OVERWRITE.format(warehouse="Default")
     assert len(sim_pushes(sim)) == before and sim_stock(sim) == {skus[0]["upc"]: 4}
+
+
+def test_the_first_overwrite_after_update_pushes_still_asks_then_never_again(
+    sim, skus, joor_store
+):
+    # Update pushes only ever added to the warehouse: what else JOOR holds there is unknown.
+    sim.state.push_inventory([{"warehouse": "Default", "upc": skus[5]["upc"], "inventory": 8}])
+    item = make_item(joor_store, skus[0]["upc"], stock=2)
+    assert push(joor_store).counts["passed"] == 1
+    configure(joor_store, inventory_mode="overwrite")
+
+    asked = push(joor_store)
+    assert asked.status == "failed" and "the first Overwrite from this store" in asked.error
+    assert sim_stock(sim) == {skus[0]["upc"]: 2, skus[5]["upc"]: 8}
+
+    assert push(joor_store, confirmed=True).status == "succeeded"
+    assert sim_stock(sim) == {skus[0]["upc"]: 2}
+    item.stock = 5
+    db.session.commit()
+    assert push(joor_store).status == "succeeded"  # the warehouse is this store's since
+    assert sim_stock(sim) == {skus[0]["upc"]: 5}

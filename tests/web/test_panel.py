@@ -29,7 +29,9 @@ PANEL = "/integrations/joor"
 
 
 def pushed_to_joor(store, *keys: str) -> None:
-    """Record SKUs JOOR accepted 4 of in the Default warehouse (each its own style)."""
+    """Record SKUs JOOR accepted 4 of in the Default warehouse (each its own style), as an
+    earlier Overwrite from the store left them."""
+    get_connection(db.session, store.id).note_overwritten("Default")
     for key in keys:
         db.session.add(
             PushedStock(
@@ -407,7 +409,7 @@ def test_overwrite_warning_is_kept_until_the_stock_or_settings_change(
     assert "drop <b>1</b> of the 2 JOOR SKUs" in warning()
     # Never pushed to: what JOOR holds there is unknown, so the first Overwrite waits for a yes.
     first = warning(warehouse="Elsewhere")
-    assert "This store has not pushed to the <b>Elsewhere</b> warehouse yet" in first
+    assert "No Overwrite from this store has reached the <b>Elsewhere</b> warehouse yet" in first
     assert "not among these 1 to zero" in first
 
 

@@ -36,7 +36,9 @@ def _echo(payload: dict) -> None:
 @click.command("push")
 @click.option("--store", "slug", required=True, help="The store's slug.")
 @click.option("--dry-run", is_flag=True, help="Print the plan as JSON and send nothing.")
-@click.option("--yes", is_flag=True, help="Confirm an Overwrite that drops over a fifth of styles.")
+@click.option(
+    "--yes", is_flag=True, help="Confirm a first Overwrite, or one dropping over a fifth of styles."
+)
 @click.option("--full", is_flag=True, help="Update mode: send every item, not just changes.")
 @with_appcontext
 def push_command(slug: str, dry_run: bool, yes: bool, full: bool) -> None:

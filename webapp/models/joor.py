@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.extensions import db
-from webapp.models.base import UTCDateTime, utcnow
+from webapp.models.base import JSONType, UTCDateTime, utcnow
 
 STATUS_DISCONNECTED = "disconnected"
 STATUS_CONNECTED = "connected"
@@ -54,7 +54,17 @@ class JoorConnection(db.Model):
     watermark: Mapped[datetime | None] = mapped_column(UTCDateTime())
     next_poll_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     last_full_push_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Warehouses an Overwrite from this store has reached: JOOR's stock there is ours since.
+    overwritten_warehouses: Mapped[list | None] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def has_overwritten(self, warehouse: str) -> bool:
+        """Tell whether an Overwrite from this store has reached the warehouse in JOOR."""
+        return warehouse in (self.overwritten_warehouses or [])
+
+    def note_overwritten(self, warehouse: str) -> None:
+        """Remember that an Overwrite reached the warehouse (a new list: the JSON changes)."""
+        self.overwritten_warehouses = sorted({*(self.overwritten_warehouses or []), warehouse})
 
     @property
     def is_connected(self) -> bool:

@@ -42,6 +42,7 @@ class PushPlan:
     style_count: int = 0  # styles in an Overwrite snapshot; 0 for Update
     known_style_count: int = 0
     dropped_style_count: int = 0
+    overwritten_before: bool = False  # an Overwrite from this store has reached the warehouse
 
     def to_json(self) -> dict[str, Any]:
         """The dry-run shape of DESIGN.md."""
@@ -178,6 +179,7 @@ def plan_push(
     pushed: Mapping[str, int],
     known_keys: Collection[str] = (),
     held: Mapping[str, tuple[str, int]] | None = None,
+    overwritten_before: bool = False,
 ) -> PushPlan:
     """Decide one push: Update sends changed quantities, Overwrite the full snapshot.
 
@@ -187,7 +189,7 @@ def plan_push(
     """
     if mode not in ("update", "overwrite"):
         raise ValueError(f"unknown inventory mode {mode!r}")
-    plan = PushPlan(mode, warehouse)
+    plan = PushPlan(mode, warehouse, overwritten_before=overwritten_before)
     # Update keeps only changed SKUs while scanning, so an unchanged catalogue stays small.
     found = _scan(items, builder, plan, pushed if mode == "update" else None)
     _report_duplicates(found, plan)
@@ -221,12 +223,12 @@ def empty_overwrite(plan: PushPlan) -> bool:
 
 
 def first_overwrite(plan: PushPlan) -> bool:
-    """True for an Overwrite to a warehouse this store has never pushed to.
+    """True for an Overwrite to a warehouse no Overwrite from this store has reached yet.
 
-    JOOR has no call to read its stock, so what it holds there is unknown: the snapshot may
-    set any number of SKUs pushed from elsewhere to zero.
+    JOOR has no call to read its stock, so what it holds there is unknown (Update pushes
+    only add to it): the snapshot may set any number of SKUs pushed from elsewhere to zero.
     """
-    return plan.mode == "overwrite" and plan.known_style_count == 0 and bool(plan.send)
+    return plan.mode == "overwrite" and not plan.overwritten_before and bool(plan.send)
 
 
 def should_confirm_overwrite(plan: PushPlan) -> bool:

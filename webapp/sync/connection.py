@@ -147,6 +147,7 @@ def adopt_token(conn: JoorConnection, encrypted: str, token: str, environment: s
         conn.watermark = None
         forget_pushed(Session.object_session(conn), conn.store_id)
         conn.last_full_push_at = None
+        conn.overwritten_warehouses = None
     conn.token_encrypted, conn.token_last4 = encrypted, token[-4:]
     conn.account_key, conn.environment = account_key, environment
     conn.status, conn.last_error, conn.last_error_at = STATUS_CONNECTED, "", None

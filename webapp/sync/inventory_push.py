@@ -128,6 +128,7 @@ def build_plan(
         pushed={} if full else state.pushed,
         known_keys=state.known_keys,
         held=state.held,
+        overwritten_before=conn.has_overwritten(conn.warehouse),
     )
 
 
@@ -275,6 +276,8 @@ def _push(
     record_success(conn)
     if options["full"]:
         conn.last_full_push_at = stamp
+    if plan.mode == "overwrite" and totals["sent"]:
+        conn.note_overwritten(plan.warehouse)  # JOOR's stock there is this snapshot now
     error = run_error(session, run, plan, totals, items.count)
     quiet = not plan.send and not plan.problems and plan.mode == "update" and not options["full"]
     if quiet and not error:

@@ -19,7 +19,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from webapp.models import InventoryItem, JoorConnection, PushedStock
-from webapp.rules import IdentifierSettings, compile_identifiers, plan_push
+from webapp.rules import IdentifierSettings, compile_identifiers, first_overwrite, plan_push
+from webapp.sync.connection import get_connection
 from webapp.sync.inventory_push import identifier_settings
 from webapp.sync.pushed_stock import load_pushed
 from webapp.sync.stock_source import iter_stock_items
@@ -38,6 +39,7 @@ class OverwriteSummary:
     dropped_skus: int
     sent_skus: int
     kept_skus: int = 0  # held at JOOR's count for items with a problem (0 in older caches)
+    first: bool = False  # no Overwrite from this store has reached the warehouse yet
     unit: str = "style"  # what the style counts count: "SKU" when the identifier is the UPC
 
 
@@ -54,8 +56,9 @@ def overwrite_summary(
 
     With `compute` off, only a count already kept is returned (None when there is none).
     """
+    before = get_connection(session, store_id).has_overwritten(warehouse)
     key = _cache_key(
-        session, store_id, (settings.mode, sorted(settings.templates.items())), warehouse
+        session, store_id, (settings.mode, sorted(settings.templates.items()), before), warehouse
     )
     cached = _read(cache, key)
     if cached is not None or not compute:
@@ -70,6 +73,7 @@ def overwrite_summary(
         pushed=state.pushed,
         known_keys=state.known_keys,
         held=state.held,
+        overwritten_before=before,
     )
     summary = OverwriteSummary(
         dropped_styles=plan.dropped_style_count,
@@ -78,6 +82,7 @@ def overwrite_summary(
         sent_skus=len(plan.send),
         kept_skus=len(plan.kept),
         unit="style" if settings.mode == "style" else "SKU",
+        first=first_overwrite(plan),
     )
     _write(cache, key, summary)
     return summary

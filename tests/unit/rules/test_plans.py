@@ -205,11 +205,20 @@ def test_upc_json_rows_carry_the_upc():
 
 
 @pytest.mark.parametrize(
-    ("known", "kept", "confirm"),
-    # Nothing known: a warehouse never pushed to, whose stock in JOOR cannot be read.
-    [(10, 8, False), (10, 7, True), (0, 3, True), (0, 0, False)],
+    ("known", "kept", "before", "confirm"),
+    # No Overwrite reached the warehouse before: its stock in JOOR cannot be read, and Update
+    # pushes (known styles) only ever added to it.
+    [
+        (10, 8, True, False),
+        (10, 7, True, True),
+        (10, 10, False, True),
+        (0, 3, False, True),
+        (0, 0, False, False),
+    ],
 )
-def test_a_first_overwrite_or_one_dropping_over_a_fifth_needs_confirmation(known, kept, confirm):
+def test_a_first_overwrite_or_one_dropping_over_a_fifth_needs_confirmation(
+    known, kept, before, confirm
+):
     known_keys = [f"style:S{n}|NOS|RED|{size}" for n in range(known) for size in ("S", "M")]
     items = [make_item(f"S{n}", metadata={"style": f"S{n}"}) for n in range(kept)]
     plan = plan_push(
@@ -219,6 +228,7 @@ def test_a_first_overwrite_or_one_dropping_over_a_fifth_needs_confirmation(known
         warehouse="W",
         pushed={},
         known_keys=known_keys,
+        overwritten_before=before,
     )
     assert should_confirm_overwrite(plan) is confirm
     update = plan_push(
