@@ -237,9 +237,7 @@ def test_an_overwrite_of_only_the_counts_joor_keeps_is_never_sent(sim, skus, joo
     assert len(sim_pushes(sim)) == before and sim_stock(sim) == {skus[0]["upc"]: 4}
 
 
-def test_the_first_overwrite_after_update_pushes_still_asks_then_never_again(
-    sim, skus, joor_store
-):
+def test_the_first_overwrite_after_update_pushes_still_asks_then_never_again(sim, skus, joor_store):
     # Update pushes only ever added to the warehouse: what else JOOR holds there is unknown.
     sim.state.push_inventory([{"warehouse": "Default", "upc": skus[5]["upc"], "inventory": 8}])
     item = make_item(joor_store, skus[0]["upc"], stock=2)
