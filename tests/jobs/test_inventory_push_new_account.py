@@ -70,11 +70,11 @@ def test_overwrite_after_switching_account_asks_and_drops_nothing_of_the_old_one
     sim, skus, joor_store, second_account
 ):
     items = [make_item(joor_store, sku["upc"], stock=2) for sku in skus[:5]]
-    push(joor_store)
+    configure(joor_store, inventory_mode="overwrite")
+    push(joor_store, confirmed=True)  # the old account's warehouse is this store's
     for item in items[1:]:
         db.session.delete(item)
     db.session.commit()
-    configure(joor_store, inventory_mode="overwrite")
     new_empty_account(sim)
 
     connect(db.session, factory_from_app(current_app), joor_store.id, OTHER_TOKEN, "local")
