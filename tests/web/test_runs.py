@@ -243,7 +243,9 @@ def test_run_events_download_as_csv_without_formulas(auth_client, store):
     response = auth_client.get(f"{PANEL}/runs/{run.id}/events.csv")
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(html(response))))
+    text = html(response)
+    assert text.startswith("\ufeff")  # Excel then reads it as UTF-8
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     assert rows[0] == ["JOOR order", "Outcome", "Reason", "Order id here", "Time (UTC)"]
     assert [r[0] for r in rows[1:]] == ["J00000", "J00001", "J00002", "'=HYPERLINK(1)"]
     assert rows[1][3] == str(order.id) and rows[2][3] == ""
@@ -251,19 +253,22 @@ def test_run_events_download_as_csv_without_formulas(auth_client, store):
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", rows[-1][4])
 
 
-def test_a_push_csv_names_skus_and_has_no_order_column(auth_client, store):
+def test_a_push_names_skus_and_what_each_carried_on_its_page_and_in_its_csv(auth_client, store):
+    sent = {"key": "style:ST-1|NOS|RED|M", "inventory": 12, "warehouse": "Default"}
     events = [
-        {"subject": "TEE-RED-M", "outcome": "passed", "reason": ""},
+        {"subject": "TEE-RED-M", "outcome": "passed", "reason": "", "detail": sent},
         {"subject": "@SUM(A1)", "outcome": "skipped", "reason": "skip_push is set"},
     ]
     run = make_run(store.id, "inventory", events=events, passed=1, skipped=1)
-    rows = list(csv.reader(io.StringIO(html(auth_client.get(f"{PANEL}/runs/{run.id}/events.csv")))))
-    assert rows[0] == ["SKU", "Outcome", "Reason", "Time (UTC)"]
-    assert [r[:3] for r in rows[1:]] == [
-        ["TEE-RED-M", "passed", ""],
-        ["'@SUM(A1)", "skipped", "skip_push is set"],
+    text = html(auth_client.get(f"{PANEL}/runs/{run.id}/events.csv")).removeprefix("\ufeff")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["SKU", "Outcome", "Reason", "Sent", "Time (UTC)"]
+    words = "12 as Style Number ST-1, Style Identifier NOS, Color Code RED, Size M"
+    assert [r[:4] for r in rows[1:]] == [
+        ["TEE-RED-M", "passed", "", words],
+        ["'@SUM(A1)", "skipped", "skip_push is set", ""],
     ]
-    assert all(len(r) == 4 for r in rows)
+    assert words in html(auth_client.get(f"{PANEL}/runs/{run.id}"))
 
 
 def test_manual_import_needs_a_date_and_a_connection(auth_client, store):

@@ -26,6 +26,7 @@ from webapp.scoping import get_scoped_or_404, scoped
 from webapp.sync.import_runs import failed_not_imported
 from webapp.sync.order_pages import FAILED as FAILED_ORDER
 from webapp.sync.order_store import stored_orders
+from webapp.sync.push_sending import sent_words
 from webapp.templating import moment_text
 
 PER_PAGE = 50
@@ -218,26 +219,29 @@ def _cell(value) -> str:
 def _csv_rows(run: SyncRun) -> Iterator[str]:
     """Yield the run's events as CSV text, a batch at a time, never all in memory.
 
-    Headings and outcomes read as the run's page words them, times in UTC to the second.
-    A push's events never name an order here, so its file has no column for one.
+    Headings and outcomes read as the run's page words them, times in UTC to the second. A
+    push's file says what each SKU carried where an import's names the order here. It opens
+    with a byte-order mark, so Excel reads accented names as UTF-8.
     """
+    yield "\ufeff"
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     push = run.kind == KIND_INVENTORY
     heading = ["SKU" if push else "JOOR order", "Outcome", "Reason"]
-    writer.writerow([*heading, *([] if push else ["Order id here"]), "Time (UTC)"])
+    writer.writerow([*heading, "Sent" if push else "Order id here", "Time (UTC)"])
     columns = select(
         SyncEvent.subject,
         SyncEvent.outcome,
         SyncEvent.reason,
         SyncEvent.order_id,
+        SyncEvent.detail,
         SyncEvent.created_at,
     )
     query = columns.where(SyncEvent.run_id == run.id).order_by(SyncEvent.id)
     for n, row in enumerate(db.session.execute(query.execution_options(yield_per=CSV_BATCH)), 1):
         cells = [_cell(row.subject), row.outcome.replace("_", " "), _cell(row.reason)]
-        order = [] if push else [row.order_id]
-        writer.writerow([*cells, *order, row.created_at.strftime("%Y-%m-%d %H:%M:%S")])
+        extra = sent_words(row.detail) if push else row.order_id
+        writer.writerow([*cells, extra, row.created_at.strftime("%Y-%m-%d %H:%M:%S")])
         if n % CSV_BATCH == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -273,3 +277,6 @@ def retry_failed(run_id: int):
     if wants_fragment():
         return varying(Response(status=204, headers={"HX-Redirect": target}))
     return redirect(target)
+
+
+bp.add_app_template_filter(sent_words, "sent")

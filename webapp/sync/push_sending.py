@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from webapp.joor import InventoryResult, JoorClient, cost_of
 from webapp.joor import SkuVerdict as JoorVerdict
 from webapp.models import SyncRun
-from webapp.rules import PlannedSku, PushPlan, batched
+from webapp.rules import STYLE_FIELDS, PlannedSku, PushPlan, batched
+from webapp.rules.identifiers import payload_of_key
 from webapp.sync.pushed_stock import SkuResult, record_verdicts, zero_unaccepted
 from webapp.sync.runs import add_counts, add_events, set_progress
 
@@ -75,6 +76,15 @@ def _batches(plan: PushPlan, batch_size: int) -> Iterator[list[PlannedSku]]:
             yield list(plan.send)
         return
     yield from batched(plan.send, batch_size)
+
+
+def sent_words(detail: dict | None) -> str:
+    """What a push event's SKU carried, in words: "12 as Style Number ST-1, Size M"."""
+    if not detail or "key" not in detail:
+        return ""
+    fields = payload_of_key(detail["key"])
+    named = ", ".join(f"{STYLE_FIELDS.get(name, 'UPC')} {value}" for name, value in fields.items())
+    return f"{detail.get('inventory', '?')} as {named}"
 
 
 def _events(results: list[SkuResult], warehouse: str) -> Iterator[dict]:
