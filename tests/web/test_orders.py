@@ -151,3 +151,10 @@ def test_another_stores_orders_and_folders_are_out_of_reach(auth_client, store, 
     assert db.session.get(Order, mine.id).folder.name == "New"
     assert db.session.get(Order, theirs.id).folder.store_id == other_store.id
     assert db.session.get(Order, theirs.id).folder.name == "New"
+
+
+def test_an_amount_joor_left_out_reads_as_a_dash_not_a_bare_currency(auth_client, store):
+    order = make_order(store, discount=None, currency="USD")
+    page = auth_client.get(f"/orders/{order.id}").get_data(as_text=True)
+    assert '<dt>Discount</dt><dd><span class="muted">—</span></dd>' in page
+    assert "USD</b>" in page  # the total is there, with its currency
