@@ -45,7 +45,7 @@ FULL_PUSH_EVERY = timedelta(hours=24)
 # A full push that fails (JOOR down, an Overwrite awaiting confirmation) is tried again after
 # this long, not every tick: one failed run an hour, not one a minute.
 FULL_PUSH_RETRY_SECONDS = 3600
-FIRST_FULL_PUSH = "no full push has reached JOOR yet (Sync Inventory was just turned on, say)"
+FIRST_FULL_PUSH = "the first full push: every count, as none has reached this JOOR account yet"
 DAILY_FULL_PUSH = "the daily full push: every count again, in case JOOR missed a change"
 CLAIM_SECONDS = 50  # under a tick: two clocks in the same minute make one decision
 # An import whose worker died this many times is not handed on again (it would for ever).

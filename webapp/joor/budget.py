@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from webapp.joor.errors import JoorRateLimitedError
+from webapp.joor.errors import JoorRateLimitedError, in_about
 
 DEFAULT_LIMIT = 300
 DEFAULT_WINDOW = 300.0
@@ -88,7 +88,7 @@ def too_long(wait: float, max_wait: float, used: int, limit: int) -> JoorRateLim
         status=None,
         user_message=(
             "JOOR's rate limit for this account is used up (300 credits per 5 minutes); "
-            f"it resets in about {math.ceil(wait)} seconds."
+            f"it resets {in_about(wait)}."
         ),
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 BODY_EXCERPT_CHARS = 500
 # Where JOOR's error bodies may say why (undocumented for v2), and how much of it we quote.
@@ -93,7 +94,7 @@ def user_message_for_status(
             "JOOR account and environment (Production or Sandbox) and has API access."
         )
     if status == 429:
-        wait = f" in about {round(retry_after)} seconds" if retry_after is not None else ""
+        wait = f" {in_about(retry_after)}" if retry_after is not None else ""
         return (
             "JOOR's rate limit for this account is used up (300 credits per 5 minutes); "
             f"it resets{wait}. Another integration may be using the same account."
@@ -148,3 +149,11 @@ def error_for_status(
     if status >= 500:
         return JoorTransientError(message, **kwargs)
     return JoorBadRequestError(message, **kwargs)
+
+
+def in_about(seconds: float) -> str:
+    """A wait in words: "in about 1 second", "in about 40 seconds", "in about 4 min"."""
+    whole = max(1, math.ceil(seconds))
+    if whole >= 120:
+        return f"in about {round(whole / 60)} min"
+    return f"in about {whole} second{'s' if whole != 1 else ''}"

@@ -40,6 +40,8 @@ BATCH_SECONDS = 2.0
 ORDER_INSERT_COLUMNS = (*ORDER_COLUMNS, "store_id", "folder_id", "imported_run_id", "created_at")
 ITEM_INSERT_COLUMNS = ("order_id", *ITEM_COLUMNS)
 # The exactly-once guard: a second worker racing on the same orders just loses.
+# JOOR lists an order again whenever it is edited there; each is imported once, as it was.
+ALREADY_IMPORTED = "already imported (changes made in JOOR since are not imported again)"
 ON_CONFLICT_SKIP = " ON CONFLICT (store_id, source_name, source_id) DO NOTHING"
 
 
@@ -137,9 +139,7 @@ def _insert_new(
             importer, order_id = present.get(source_id, (None, None))
             if importer != run.id:
                 # Linked to the order here, so the run's page opens the one already imported.
-                events.append(
-                    outcome_event(source_id, ALREADY_PRESENT, "already imported", order_id)
-                )
+                events.append(outcome_event(source_id, ALREADY_PRESENT, ALREADY_IMPORTED, order_id))
             # else an earlier attempt of this same run imported it: its event is recorded.
     return events
 

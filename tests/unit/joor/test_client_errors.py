@@ -353,3 +353,18 @@ def test_the_token_appears_in_no_repr_error_or_log(mocked, make_client, caplog):
         assert ENCODED not in text
     assert error.body_excerpt.startswith("bad token [redacted] (header OAuth2 [redacted])")
     assert len(error.body_excerpt) == 500
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [
+        (0.2, "in about 1 second"),
+        (1, "in about 1 second"),
+        (44.1, "in about 45 seconds"),
+        (300, "in about 5 min"),
+    ],  # fmt: skip
+)
+def test_waits_read_in_words_a_person_would_write(seconds, words):
+    from webapp.joor.errors import in_about
+
+    assert in_about(seconds) == words
