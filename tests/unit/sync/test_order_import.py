@@ -455,16 +455,23 @@ def test_a_page_slower_than_the_lock_expiry_keeps_the_run_alive_and_the_store_lo
     lock.release()
 
 
-def test_a_revoked_token_fails_the_run_and_marks_the_connection_failing(app, store, sim, connected):
+def refused_for_good(app, store, connected) -> SyncRun:
+    """Import once the token no longer works: the run fails and polling stops, failing."""
     connected.next_poll_at = utcnow()
     db.session.commit()
-    sim.state.set_faults({"revoke_tokens": [TOKEN]})
     with pytest.raises(JoorAuthError):
         run_import(app, store)
     run = db.session.scalar(select(SyncRun).order_by(SyncRun.id.desc()).limit(1))
-    assert run.status == "failed" and "refused the access token" in run.error
     db.session.expire_all()
+    assert run.status == "failed"
     assert connected.status == STATUS_FAILING and connected.next_poll_at is None
+    return run
+
+
+def test_a_revoked_token_fails_the_run_and_marks_the_connection_failing(app, store, sim, connected):
+    sim.state.set_faults({"revoke_tokens": [TOKEN]})
+    run = refused_for_good(app, store, connected)
+    assert "refused the access token" in run.error
     assert "refused the access token" in connected.last_error
     assert order_count(store.id) == 0
 
@@ -479,12 +486,8 @@ def test_a_token_the_new_keys_cannot_read_stops_polling_and_asks_to_reconnect(
 
     app.config["TOKEN_ENCRYPTION_KEYS"] = Fernet.generate_key().decode()
     init_cipher(app)
-    with pytest.raises(JoorAuthError):
-        run_import(app, store)
-    run = db.session.scalar(select(SyncRun).order_by(SyncRun.id.desc()).limit(1))
-    assert run.status == "failed" and "can no longer be read on this server" in run.error
-    db.session.expire_all()
-    assert connected.status == STATUS_FAILING and connected.next_poll_at is None
+    run = refused_for_good(app, store, connected)
+    assert "can no longer be read on this server" in run.error
     assert "Connect again with your access token" in connected.last_error
 
 
