@@ -276,3 +276,15 @@ def enqueue_retry_failed(run_id: int, created_by: str = "") -> SyncRun | None:
     if retry is not None:
         enqueue_import(retry)
     return retry
+
+
+def cancel_import_run(run: SyncRun, who: str) -> str:
+    """Stop a queued or running import (see webapp.sync.cancelling) and drop its waiting job."""
+    from webapp.sync.cancelling import cancel_import
+
+    job_id = run.job_id
+    words = cancel_import(db.session, redis_connection(), run, who)
+    job = fetch_job(job_id) if job_id and run.is_finished else None
+    if job is not None and job.get_status(refresh=False) in {JobStatus.QUEUED, JobStatus.SCHEDULED}:
+        job.cancel()  # a worker taking it anyway would find the run finished
+    return words

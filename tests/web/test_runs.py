@@ -324,3 +324,19 @@ def test_a_push_reads_the_same_in_the_list_and_on_its_page(auth_client, store):
     assert "2 passed · 1 refused · 4 not sent · 5 skipped" in listing
     page = html(auth_client.get(f"{PANEL}/runs/{run.id}"))
     assert "<b>1</b> refused by JOOR" in page and "<b>4</b> not sent" in page
+
+
+def test_a_queued_import_is_cancelled_from_its_page(auth_client, store, other_store):
+    run = make_run(store.id, "manual", status="queued")
+    page = html(auth_client.get(f"{PANEL}/runs/{run.id}"))
+    assert 'data-testid="cancel-run"' in page
+
+    done = auth_client.post(f"{PANEL}/runs/{run.id}/cancel", follow_redirects=True)
+
+    assert f"Run #{run.id} is cancelled." in html(done)
+    assert "Cancelled by owner-acme@example.com before it started." in html(done)
+    assert 'data-testid="cancel-run"' not in html(done)  # finished: nothing left to cancel
+    theirs = make_run(other_store.id, "manual", status="queued")
+    assert auth_client.post(f"{PANEL}/runs/{theirs.id}/cancel").status_code == 404
+    push = make_run(store.id, "inventory", status="queued")
+    assert auth_client.post(f"{PANEL}/runs/{push.id}/cancel").status_code == 400

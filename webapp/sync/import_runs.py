@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Select, delete, exists, func, select
@@ -19,6 +20,7 @@ from webapp.models import Folder, Order, SyncEvent, SyncRun
 from webapp.models.base import utcnow
 from webapp.models.sync import KIND_MANUAL, KIND_POLL
 from webapp.sync import runs
+from webapp.sync.cancelling import ImportCancelled, cancel_requested, cancelled_words
 from webapp.sync.connection import ClientFactory, get_connection, record_failure, record_success
 from webapp.sync.locks import LockLostError, StoreLock
 from webapp.sync.order_import import import_window
@@ -133,7 +135,12 @@ def _import_locked(
     try:
         plan = plan_for_run(session, run)
         client = factory.for_connection(conn, on_retry=retry_notice(factory.redis, run.id))
-        import_window(session, client, run, plan, lock=lock)
+        stop = partial(cancel_requested, factory.redis, run.id)
+        import_window(session, client, run, plan, lock=lock, cancelled=stop)
+    except ImportCancelled as exc:
+        # Not a failure to retry: the pages stored before the stop were committed with it.
+        runs.finish_run(session, run, error=cancelled_words(str(exc), run.done))
+        return run
     except LockLostError:
         session.rollback()
         log.warning("run %s: lost the store lock; the clock handed the run on", run.id)

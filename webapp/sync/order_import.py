@@ -10,6 +10,7 @@ retried run re-reads the window and finds what it already imported.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from webapp.joor import MAX_PAGE_SIZE, PAGE_OVERLAP, JoorClient, JoorError, order_type_code
 from webapp.models import SyncRun
 from webapp.sync import runs
+from webapp.sync.cancelling import ImportCancelled
 from webapp.sync.order_pages import ImportPlan, not_listed, prepare_pages
 from webapp.sync.order_store import PageBatch
 from webapp.sync.prefetch import Prefetcher
@@ -44,8 +46,13 @@ def import_window(
     lock: PageHook | None = None,
     page_size: int = MAX_PAGE_SIZE,
     keepalive_seconds: float | None = None,
+    cancelled: Callable[[], str | None] | None = None,
 ) -> None:
-    """Page through the window, storing each page as one committed batch on the run."""
+    """Page through the window, storing each page as one committed batch on the run.
+
+    `cancelled` names who asked to stop: then the pages stored so far are committed and
+    ImportCancelled is raised.
+    """
     pages = client.iter_order_pages(
         plan.since,
         plan.until,
@@ -61,6 +68,9 @@ def import_window(
         batch.commit()
         if lock is not None:
             lock.extend()
+        who = cancelled() if cancelled is not None else None
+        if who:  # stopped while JOOR keeps it waiting: no need to wait for the next page
+            raise ImportCancelled(who)
 
     every = keepalive_seconds or KEEPALIVE_SECONDS
     source = Prefetcher(prepare_pages(pages, plan), idle=keep_alive, every=every)
@@ -78,6 +88,10 @@ def import_window(
                 batch.commit()
             if lock is not None:
                 lock.extend()
+            who = cancelled() if cancelled is not None else None
+            if who:
+                batch.commit()
+                raise ImportCancelled(who)
     except JoorError:
         # JOOR failed for good mid-window: the pages stored so far are sound, so they stay.
         # The run still ends with JOOR's error should this commit fail as well.

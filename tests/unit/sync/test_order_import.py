@@ -515,3 +515,41 @@ def test_a_scheduled_import_failing_for_another_reason_shows_on_the_panel(
     assert "the last import failed (see Last error)" in page
     assert "The store has no folder to put new orders in." in page
     assert "(the first, with the settings below" not in page  # a check has run, if in vain
+
+
+def test_a_queued_import_cancelled_never_runs(app, store, sim, connected):
+    from webapp.sync.cancelling import cancel_import
+
+    run = create_manual_run(db.session, store.id, SINCE, created_by="test")
+    words = cancel_import(db.session, app.extensions["redis"], run, "owner@example.com")
+    assert words == f"Run #{run.id} is cancelled."
+    # A worker that picks its job up anyway finds it finished.
+    run = import_run(db.session, factory_from_app(app), app.extensions["redis"], run.id)
+    assert run.status == "failed"
+    assert run.error == "Cancelled by owner@example.com before it started."
+    assert order_count(store.id) == 0
+
+
+def test_a_running_import_cancelled_stops_after_its_page_and_keeps_it(
+    app, store, sim, connected, monkeypatch
+):
+    from webapp.sync.cancelling import CANCEL_KEY
+
+    run = create_manual_run(db.session, store.id, SINCE, created_by="test")
+    redis, serve = app.extensions["redis"], sim.state.orders_page_json
+
+    def serve_then_cancel(query):
+        body = serve(query)
+        # The merchant presses Cancel (on the run page) while the first page is on its way.
+        redis.set(CANCEL_KEY.format(run.id), "owner@example.com")
+        return body
+
+    monkeypatch.setattr(sim.state, "orders_page_json", serve_then_cancel)
+    run = import_run(db.session, factory_from_app(app), redis, run.id)  # no error for RQ
+
+    assert run.status == "failed"
+    assert run.error == (
+        "Cancelled by owner@example.com after 100 orders; the orders imported before then stay."
+    )
+    assert order_count(store.id) == run.counts["imported"] == MAX_PAGE_SIZE
+    assert duplicate_source_ids(store.id) == 0

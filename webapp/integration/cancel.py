@@ -1,0 +1,28 @@
+"""Cancelling an import from its run page."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, url_for
+from flask_login import current_user
+
+from webapp.integration import bp
+from webapp.integration.common import varying, wants_fragment
+from webapp.integration.forms import EmptyForm
+from webapp.models import SyncRun
+from webapp.models.sync import KIND_INVENTORY
+from webapp.scoping import get_scoped_or_404
+
+
+@bp.post("/joor/runs/<int:run_id>/cancel")
+def cancel_run(run_id: int):
+    """Stop a queued or running import: at once while it waits, after its page if it runs."""
+    run = get_scoped_or_404(SyncRun, run_id)
+    if run.kind == KIND_INVENTORY or not EmptyForm().validate_on_submit():
+        abort(400)
+    from jobs.orders import cancel_import_run
+
+    flash(cancel_import_run(run, current_user.email))
+    target = url_for("integration.run_detail", run_id=run.id)
+    if wants_fragment():
+        return varying(Response(status=204, headers={"HX-Redirect": target}))
+    return redirect(target)
