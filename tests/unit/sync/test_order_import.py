@@ -553,3 +553,22 @@ def test_a_running_import_cancelled_stops_after_its_page_and_keeps_it(
     )
     assert order_count(store.id) == run.counts["imported"] == MAX_PAGE_SIZE
     assert duplicate_source_ids(store.id) == 0
+
+
+def test_a_run_cancelled_while_its_worker_was_dead_stops_when_taken_over(
+    app, store, sim, connected
+):
+    from webapp.sync import runs as sync_runs
+    from webapp.sync.cancelling import cancel_import
+
+    run = create_manual_run(db.session, store.id, SINCE, created_by="test")
+    sync_runs.start_run(db.session, run, job_id="import-gone")  # then its worker was killed
+    words = cancel_import(db.session, app.extensions["redis"], run, "owner@example.com")
+    assert words.startswith(f"Run #{run.id} stops after the page it is storing")
+    spent = sim.state.credits(TOKEN)["used"]
+
+    run = import_run(db.session, factory_from_app(app), app.extensions["redis"], run.id)
+
+    assert run.status == "failed" and run.error.startswith("Cancelled by owner@example.com")
+    assert order_count(store.id) == 0
+    assert sim.state.credits(TOKEN)["used"] == spent  # not one page asked of JOOR
