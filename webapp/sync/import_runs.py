@@ -136,8 +136,9 @@ def _import_locked(
         plan = plan_for_run(session, run)
         client = factory.for_connection(conn, on_retry=retry_notice(factory.redis, run.id))
         stop = partial(cancel_requested, factory.redis, run.id)
-        if stop():  # cancelled while its worker was dead: the attempt that takes over stops
-            raise ImportCancelled(stop())
+        who = stop()
+        if who:  # cancelled while its worker was dead: the attempt that takes over stops
+            raise ImportCancelled(who)
         import_window(session, client, run, plan, lock=lock, cancelled=stop)
     except ImportCancelled as exc:
         # Not a failure to retry: the pages stored before the stop were committed with it.
