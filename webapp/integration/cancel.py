@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, url_for
+from flask import abort, flash, url_for
 from flask_login import current_user
 
 from webapp.integration import bp
-from webapp.integration.common import varying, wants_fragment
+from webapp.integration.common import go_to
 from webapp.integration.forms import EmptyForm
 from webapp.models import SyncRun
 from webapp.models.sync import KIND_INVENTORY
@@ -22,7 +22,4 @@ def cancel_run(run_id: int):
     from jobs.orders import cancel_import_run
 
     flash(cancel_import_run(run, current_user.email))
-    target = url_for("integration.run_detail", run_id=run.id)
-    if wants_fragment():
-        return varying(Response(status=204, headers={"HX-Redirect": target}))
-    return redirect(target)
+    return go_to(url_for("integration.run_detail", run_id=run.id))

@@ -34,6 +34,13 @@ def varying(response: Response) -> Response:
     return response
 
 
+def go_to(target: str) -> Response:
+    """Send the browser to another page: htmx by HX-Redirect, a plain form by redirect."""
+    if wants_fragment():
+        return varying(Response(status=204, headers={"HX-Redirect": target}))
+    return redirect(target)
+
+
 def push_button_oob(conn: JoorConnection, overwrite: dict | None = None) -> str:
     """The Push inventory now button, re-sent out of band beside another fragment."""
     template = "integration/_push_button.html"

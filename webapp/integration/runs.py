@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from flask import Response, flash, redirect, request, stream_with_context, url_for
+from flask import Response, flash, request, stream_with_context, url_for
 from flask_login import current_user
 from sqlalchemy import Select, exists, func, select
 
@@ -15,9 +15,8 @@ from webapp.extensions import db
 from webapp.integration import bp
 from webapp.integration.common import (
     fragment_or_panel,
+    go_to,
     page_or_fragment,
-    varying,
-    wants_fragment,
 )
 from webapp.integration.forms import EmptyForm
 from webapp.models import SyncEvent, SyncRun
@@ -274,9 +273,7 @@ def retry_failed(run_id: int):
     else:
         flash(f"Retrying the failed orders of run #{run.id} as run #{new_run.id}.")
         target = url_for("integration.run_detail", run_id=new_run.id)
-    if wants_fragment():
-        return varying(Response(status=204, headers={"HX-Redirect": target}))
-    return redirect(target)
+    return go_to(target)
 
 
 bp.add_app_template_filter(sent_words, "sent")

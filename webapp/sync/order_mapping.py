@@ -150,12 +150,17 @@ def source_id_of(payload: dict[str, Any]) -> str:
     be stored under another order's id or cut, and so is refused.
     """
     raw = payload.get("order_id")
-    text = str(raw).strip() if raw.__class__ is int or raw.__class__ is str else ""
-    if raw is None or (raw.__class__ is str and not text):
+    if id_missing(raw):
         raise MappingError(NO_ORDER_ID)
+    text = str(raw).strip() if raw.__class__ is int or raw.__class__ is str else ""
     if not text or len(text) > MAX_SOURCE_ID:
         raise MappingError(f"JOOR sent an order id this store cannot keep: {shown(raw)[:100]}")
     return text
+
+
+def id_missing(raw: Any) -> bool:
+    """True when JOOR sent no order id at all (absent, null or blank), not an odd one."""
+    return raw is None or (raw.__class__ is str and not raw.strip())
 
 
 def _order_row(p: dict[str, Any], source_id: str) -> tuple:

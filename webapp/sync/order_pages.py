@@ -18,7 +18,13 @@ from typing import Any
 
 from webapp.joor import OrdersPage, order_key
 from webapp.sync.order_fields import MappingError, field_text
-from webapp.sync.order_mapping import MappedOrder, map_order, skip_reason, source_id_of
+from webapp.sync.order_mapping import (
+    MappedOrder,
+    id_missing,
+    map_order,
+    skip_reason,
+    source_id_of,
+)
 
 log = logging.getLogger(__name__)
 IMPORTED = "imported"
@@ -91,9 +97,7 @@ def _key(order: dict[str, Any]) -> str:
         return source_id_of(order)
     except MappingError:
         raw = order.get("order_id")
-        if raw is None or str(raw).strip() == "":
-            return unnamed_subject(order)
-        return str(raw)[:600]
+        return unnamed_subject(order) if id_missing(raw) else str(raw)[:600]
 
 
 def unnamed_subject(order: dict[str, Any]) -> str:
@@ -103,11 +107,9 @@ def unnamed_subject(order: dict[str, Any]) -> str:
     read twice on overlapping pages together.
     """
     digest = hashlib.sha1(order_key(order).encode(), usedforsecurity=False).hexdigest()[:8]
-    named = [
-        f"{label} {field_text(order.get(field))}"
-        for label, field in (("PO", "customer_purchase_order"), ("customer", "customer_name"))
-        if field_text(order.get(field))
-    ]
+    fields = (("PO", "customer_purchase_order"), ("customer", "customer_name"))
+    values = ((label, field_text(order.get(field))) for label, field in fields)
+    named = [f"{label} {value}" for label, value in values if value]
     return f"{NO_ID_SUBJECT} {', '.join([*named, f'#{digest}'])}"[:600]
 
 
