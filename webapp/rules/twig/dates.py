@@ -5,9 +5,8 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
-from decimal import Decimal
 
-from webapp.rules.twig.values import TwigValueError, parse_number, plain
+from webapp.rules.twig.values import TwigValueError, to_text
 
 DEFAULT_FORMAT = "F j, Y H:i"
 
@@ -70,7 +69,6 @@ _LETTERS: dict[str, Callable[[datetime], str]] = {
 
 def to_datetime(value: object, now: datetime | None) -> datetime:
     """Read a date value as Twig does: null or 'now' is now, numbers are timestamps."""
-    value = plain(value)
     if value is None or (isinstance(value, str) and value.strip().lower() == "now"):
         if now is None:
             raise TwigValueError("the current date is not available here")
@@ -79,11 +77,12 @@ def to_datetime(value: object, now: datetime | None) -> datetime:
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     if isinstance(value, date):
         return datetime.combine(value, time(), tzinfo=UTC)
-    number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-    if isinstance(value, (str, Decimal)):
-        number = parse_number(str(value))
-    if number is not None:
-        return datetime.fromtimestamp(float(number), tz=UTC)
+    text = to_text(value)
+    if text.isascii() and (text.isdigit() or (text[:1] == "-" and text[1:].isdigit())):
+        try:
+            return datetime.fromtimestamp(int(text), tz=UTC)
+        except (OverflowError, ValueError, OSError):
+            raise TwigValueError(f"'{text}' is not a date") from None
     try:
         parsed = datetime.fromisoformat(str(value).strip())
     except ValueError:

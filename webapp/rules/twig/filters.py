@@ -1,69 +1,54 @@
-"""Twig's filters with Twig's answers, for the sandboxed environment."""
+"""Twig's core filters on text, numbers and lists, with their parameters, as PHP answers them."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
 
-from jinja2 import Undefined, pass_context
-from jinja2.runtime import Context
-
+from webapp.rules.twig import lists
 from webapp.rules.twig.dates import format_date
+from webapp.rules.twig.encoding import twig_escape, twig_json_encode, twig_url_encode
 from webapp.rules.twig.numbers import twig_abs, twig_number_format, twig_round
 from webapp.rules.twig.sprintf import sprintf
 from webapp.rules.twig.values import (
     TwigValueError,
     capped,
-    php_float,
-    plain,
-    to_number,
+    is_array,
+    pairs,
+    to_int,
     to_text,
+    values_of,
 )
 
 PHP_TRIM = " \t\n\r\0\x0b"
 _TAG = re.compile(r"<!--.*?-->|<[^>]*>", re.S)
-
-
-def _seq(value: object) -> list[Any] | None:
-    """The elements of a list or a mapping's values; None for anything else."""
-    if isinstance(value, Mapping):
-        return list(value.values())
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    return None
+_BETWEEN_TAGS = re.compile(r">[ \t\n\r\x0b\f]+<")
+_NEWLINE = re.compile(r"\r\n|\n\r|\n|\r")
+REQUIRED = object()
 
 
 def twig_default(value: object, default: object = "") -> object:
-    """The default when the value is undefined, null, false, '' or an empty list."""
-    if isinstance(value, Undefined) or value is None or value is False or value == "":
+    """The default when the value is null, false, '' or an empty array."""
+    if value is None or value is False or value == "":
         return default
-    if isinstance(value, (list, tuple, Mapping)) and len(value) == 0:
+    if is_array(value) and not values_of(value):
         return default
     return value
 
 
-def twig_upper(value: object) -> str:
-    return to_text(plain(value)).upper()
-
-
-def twig_lower(value: object) -> str:
-    return to_text(plain(value)).lower()
-
-
-def twig_trim(value: object, characters: object = None, side: str = "both") -> str:
+def twig_trim(value: object, characters: object = None, side: object = "both") -> str:
     """Trim whitespace (PHP's set) or the given characters from one or both ends."""
-    chars = PHP_TRIM if plain(characters) is None else to_text(characters)
-    text = to_text(plain(value))
-    strip = {"both": text.strip, "left": text.lstrip, "right": text.rstrip}.get(side)
+    chars = PHP_TRIM if characters is None else to_text(characters)
+    text = to_text(value)
+    strip = {"both": text.strip, "left": text.lstrip, "right": text.rstrip}.get(side)  # type: ignore[call-overload]
     if strip is None:
         raise TwigValueError("trim side must be 'left', 'right' or 'both'")
     return strip(chars)
 
 
 def twig_capitalize(value: object) -> str:
-    text = to_text(plain(value))
+    text = to_text(value)
     return text[:1].upper() + text[1:].lower()
 
 
@@ -71,7 +56,7 @@ def twig_title(value: object) -> str:
     """Title case as PHP's mb_convert_case: an apostrophe does not start a word."""
     out: list[str] = []
     in_word = False
-    for char in to_text(plain(value)):
+    for char in to_text(value):
         if char.isalpha():
             out.append(char.lower() if in_word else char.upper())
             in_word = True
@@ -81,101 +66,43 @@ def twig_title(value: object) -> str:
     return "".join(out)
 
 
-def twig_length(value: object) -> int:
-    value = plain(value)
-    if value is None:
-        return 0
-    if isinstance(value, (list, tuple, Mapping)):
-        return len(value)
-    return len(to_text(value))
-
-
-def _substr(text: str, start: int, length: int | None) -> str:
-    """PHP's mb_substr: negative start counts from the end, negative length leaves off."""
-    size = len(text)
-    begin = max(size + start, 0) if start < 0 else min(start, size)
-    if length is None:
-        return text[begin:]
-    end = size + length if length < 0 else begin + length
-    return text[begin:end] if end > begin else ""
-
-
-def twig_slice(value: object, start: object, length: object = None, preserve: bool = False) -> Any:
-    """Twig's slice(start, length) on text, lists and mappings."""
-    value = plain(value)
-    begin = int(to_number(start))
-    count = None if plain(length) is None else int(to_number(length))
-    if isinstance(value, (list, tuple, Mapping)):
-        keys = list(value.keys() if isinstance(value, Mapping) else range(len(value)))
-        chosen = _substr_list(keys, begin, count)
-        if isinstance(value, Mapping):
-            return {key: value[key] for key in chosen}
-        return [value[key] for key in chosen]
-    return _substr(to_text(value), begin, count)
-
-
-def _substr_list(keys: list[Any], start: int, length: int | None) -> list[Any]:
-    """array_slice on a list of keys, with mb_substr's index rules."""
-    size = len(keys)
-    begin = max(size + start, 0) if start < 0 else min(start, size)
-    if length is None:
-        return keys[begin:]
-    end = size + length if length < 0 else begin + length
-    return keys[begin:end] if end > begin else []
-
-
-def twig_first(value: object) -> Any:
-    part = twig_slice(value, 0, 1)
-    if isinstance(part, str):
-        return part
-    items = _seq(part) or []
-    return items[0] if items else False
-
-
-def twig_last(value: object) -> Any:
-    part = twig_slice(value, -1, 1)
-    if isinstance(part, str):
-        return part
-    items = _seq(part) or []
-    return items[0] if items else False
-
-
 def twig_split(value: object, delimiter: object, limit: object = None) -> list[str]:
-    """PHP's explode, or fixed-size chunks when the delimiter is empty."""
-    text, sep = to_text(plain(value)), to_text(plain(delimiter))
-    size = None if plain(limit) is None else int(to_number(limit))
+    """PHP's explode, or characters (in chunks of `limit`) when the delimiter is empty."""
+    text, sep = to_text(value), to_text(delimiter)
     if not sep:
-        step = 1 if size is None or size < 1 else size
-        return [text[i : i + step] for i in range(0, len(text), step)] or [""]
+        size = 1 if limit is None else to_int(limit)
+        if size <= 1:
+            return list(text) or [""]
+        return [text[i : i + size] for i in range(0, len(text), size)] if len(text) >= size else [text]
     parts = text.split(sep)
-    if size is None:
+    if limit is None:
         return parts
+    size = to_int(limit)
     if size > 0:
         return parts if len(parts) <= size else [*parts[: size - 1], sep.join(parts[size - 1 :])]
     return parts[:size] if size < 0 else [text]
 
 
-def twig_join(value: object, glue: object = "", last_glue: object = None) -> str:
+def twig_join(value: object, glue: object = "", last_glue: object = None) -> Any:
     """Join values as text; `last_glue` goes between the last two."""
-    value = plain(value)
-    items = _seq(value)
-    if items is None:
-        items = [] if value is None else [value]
-    texts = [to_text(plain(item)) for item in items]
-    sep = to_text(plain(glue))
-    if plain(last_glue) is None or len(texts) < 2:
+    items = values_of(value) if is_array(value) else ([] if value is None else [value])
+    if not items:
+        return ""
+    sep = to_text(glue)
+    texts = [to_text(item) for item in items]
+    if last_glue is None or last_glue == glue:
         return capped(sep.join(texts))
+    if len(items) == 1:
+        return items[0]
     return capped(sep.join(texts[:-1]) + to_text(last_glue) + texts[-1])
 
 
-def twig_replace(value: object, pairs: object, new: object = None) -> str:
+def twig_replace(value: object, replacements: object) -> str:
     """PHP's strtr: the longest match first, replaced text is never scanned again."""
-    text = to_text(plain(value))
-    if isinstance(pairs, str) and new is not None:
-        pairs = {pairs: new}
-    if not isinstance(pairs, Mapping):
+    if not is_array(replacements):
         raise TwigValueError("replace needs a mapping, like replace({'a': 'b'})")
-    table = {to_text(k): to_text(plain(v)) for k, v in pairs.items() if to_text(k)}
+    text = to_text(value)
+    table = {to_text(k): to_text(v) for k, v in pairs(replacements) if to_text(k)}
     if not table:
         return text
     pattern = re.compile("|".join(re.escape(k) for k in sorted(table, key=len, reverse=True)))
@@ -183,92 +110,105 @@ def twig_replace(value: object, pairs: object, new: object = None) -> str:
 
 
 def twig_format(value: object, *args: object) -> str:
-    return capped(sprintf(to_text(plain(value)), [plain(arg) for arg in args]))
+    return capped(sprintf(to_text(value), args))
 
 
-@pass_context
-def twig_date(
-    context: Context, value: object, pattern: object = None, timezone: object = None
-) -> str:
+def twig_date(run: Any, value: object, pattern: object = None, timezone: object = None) -> str:
     """Format a date in UTC; `now` comes from the render, never from the clock."""
-    pattern = None if plain(pattern) is None else to_text(pattern)
-    return format_date(value, pattern, context.parent.get("_now"))
-
-
-def twig_striptags(value: object, allowed: object = None) -> str:
-    return _TAG.sub("", to_text(plain(value)))
-
-
-def twig_url_encode(value: object) -> str:
-    """rawurlencode text; a mapping becomes a query string."""
-    value = plain(value)
-    if isinstance(value, Mapping):
-        return "&".join(
-            f"{quote(to_text(k), safe='')}={quote(to_text(plain(v)), safe='')}"
-            for k, v in value.items()
-        )
-    return quote(to_text(value), safe="-_.~")
-
-
-def twig_escape(value: object, strategy: object = "html") -> str:
-    text = to_text(plain(value))
-    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;")):
-        text = text.replace(char, entity)
-    return text.replace("'", "&#039;")
-
-
-def twig_keys(value: object) -> list[Any]:
-    value = plain(value)
-    if isinstance(value, Mapping):
-        return list(value.keys())
-    return list(range(len(value))) if isinstance(value, (list, tuple)) else []
-
-
-def twig_reverse(value: object) -> Any:
-    value = plain(value)
-    if isinstance(value, (list, tuple)):
-        return list(reversed(value))
-    if isinstance(value, Mapping):
-        return dict(reversed(list(value.items())))
-    return to_text(value)[::-1]
+    return format_date(value, None if pattern is None else to_text(pattern), run.now)
 
 
 FILTERS: dict[str, Callable[..., Any]] = {
     "abs": twig_abs,
+    "batch": lists.twig_batch,
     "capitalize": twig_capitalize,
+    "column": lists.twig_column,
     "date": twig_date,
     "default": twig_default,
     "e": twig_escape,
     "escape": twig_escape,
-    "first": twig_first,
+    "filter": lists.twig_filter,
+    "first": lists.twig_first,
     "format": twig_format,
     "join": twig_join,
-    "keys": twig_keys,
-    "last": twig_last,
-    "length": twig_length,
-    "lower": twig_lower,
+    "json_encode": twig_json_encode,
+    "keys": lists.twig_keys,
+    "last": lists.twig_last,
+    "length": lists.twig_length,
+    "lower": lambda value: to_text(value).lower(),
+    "map": lists.twig_map,
+    "merge": lists.twig_merge,
+    "nl2br": lambda value: capped(_NEWLINE.sub(lambda m: "<br />" + m.group(0), to_text(value))),
     "number_format": twig_number_format,
     "raw": lambda value: value,
+    "reduce": lists.twig_reduce,
     "replace": twig_replace,
-    "reverse": twig_reverse,
+    "reverse": lists.twig_reverse,
     "round": twig_round,
-    "slice": twig_slice,
+    "slice": lists.twig_slice,
+    "sort": lists.twig_sort,
+    "spaceless": lambda value: _BETWEEN_TAGS.sub("><", to_text(value)).strip(PHP_TRIM),
     "split": twig_split,
-    "striptags": twig_striptags,
+    "striptags": lambda value, allowed=None: _TAG.sub("", to_text(value)),
     "title": twig_title,
     "trim": twig_trim,
-    "upper": twig_upper,
+    "upper": lambda value: to_text(value).upper(),
     "url_encode": twig_url_encode,
 }
-
-TESTS: dict[str, Callable[..., bool]] = {
-    "defined": lambda value: not isinstance(value, Undefined),
-    "empty": lambda value: twig_default(value, None) is None,
-    "null": lambda value: plain(value) is None,
-    "none": lambda value: plain(value) is None,
-    "even": lambda value: int(to_number(value)) % 2 == 0,
-    "odd": lambda value: int(to_number(value)) % 2 == 1,
-    "iterable": lambda value: isinstance(plain(value), (list, tuple, Mapping)),
+NEEDS_RUN = frozenset({"date"})
+# Each filter's parameters after the value, with their defaults, for named arguments.
+PARAMS: dict[str, tuple[tuple[str, object], ...]] = {
+    "batch": (("size", REQUIRED), ("fill", None), ("preserve_keys", True)),
+    "column": (("name", REQUIRED), ("index", None)),
+    "date": (("format", None), ("timezone", None)),
+    "default": (("default", ""),),
+    "escape": (("strategy", "html"), ("charset", None), ("autoescape", False)),
+    "filter": (("arrow", REQUIRED),),
+    "join": (("glue", ""), ("and", None)),
+    "json_encode": (("flags", 0), ("depth", 512)),
+    "map": (("arrow", REQUIRED),),
+    "merge": (("arr2", REQUIRED),),
+    "number_format": (("decimal", None), ("decimal_point", None), ("thousand_sep", None)),
+    "reduce": (("arrow", REQUIRED), ("initial", None)),
+    "replace": (("from", REQUIRED),),
+    "reverse": (("preserve_keys", False),),
+    "round": (("precision", 0), ("method", "common")),
+    "slice": (("start", REQUIRED), ("length", None), ("preserve_keys", False)),
+    "sort": (("arrow", None),),
+    "split": (("delimiter", REQUIRED), ("limit", None)),
+    "striptags": (("allowable_tags", None),),
+    "trim": (("character_mask", None), ("side", "both")),
 }
+PARAMS["e"] = PARAMS["escape"]
 
-__all__ = ["FILTERS", "TESTS", "php_float"]
+
+def bind_arguments(name: str, args: tuple, named: tuple, pos: int) -> list:
+    """A filter's arguments in parameter order: named ones placed, skipped ones defaulted."""
+    from webapp.rules.twig.parser import Node
+
+    if name == "format":
+        if named:
+            raise TwigValueError("format takes its values in order, not by name", pos)
+        return list(args)
+    params = PARAMS.get(name, ())
+    if len(args) > len(params):
+        raise TwigValueError(f"{name} takes at most {len(params)} values", pos)
+    slots: list[Any] = list(args) + [None] * (len(params) - len(args))
+    for key, value in named:
+        index = next((i for i, (p, _) in enumerate(params) if p == key), None)
+        if index is None or slots[index] is not None:
+            raise TwigValueError(f"{name} has no argument named '{key}' here", value.pos)
+        slots[index] = value
+    last = max((i for i, slot in enumerate(slots) if slot is not None), default=-1)
+    bound = []
+    for index, slot in enumerate(slots[: last + 1]):
+        if slot is None:
+            default = params[index][1]
+            if default is REQUIRED:
+                raise TwigValueError(f"{name} needs its '{params[index][0]}' argument", pos)
+            slot = Node("const", pos, default)
+        bound.append(slot)
+    missing = [p for i, (p, d) in enumerate(params) if d is REQUIRED and i > last]
+    if missing:
+        raise TwigValueError(f"{name} needs its '{missing[0]}' argument", pos)
+    return bound

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from webapp.rules.twig.values import TwigValueError, to_number, to_text
+from webapp.rules.twig.values import TwigValueError, cast_float, to_text
 
 _SPEC = re.compile(r"%(?:(\d+)\$)?((?:[-+ 0]|'.)*)(\d+)?(?:\.(\d+))?([bcdeEfFgGosuxX%])")
 _FLAGS = re.compile(r"[-+ 0]|'.")
@@ -18,9 +18,11 @@ def _convert(kind: str, value: object, precision: int | None, plus: bool) -> str
     if kind == "s":
         text = to_text(value)
         return text if precision is None else text[:precision]
-    number = to_number(value)
+    number = _lenient(value)
     if kind in "dibouxXc":
         whole = int(number)
+        if kind in "boxXu" and whole < 0:
+            whole += 2**64
         if kind == "c":
             return chr(whole % 256)
         body = {"d": "{:d}", "u": "{:d}", "b": "{:b}", "o": "{:o}", "x": "{:x}", "X": "{:X}"}
@@ -34,6 +36,20 @@ def _convert(kind: str, value: object, precision: int | None, plus: bool) -> str
     return ("-" if number < 0 else "+" if plus else "") + text
 
 
+def _lenient(value: object) -> int | float:
+    """PHP's sprintf reads numbers leniently: the leading number of text, else 0."""
+    if type(value) is int:
+        return value
+    if isinstance(value, str):
+        number = cast_float(value)
+        head = value.strip(" \t\n\r\v\f")
+        digits = head[1:] if head[:1] in "+-" else head
+        if digits.isdigit() and digits.isascii():
+            return int(head)
+        return number
+    return cast_float(value) if isinstance(value, (float, list, dict)) else int(value or 0)
+
+
 def _pad(text: str, width: int, flags: list[str], numeric: bool) -> str:
     """Pad to `width` with the flag's fill character, left or right."""
     fill = " "
@@ -42,13 +58,15 @@ def _pad(text: str, width: int, flags: list[str], numeric: bool) -> str:
             fill = "0"
         elif flag.startswith("'"):
             fill = flag[1]
-    if len(text) >= width:
+    # PHP pads to a width in bytes, not characters.
+    missing = width - len(text.encode())
+    if missing <= 0:
         return text
     if "-" in flags:
-        return text + (" " if fill == "0" else fill) * (width - len(text))
+        return text + (" " if fill == "0" else fill) * missing
     if fill == "0" and numeric and text[:1] in "+-":
-        return text[0] + "0" * (width - len(text)) + text[1:]
-    return fill * (width - len(text)) + text
+        return text[0] + "0" * missing + text[1:]
+    return fill * missing + text
 
 
 def sprintf(pattern: str, args: Sequence[object]) -> str:

@@ -2,140 +2,143 @@
 
 from __future__ import annotations
 
-import sys
+import time
+from bisect import bisect_right
 from datetime import datetime
-from types import TracebackType
-from typing import Any
-
-from jinja2 import Template, TemplateSyntaxError, UndefinedError, nodes
-from jinja2.sandbox import SecurityError
 
 from webapp.rules.items import StockItem
-from webapp.rules.twig.checks import TemplateCheckError, TwigRewriter, check_template
-from webapp.rules.twig.environment import TwigEnvironment, twig_range
+from webapp.rules.twig.compiler import RENDER_SECONDS, Frame, Run
+from webapp.rules.twig.filters import FILTERS
+from webapp.rules.twig.lexer import tokenize
+from webapp.rules.twig.parser import Node
+from webapp.rules.twig.predicates import TESTS
+from webapp.rules.twig.render import Output, compile_body
+from webapp.rules.twig.tags import TemplateParser
 from webapp.rules.twig.values import TwigValueError
 
 DEFAULT_MAX_LENGTH = 255
-_ENV = TwigEnvironment()
-_FILTERS = {name for name in _ENV.filters if not name.startswith("_")}
-_TESTS = set(_ENV.tests)
-_RUNTIME_ERRORS = (
-    TwigValueError,
-    UndefinedError,
-    SecurityError,
-    TypeError,
-    ValueError,
-    ArithmeticError,
-    RecursionError,
-    MemoryError,
-    LookupError,
-)
+# A template longer than this is refused before it is read: identifiers are short, and a
+# megabyte template would cost seconds to parse on every preview.
+MAX_SOURCE = 2_000
+_FILTERS, _TESTS = set(FILTERS), set(TESTS) | {"constant"}
+_TIMED = frozenset({"for", "arrow", "matches"})
 
 
 class TemplateError(ValueError):
     """A template that cannot be saved or rendered, said in words a merchant understands."""
 
-    def __init__(self, field: str, reason: str, line: int | None = None) -> None:
+    def __init__(
+        self, field: str, reason: str, line: int | None = None, column: int | None = None
+    ) -> None:
         where = f" at line {line}" if line else ""
+        where += f", column {column}" if line and column else ""
         super().__init__(f"{field}: {reason}{where}")
-        self.field = field
-        self.reason = reason
-        self.line = line
+        self.field, self.reason, self.line, self.column = field, reason, line, column
 
 
-def _syntax_reason(error: TemplateSyntaxError) -> str:
-    """Jinja's syntax message without Jinja's name in it."""
-    reason = error.message or "the template cannot be read"
-    reason = reason.replace("Jinja was looking for the following tags", "expected")
-    reason = reason.replace("'elif'", "'elseif'").replace("Unexpected end", "unexpected end")
-    return reason.replace("Encountered unknown tag", "unknown tag").rstrip(".")
+def _place(source: str, pos: int | None) -> tuple[int | None, int | None]:
+    """Line and column (from 1) of an offset in the source, as the merchant counts them."""
+    if pos is None:
+        return None, None
+    code = source.replace("\r\n", "\n").replace("\r", "\n")
+    breaks = [i for i, char in enumerate(code) if char == "\n"]
+    line = bisect_right(breaks, pos - 1)
+    start = breaks[line - 1] + 1 if line else 0
+    return line + 1, pos - start + 1
 
 
-def _parse(source: str, field: str) -> nodes.Template:
-    """Parse, check and rewrite a template; every refusal names the field and line."""
-    try:
-        tree = _ENV.parse(source)
-        check_template(tree, _FILTERS, _TESTS)
-    except TemplateSyntaxError as error:
-        raise TemplateError(field, _syntax_reason(error), error.lineno) from None
-    except TemplateCheckError as error:
-        raise TemplateError(field, error.reason, error.line) from None
-    tree = TwigRewriter().visit(tree)
-    tree.set_environment(_ENV)
+def _walk(tree: Node):
+    """Every node with the kind of its parent, breadth first."""
+    pending: list[tuple[Node, str | None, int]] = [(tree, None, -1)]
+    while pending:
+        node, parent, index = pending.pop()
+        yield node, parent, index
+        for position, part in enumerate(node.parts):
+            for child in _children(part):
+                pending.append((child, node.kind, position))
+
+
+def _children(part: object):
+    if isinstance(part, Node):
+        yield part
+    elif isinstance(part, (list, tuple)):
+        for item in part:
+            yield from _children(item)
+
+
+def _assigned(tree: Node) -> set[str]:
+    names = {"item", "loop"}
+    for node, _, _ in _walk(tree):
+        if node.kind == "set":
+            names.update(node.parts[0])
+        elif node.kind in ("capture", "apply"):
+            names.add(node.parts[0])
+        elif node.kind == "for":
+            names.update(node.parts[:2])
+        elif node.kind == "arrow":
+            names.update(node.parts[0])
+    return names
+
+
+def check_names(tree: Node) -> None:
+    """Refuse a name the template never sets: only `item` and its own variables exist."""
+    known = _assigned(tree)
+    for node, parent, index in _walk(tree):
+        if node.kind != "name" or node.parts[0] in known:
+            continue
+        name = node.parts[0]
+        asks_if_defined = (parent == "test" and index == 1) or (parent == "coalesce" and index == 0)
+        if asks_if_defined and not name.startswith("_"):
+            continue
+        raise TwigValueError(f"`{name}` is not available in templates (use `item`)", node.pos)
+
+
+def parse(source: str) -> Node:
+    """Tokenize, parse and check a template; TwigValueError says what and where."""
+    if len(source) > MAX_SOURCE:
+        raise TwigValueError(
+            f"the template is {len(source):,} characters long; the limit is {MAX_SOURCE:,}", 0
+        )
+    tree = TemplateParser(tokenize(source), _FILTERS, _TESTS).template()
+    for node, _, _ in _walk(tree):
+        if node.kind == "test" and node.parts[0] == "constant":
+            raise TwigValueError("the `constant` test is not available in templates", node.pos)
+    check_names(tree)
     return tree
 
 
 class CompiledTemplate:
     """A checked, compiled template for one identifier field; render() is cheap."""
 
-    __slots__ = ("field", "max_length", "source", "_template", "_root", "_loops", "_now")
+    __slots__ = ("field", "max_length", "source", "_body", "_timed", "_now")
 
     def __init__(self, source: str, field: str, max_length: int, now: datetime | None) -> None:
-        tree = _parse(source, field)
-        self.field = field
-        self.source = source
-        self.max_length = max_length
-        self._loops = any(True for _ in tree.find_all(nodes.For))
-        self._now = now
         try:
-            self._template: Template = _ENV.from_string(tree)
-        except TemplateSyntaxError as error:
-            raise TemplateError(field, _syntax_reason(error), error.lineno) from None
-        self._root = self._template.root_render_func
-
-    def render(self, item: StockItem) -> str:
-        """Render for one item; any failure is a TemplateError in plain words."""
-        context = self._template.new_context(
-            {"item": item, "range": twig_range, "_now": self._now}, shared=True
+            tree = parse(source)
+        except TwigValueError as error:
+            raise TemplateError(field, error.reason, *_place(source, error.pos)) from None
+        self.field, self.source, self.max_length, self._now = field, source, max_length, now
+        self._timed = any(
+            node.kind in _TIMED or (node.kind == "binary" and node.parts[0] == "matches")
+            for node, _, _ in _walk(tree)
         )
+        self._body = compile_body(tree.parts[0])
+
+    def render(self, item: StockItem, *, deadline: float | None = None) -> str:
+        """Render for one item; any failure is a TemplateError in plain words."""
+        if deadline is None and self._timed:
+            deadline = time.monotonic() + RENDER_SECONDS
+        out = Output(self.max_length)
         try:
-            text = self._render_bounded(context) if self._loops else "".join(self._root(context))
-        except TemplateError:
-            raise
-        except _RUNTIME_ERRORS as error:
-            raise TemplateError(self.field, _runtime_reason(error), self._line()) from None
-        if len(text) > self.max_length:
-            raise self._too_long()
-        return text
-
-    def _render_bounded(self, context: Any) -> str:
-        """Render while counting output, so a loop cannot build an unbounded result."""
-        parts: list[str] = []
-        size = 0
-        for part in self._root(context):
-            size += len(part)
-            if size > self.max_length:
-                raise self._too_long()
-            parts.append(part)
-        return "".join(parts)
-
-    def _too_long(self) -> TemplateError:
-        return TemplateError(self.field, f"the result is longer than {self.max_length} characters")
-
-    def _line(self) -> int | None:
-        """The template line of the error being handled, from the compiled code's line map."""
-        trace: TracebackType | None = sys.exc_info()[2]
-        line = None
-        while trace is not None:
-            if trace.tb_frame.f_code.co_filename == "<template>":
-                line = self._template.get_corresponding_lineno(trace.tb_lineno)
-            trace = trace.tb_next
-        return line
-
-
-def _runtime_reason(error: BaseException) -> str:
-    """Plain words for an error raised while rendering."""
-    if isinstance(error, TwigValueError):
-        return str(error)
-    if isinstance(error, SecurityError):
-        return "the template reached for something outside the item"
-    if isinstance(error, UndefinedError):
-        return "something the template uses is not there (only item fields can be used)"
-    if isinstance(error, ZeroDivisionError):
-        return "division by zero"
-    if isinstance(error, (RecursionError, MemoryError)):
-        return "the template needs too much work"
-    return f"the template cannot use these values ({error})"
+            self._body(Frame({"item": item}, Run(self._now, deadline)), out)
+        except TwigValueError as error:
+            raise TemplateError(self.field, error.reason, *_place(self.source, error.pos)) from None
+        except RecursionError:
+            raise TemplateError(self.field, "the template needs too much work") from None
+        except (TypeError, ValueError, ArithmeticError, LookupError) as error:
+            reason = f"the template cannot use these values ({error})"
+            raise TemplateError(self.field, reason) from None
+        return out.text()
 
 
 def compile_template(
