@@ -144,7 +144,7 @@ def test_a_render_failure_is_a_problem_for_that_item_only():
     ]
     plan = plan_push(items, builder=builder, mode="update", warehouse="W", pushed={})
     assert [s.code for s in plan.send] == ["B"]
-    assert plan.problems == [("A", "Size: 'x' is not a number at line 1")]
+    assert plan.problems == [("A", "Size: 'x' is not a number at line 1, column 20")]
 
 
 def test_to_json_has_the_dry_run_shape():
@@ -307,7 +307,7 @@ def test_update_sends_nothing_for_an_item_it_cannot_identify_whatever_joor_holds
         pushed={"style:S|NOS|RED|old": 7}, known_keys=held, held=held,
     )  # fmt: skip
     assert plan.send == [] and plan.kept == []
-    assert plan.problems == [("A", "Size: 'x' is not a number at line 1")]
+    assert plan.problems == [("A", "Size: 'x' is not a number at line 1, column 20")]
 
 
 def test_an_overwrite_with_nothing_to_send_drops_nothing_and_is_not_sent():

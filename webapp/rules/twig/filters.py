@@ -211,4 +211,7 @@ def bind_arguments(name: str, args: tuple, named: tuple, pos: int) -> list:
     missing = [p for i, (p, d) in enumerate(params) if d is REQUIRED and i > last]
     if missing:
         raise TwigValueError(f"{name} needs its '{missing[0]}' argument", pos)
+    arrow = bound[0] if bound and params[0][0] == "arrow" else None
+    if arrow is not None and arrow.kind not in ("arrow", "name") and arrow.parts != (None,):
+        raise TwigValueError(f"{name} needs an arrow function, like (x) => x", arrow.pos)
     return bound

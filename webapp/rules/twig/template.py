@@ -115,6 +115,7 @@ class CompiledTemplate:
     def __init__(self, source: str, field: str, max_length: int, now: datetime | None) -> None:
         try:
             tree = parse(source)
+            self._body = compile_body(tree.parts[0])
         except TwigValueError as error:
             raise TemplateError(field, error.reason, *_place(source, error.pos)) from None
         self.field, self.source, self.max_length, self._now = field, source, max_length, now
@@ -122,7 +123,6 @@ class CompiledTemplate:
             node.kind in _TIMED or (node.kind == "binary" and node.parts[0] == "matches")
             for node, _, _ in _walk(tree)
         )
-        self._body = compile_body(tree.parts[0])
 
     def render(self, item: StockItem, *, deadline: float | None = None) -> str:
         """Render for one item; any failure is a TemplateError in plain words."""
