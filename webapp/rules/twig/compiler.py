@@ -189,6 +189,18 @@ def _binary(node: Node, operator: str, left: Node, right: Node) -> Eval:
         return _located(
             lambda frame: matches(frame.run, get_right(frame), get_left(frame)), node.pos
         )
+    if operator in ("starts with", "ends with"):
+        # Twig reads the right side only when the left is text.
+        check = str.startswith if operator == "starts with" else str.endswith
+
+        def affix(frame: Frame) -> bool:
+            text = get_left(frame)
+            if type(text) is not str:
+                return False
+            part = get_right(frame)
+            return type(part) is str and check(text, part)
+
+        return _located(affix, node.pos)
     function = BINARY[operator]
     return _located(lambda frame: function(get_left(frame), get_right(frame)), node.pos)
 

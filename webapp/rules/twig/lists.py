@@ -149,6 +149,7 @@ def _sort_answer(answer: object) -> int:
 
 
 def twig_map(value: object, arrow: object) -> Any:
+    _need_array(value, "map")
     _need_arrow(arrow, "map")
     return make_array([(k, arrow(v, k)) for k, v in pairs(value)])  # type: ignore[operator]
 

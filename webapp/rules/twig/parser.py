@@ -316,6 +316,9 @@ class ExpressionParser:
             if token.value not in self.filters:
                 raise TwigValueError(f"there is no filter named '{token.value}'", token.pos)
             args, named = self.arguments(arrow=True) if self.test(PUNCT, "(") else ((), ())
+            if token.value in PRE_ESCAPED and not _html_safe(node):
+                # Twig escapes what nl2br and spaceless receive unless it is known to be HTML.
+                node = Node("filter", token.pos, "escape", node, (), ())
             node = Node("filter", token.pos, token.value, node, args, named)
             if not self.skip(PUNCT, "|"):
                 return node
@@ -374,6 +377,25 @@ class ExpressionParser:
         if name == "defined":
             _check_defined_operand(node, "is defined")
         return Node("test", token.pos, name, node, args)
+
+
+PRE_ESCAPED = frozenset({"nl2br", "spaceless"})
+
+
+def _html_safe(node: Node) -> bool:
+    """Twig's safe analysis: literals and the output of raw, escape('html'), nl2br, spaceless."""
+    if node.kind == "const":
+        return True
+    if node.kind == "cond":
+        return _html_safe(node.parts[1]) and _html_safe(node.parts[2])
+    if node.kind in ("elvis", "coalesce"):
+        return _html_safe(node.parts[0]) and _html_safe(node.parts[1])
+    if node.kind != "filter":
+        return False
+    name, args = node.parts[0], node.parts[2]
+    if name in ("escape", "e"):
+        return not args or (args[0].kind == "const" and args[0].parts[0] in ("html", "all"))
+    return name in ("raw", "nl2br", "spaceless")
 
 
 def _describe(token: Token) -> str:
