@@ -5,43 +5,11 @@ Needs the Debian packages php-cli and php-twig; skipped without them, failed whe
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-from decimal import Decimal
-from pathlib import Path
-
 import pytest
 
-from webapp.rules import StockItem, TemplateError, compile_template
+from tests.twig.grammar import ITEMS
+from tests.twig.php import agree, render_ours, render_php, require_php
 
-SCRIPT = Path(__file__).with_name("twig_reference.php")
-AUTOLOAD = Path("/usr/share/php/Twig/autoload.php")
-
-ITEMS = [
-    StockItem(
-        1,
-        "AB-12-RED",
-        "Chemise légère",
-        "0123456789012",
-        Decimal("12.50"),
-        3,
-        {"style": "ab12", "season": "SS25", "color": "Navy Blue", "flag": "0"},
-        {"Color": "Red/Green", "Size": "M"},
-    ),
-    StockItem(2, "ZZ 9", "Ünïcödé & <b>bold</b>", None, None, None, {}, {}),
-    StockItem(
-        3,
-        "0042",
-        "it's o'neil's 1st",
-        "",
-        Decimal("1234567.455"),
-        0,
-        {"style": "", "season": "0", "n": "7", "amount": "42.55"},
-        {"Color": "  Off White ", "Size": "XL"},
-    ),
-]
 TEMPLATES = [
     "{{ item.code }}",
     "{{ item.name }}",
@@ -94,61 +62,69 @@ TEMPLATES = [
 ]
 
 
-def reference_outputs(cases: list[dict]) -> list[dict]:
-    """Render every case with the real Twig in one PHP process."""
-    done = subprocess.run(
-        ["php", str(SCRIPT), str(AUTOLOAD)],
-        input=json.dumps({"cases": cases}),
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    return json.loads(done.stdout)
+# Issue 16's examples, each refused before, with what PHP Twig 3 answers for item 1.
+ISSUE_EXAMPLES = {
+    "{{ item.stock > 2 ? 'many' : 'few' }}": "many",
+    "{{ item.metadata.missing ?: 'none' }}": "none",
+    "{{ item.upc ?: item.code }}": "0123456789012",
+    "{{ item.metadata.missing ?? 'fallback' }}": "fallback",
+    "{{ item.metadata.style ?? 'x' }}": "ab12",
+    "{{ item.code starts with 'AB' ? 'yes' : 'no' }}": "yes",
+    "{{ item.code ends with 'RED' ? 'yes' : 'no' }}": "yes",
+    "{{ item.code matches '/^[A-Z]{2}-[0-9]+/' ? 'yes' : 'no' }}": "yes",
+    "{{ item.code|split('-')|map(p => p|lower)|join('.') }}": "ab.12.red",
+    "{{ item.code|split('-')|filter(p => p matches '/^[0-9]+$/')|join }}": "12",
+    "{{ [1, 2, 3]|reduce((carry, v) => carry + v) }}": "6",
+    "{{ item.code|split('-')[1] }}": "12",
+    "{{ item.code|split('-')|last|lower }}": "red",
+    "{{ item.variation_list|keys|first }}": "Color",
+    "{{ '1' == 1 ? 'loose' : 'strict' }}": "loose",
+    "{{ null ~ 'x' ~ item.metadata.missing }}": "x",
+    "{{ '10' + ' 5' }}": "15",
+    '{{ "#{item.metadata.style|upper}-#{item.variation_list.Size}" }}': "AB12-M",
+    "{{ item.code[3:2] }}|{{ item.code[:2] }}": "12|AB",
+    "{{ 7 b-and 3 }}{{ 1 b-or 4 }}{{ 6 b-xor 3 }}{{ 2 ** 10 }}{{ 7 // 2 }}{{ -7 % 3 }}": "35510243-1",
+    "{{ item.stock is odd ? 'odd' }}{{ 9 is divisible by(3) }}{{ 1 is same as(1) }}": "odd11",
+    "{{ item.metadata is iterable }}{{ item.metadata.missing is not defined }}": "11",
+    "{% for v in item.variation_list %}{{ loop.index }}{{ v }}{% endfor %}": "1Red/Green2M",
+    "{% set n = 0 %}{% for c in item.code|split('') %}{% set n = n + 1 %}{% endfor %}{{ n }}": "9",
+    "{% apply upper %}{{ item.code }}-x{% endapply %}": "AB-12-RED-X",
+    "a {{- item.code -}} b": "aAB-12-REDb",
+    "{{ [3, 1, 2]|sort((a, b) => b <=> a)|join }}": "321",
+    "{{ '%s/%05.1f'|format(item.code, item.price) }}": "AB-12-RED/012.5",
+    "{{ [{a: 1}, {a: 2}]|column('a')|join }}{{ {a: 1}|merge({b: 2})|keys|join }}": "12ab",
+    "{{ ' <b>x</b>  <i>y</i> '|spaceless }}": "<b>x</b><i>y</i>",
+    "{{ ('<b>' ~ item.code ~ '</b> <i>')|spaceless }}": "&lt;b&gt;AB-12-RED&lt;/b&gt; &lt;i&gt;",
+    "{{ [1, 2, 3, 4, 5]|batch(2, 0)|last|join }}": "50",
+}
 
 
-def as_php_item(item: StockItem) -> dict:
-    """The item as the order desk hands it to Twig: prices as decimal strings."""
-    return {
-        "id": item.id,
-        "code": item.code,
-        "name": item.name,
-        "upc": item.upc,
-        "price": None if item.price is None else str(item.price),
-        "stock": item.stock,
-        "metadata": dict(item.metadata) or {},
-        "variation_list": dict(item.variation_list) or {},
-    }
+def test_issue_examples_render_what_php_twig_renders():
+    for template, expected in ISSUE_EXAMPLES.items():
+        assert render_ours(template, ITEMS[0]) == {"output": expected}, template
 
 
-def ours(template: str, item: StockItem) -> dict:
-    try:
-        return {"output": compile_template(template, "Field", max_length=10_000).render(item)}
-    except TemplateError as error:
-        return {"error": str(error)}
+def test_issue_examples_agree_with_real_twig(php):
+    theirs = render_php([(template, ITEMS[0]) for template in ISSUE_EXAMPLES])
+    for (template, expected), answer in zip(ISSUE_EXAMPLES.items(), theirs, strict=True):
+        assert answer == {"output": expected}, template
 
 
 @pytest.fixture(scope="module")
-def reference() -> dict:
-    if shutil.which("php") is None or not AUTOLOAD.exists():
-        reason = "real Twig not installed: apt-get install php-cli php-twig"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    cases = [{"template": t, "item": as_php_item(i)} for t in TEMPLATES for i in ITEMS]
-    outputs = reference_outputs(cases)
-    pairs = [(t, i.id) for t in TEMPLATES for i in ITEMS]
-    return dict(zip(pairs, outputs, strict=True))
+def php() -> None:
+    require_php()
+
+
+@pytest.fixture(scope="module")
+def reference(php) -> dict:
+    cases = [(t, i) for t in TEMPLATES for i in ITEMS]
+    outputs = render_php(cases)
+    return {(t, i.id): out for (t, i), out in zip(cases, outputs, strict=True)}
 
 
 @pytest.mark.parametrize("template", TEMPLATES)
 def test_our_output_matches_real_twig(reference, template):
     for item in ITEMS:
         expected = reference[(template, item.id)]
-        got = ours(template, item)
-        if "error" in expected:
-            assert "error" in got, (
-                f"item {item.id}: Twig failed ({expected['error']}), we gave {got}"
-            )
-        else:
-            assert got == expected, f"item {item.id}"
+        got = render_ours(template, item)
+        assert agree(got, expected), f"item {item.id}: Twig {expected}, ours {got}"
