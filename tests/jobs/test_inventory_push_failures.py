@@ -135,8 +135,8 @@ def test_an_endless_loop_in_a_template_is_stopped_with_a_clear_error(sim, skus, 
 
     assert summary.status == "failed"
     assert (
-        summary.error
-        == "No item could be pushed: shirt: Size: range is limited to 1,000 values at line 1, column 37"
+        summary.error == "No item could be pushed: shirt: Size: range is limited to 1,000 values"
+        " at line 1, column 37"
     )
     assert sim_pushes(sim) == []
 

@@ -110,8 +110,13 @@ def _extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         ),
         st.tuples(st.integers(0, 12), st.integers(0, 3)).map(lambda t: f"({t[0]} ** {t[1]})"),
         # On two texts PHP's bitwise operators work byte by byte and can make invalid UTF-8.
-        st.tuples(st.sampled_from(NUMBERS + ["item.stock", "item.id"]), st.sampled_from(
-            ["b-and", "b-or", "b-xor"]), st.sampled_from(NUMBERS)).map(" ".join).map("({})".format),
+        st.tuples(
+            st.sampled_from(NUMBERS + ["item.stock", "item.id"]),
+            st.sampled_from(["b-and", "b-or", "b-xor"]),
+            st.sampled_from(NUMBERS),
+        )
+        .map(" ".join)
+        .map("({})".format),
         st.tuples(inner).map(lambda t: f'"<#{{{t[0]}}}>"'),
         st.tuples(st.sampled_from(["1..3", "'a'..'c'", "range(3, 1)", "range(0, 6, 2)"])).map(
             lambda t: f"{t[0]}|join(',')"
@@ -137,15 +142,23 @@ def _statements(expression: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
             lambda t: f"{{% if {t[0]} %}}a{{% elseif {t[1]} %}}{t[2]}{{% endif %}}"
         ),
         st.tuples(expression, expression).map(
-            lambda t: f"{{% for k, v in {t[0]} %}}{{{{ loop.index }}}}:{{{{ k }}}}={{{{ v ~ {t[1]} }}}};"
-            f"{{% else %}}none{{% endfor %}}"
+            lambda t: (
+                f"{{% for k, v in {t[0]} %}}{{{{ loop.index }}}}:{{{{ k }}}}={{{{ v ~ {t[1]} }}}};"
+                f"{{% else %}}none{{% endfor %}}"
+            )
         ),
         st.tuples(expression, expression).map(
-            lambda t: f"{{% set s = {t[0]} %}}{{% for x in [1, 2] %}}{{% set s = s ~ x %}}"
-            f"{{% endfor %}}{{{{ s ~ {t[1]} }}}}"
+            lambda t: (
+                f"{{% set s = {t[0]} %}}{{% for x in [1, 2] %}}{{% set s = s ~ x %}}"
+                f"{{% endfor %}}{{{{ s ~ {t[1]} }}}}"
+            )
         ),
-        st.tuples(expression).map(lambda t: f"{{% apply upper|trim %}} {{{{ {t[0]} }}}} {{% endapply %}}"),
-        st.tuples(expression).map(lambda t: f"a  {{{{- {t[0]} -}}}}  b\n{{%- if 1 -%}} c {{%- endif %}}"),
+        st.tuples(expression).map(
+            lambda t: f"{{% apply upper|trim %}} {{{{ {t[0]} }}}} {{% endapply %}}"
+        ),
+        st.tuples(expression).map(
+            lambda t: f"a  {{{{- {t[0]} -}}}}  b\n{{%- if 1 -%}} c {{%- endif %}}"
+        ),
     )
 
 

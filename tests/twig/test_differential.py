@@ -44,8 +44,11 @@ REGRESSIONS = [
     ("{{ (7 is empty)|map(x => x ~ '!')|join }}", 3, None),
     # nl2br and spaceless escape what they receive unless it is a literal or already HTML.
     ("{{ \"<#{false['a']}>\"|spaceless }}", 3, "&lt;&gt;"),
-    ("{{ item.name|json_encode|nl2br }}", 2, "&quot;\\u00dcn\\u00efc\\u00f6d\\u00e9 &amp; &lt;b&gt;"
-     "bold&lt;\\/b&gt;&quot;"),
+    (
+        "{{ item.name|json_encode|nl2br }}",
+        2,
+        "&quot;\\u00dcn\\u00efc\\u00f6d\\u00e9 &amp; &lt;b&gt;bold&lt;\\/b&gt;&quot;",
+    ),
     ("{{ '<b>a</b>\n'|nl2br }}", 1, "<b>a</b><br />\n"),
     # starts with / ends with read their right side only when the left side is text.
     ("{{ (item.variation_list.Color starts with item.id) starts with [0.1]|join }}", 2, ""),

@@ -9,6 +9,7 @@ from wtforms import BooleanField, DateField, PasswordField, SelectField, StringF
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from webapp.formkit import select_choices
+from webapp.rules.twig import MAX_SOURCE
 from webapp.sync.import_runs import since_problem
 from webapp.sync.settings import (
     IDENTIFIER_CHOICES,
@@ -66,7 +67,9 @@ class ImportForm(FlaskForm):
 
 
 def _template_field(label: str) -> TextAreaField:
-    return TextAreaField(label, validators=[Optional(), Length(max=2000)], render_kw={"rows": 1})
+    too_long = f"{label}: a template can be at most {MAX_SOURCE:,} characters."
+    validators = [Optional(), Length(max=MAX_SOURCE, message=too_long)]
+    return TextAreaField(label, validators=validators, render_kw={"rows": 1})
 
 
 class SettingsForm(FlaskForm):

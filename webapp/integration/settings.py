@@ -22,10 +22,8 @@ from webapp.integration.common import (
 )
 from webapp.integration.forms import TEMPLATE_NAMES, SettingsForm
 from webapp.models import Folder, JoorConnection, SettingsChange
-from webapp.rules import (
-    TemplateError,
-    compile_template,
-)
+from webapp.rules import TemplateError, compile_template
+from webapp.rules.identifiers import error_pointer, field_value
 from webapp.scoping import scoped
 from webapp.sync.inventory_push import settings_for
 from webapp.sync.overwrite_preview import overwrite_summary
@@ -41,6 +39,8 @@ from webapp.sync.settings import current_values as saved_values
 from webapp.sync.stock_source import iter_stock_items
 
 PREVIEW_ITEMS = 3
+# A preview answers as the merchant types: its renders together stop after this long.
+PREVIEW_SECONDS = 1.0
 AUDIT_LINES = 20
 # A count no worker has made after this long: the worker is probably not running.
 COUNT_PATIENCE_SECONDS = 60
@@ -58,16 +58,19 @@ def settings_form(conn: JoorConnection, *, submitted: bool = False) -> SettingsF
 
 
 def preview(field: str, source: str, items) -> dict:
-    """Render one template for a few items: {"rows": [(code, value or error)], "error"}."""
+    """Render one template for a few items as the push will: {"rows": [...], "error"}."""
     label = dict(TEMPLATE_FIELDS)[field]
     try:
         template = compile_template(source, label)
     except TemplateError as exc:
-        return {"field": field, "label": label, "rows": [], "error": str(exc)}
+        return {"field": field, "label": label, "rows": [], "error": str(exc),
+                "pointer": error_pointer(source, exc)}  # fmt: skip
+    # One time limit for the whole preview, however many items it shows.
+    deadline = time.monotonic() + PREVIEW_SECONDS
     rows = []
     for item in items:
         try:
-            rows.append((item.code, template.render(item), None))
+            rows.append((item.code, field_value(template, item, deadline=deadline), None))
         except TemplateError as exc:
             rows.append((item.code, None, str(exc)))
     all_empty = bool(rows) and all(value == "" for _, value, _ in rows)

@@ -10,7 +10,7 @@ from typing import Literal
 
 from webapp.rules.items import StockItem
 from webapp.rules.skips import SkipReason, empty_identifier
-from webapp.rules.twig import CompiledTemplate, compile_template
+from webapp.rules.twig import CompiledTemplate, TemplateError, compile_template
 
 STYLE_FIELDS: dict[str, str] = {
     "style_number": "Style Number",
@@ -77,6 +77,23 @@ def _key_parts(rest: str) -> list[str]:
     return parts
 
 
+def field_value(
+    template: CompiledTemplate, item: StockItem, *, deadline: float | None = None
+) -> str:
+    """One field's value for an item, as pushed to JOOR (the settings preview shows the same)."""
+    return template.render(item, deadline=deadline).strip()
+
+
+def error_pointer(source: str, error: TemplateError) -> str | None:
+    """The template line an error is on, with a caret under its column."""
+    if not error.line or not error.column:
+        return None
+    lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if error.line > len(lines):
+        return None
+    return lines[error.line - 1] + "\n" + " " * (error.column - 1) + "^"
+
+
 class IdentifierBuilder:
     """Builds identifiers for items with templates compiled once."""
 
@@ -95,7 +112,7 @@ class IdentifierBuilder:
             return Identifier(f"upc:{upc}", {"upc": upc}, upc)
         values: dict[str, str] = {}
         for name, template in self._fields:
-            value = template.render(item).strip()
+            value = field_value(template, item)
             if not value:
                 return empty_identifier(template.field)
             values[name] = value

@@ -29,4 +29,10 @@ from webapp.rules.twig.template import (
     compile_template,
 )
 
-__all__ = ["DEFAULT_MAX_LENGTH", "MAX_SOURCE", "CompiledTemplate", "TemplateError", "compile_template"]
+__all__ = [
+    "DEFAULT_MAX_LENGTH",
+    "MAX_SOURCE",
+    "CompiledTemplate",
+    "TemplateError",
+    "compile_template",
+]

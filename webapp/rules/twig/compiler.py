@@ -137,7 +137,10 @@ def _defined(node: Node) -> Eval:
         name = node.parts[0]
         return lambda frame: name in frame.vars
     if node.kind == "attr":
-        get_container, get_key = compile_expression(node.parts[0]), compile_expression(node.parts[1])
+        get_container, get_key = (
+            compile_expression(node.parts[0]),
+            compile_expression(node.parts[1]),
+        )
         return lambda frame: lookup(get_container(frame), get_key(frame))[0]
     return lambda frame: True
 
@@ -230,7 +233,11 @@ def _elvis(node: Node, test: Node, otherwise: Node) -> Eval:
 
 
 def _coalesce(node: Node, left: Node, right: Node) -> Eval:
-    defined, get_left, get_right = _defined(left), compile_expression(left), compile_expression(right)
+    defined, get_left, get_right = (
+        _defined(left),
+        compile_expression(left),
+        compile_expression(right),
+    )
 
     def coalesce(frame: Frame) -> Any:
         value = get_left(frame) if defined(frame) else None

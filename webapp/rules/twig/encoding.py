@@ -29,7 +29,11 @@ def twig_escape(value: object, strategy: object = "html", charset: object = None
 def _query(value: object, prefix: str | None) -> list[str]:
     parts: list[str] = []
     for key, item in pairs(value):
-        name = _rawurlencode(to_text(key)) if prefix is None else f"{prefix}%5B{_rawurlencode(to_text(key))}%5D"
+        name = (
+            _rawurlencode(to_text(key))
+            if prefix is None
+            else f"{prefix}%5B{_rawurlencode(to_text(key))}%5D"
+        )
         if item is None:
             continue
         if is_array(item):

@@ -73,7 +73,9 @@ def twig_split(value: object, delimiter: object, limit: object = None) -> list[s
         size = 1 if limit is None else to_int(limit)
         if size <= 1:
             return list(text) or [""]
-        return [text[i : i + size] for i in range(0, len(text), size)] if len(text) >= size else [text]
+        return (
+            [text[i : i + size] for i in range(0, len(text), size)] if len(text) >= size else [text]
+        )
     parts = text.split(sep)
     if limit is None:
         return parts

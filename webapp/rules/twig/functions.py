@@ -53,9 +53,7 @@ def _count(span: float, step: float, limit: int) -> int:
 def range_values(low: object, high: object, step: object, limit: int) -> list[Any]:
     """PHP 8.2's range(low, high, step)."""
     step_number = abs(_as_double(step))
-    step_is_float = type(step) is float or (
-        type(step) is str and type(numeric_text(step)) is float
-    )
+    step_is_float = type(step) is float or (type(step) is str and type(numeric_text(step)) is float)
     if type(low) is str and type(high) is str and low and high:
         kinds = {type(numeric_text(low)), type(numeric_text(high))}
         if float not in kinds and int not in kinds and not step_is_float:

@@ -8,7 +8,15 @@ from dataclasses import dataclass
 from webapp.rules.twig.values import TwigValueError
 
 TEXT, VAR_START, VAR_END, BLOCK_START, BLOCK_END = "text", "{{", "}}", "{%", "%}"
-NAME, NUMBER, STRING, OPERATOR, PUNCT, ARROW, EOF = "name", "number", "string", "op", "punct", "=>", "end"
+NAME, NUMBER, STRING, OPERATOR, PUNCT, ARROW, EOF = (
+    "name",
+    "number",
+    "string",
+    "op",
+    "punct",
+    "=>",
+    "end",
+)
 INTERP_START, INTERP_END = "#{", "}#"
 
 # PCRE's \s without the u flag: PHP matches Twig's syntax byte by byte.

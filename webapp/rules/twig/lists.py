@@ -39,10 +39,7 @@ def _array_slice(items: list[tuple[Any, Any]], start: int, length: int | None, k
     """PHP's array_slice over pairs: string keys kept, int keys renumbered unless `keep`."""
     size = len(items)
     begin = max(size + start, 0) if start < 0 else min(start, size)
-    if length is None:
-        end = size
-    else:
-        end = size + length if length < 0 else begin + length
+    end = size if length is None else size + length if length < 0 else begin + length
     chosen = items[begin:end] if end > begin else []
     return _renumber(chosen, keep)
 

@@ -323,7 +323,9 @@ class ExpressionParser:
             if not self.skip(PUNCT, "|"):
                 return node
 
-    def arguments(self, arrow: bool = False) -> tuple[tuple[Node, ...], tuple[tuple[str, Node], ...]]:
+    def arguments(
+        self, arrow: bool = False
+    ) -> tuple[tuple[Node, ...], tuple[tuple[str, Node], ...]]:
         """`(a, b, name=c)`: positional and named arguments."""
         self.expect(PUNCT, "(")
         args: list[Node] = []

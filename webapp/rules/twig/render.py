@@ -80,7 +80,11 @@ def _if(node: Node, branches: tuple, otherwise: tuple) -> Statement:
 
 
 def _for(node: Node, key: str, value: str, seq: Node, body: tuple, otherwise: tuple) -> Statement:
-    get_seq, run_body, fallback = compile_expression(seq), compile_body(body), compile_body(otherwise)
+    get_seq, run_body, fallback = (
+        compile_expression(seq),
+        compile_body(body),
+        compile_body(otherwise),
+    )
 
     def for_(frame: Frame, out: Output) -> None:
         variables = frame.vars

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from webapp.rules.twig.lexer import BLOCK_END, BLOCK_START, EOF, NAME, OPERATOR, PUNCT, TEXT
-from webapp.rules.twig.lexer import VAR_END, VAR_START, Token
+from webapp.rules.twig.lexer import (
+    BLOCK_END,
+    BLOCK_START,
+    EOF,
+    NAME,
+    OPERATOR,
+    PUNCT,
+    TEXT,
+    VAR_END,
+    VAR_START,
+    Token,
+)
 from webapp.rules.twig.parser import ExpressionParser, Node, check_variable
 from webapp.rules.twig.values import TwigValueError
 
@@ -108,7 +118,9 @@ class TemplateParser(ExpressionParser):
     def _for(self, name: Token) -> Node:
         targets = self._targets()
         if len(targets) > 2:
-            raise TwigValueError("a for loop takes one or two names: for key, value in ...", name.pos)
+            raise TwigValueError(
+                "a for loop takes one or two names: for key, value in ...", name.pos
+            )
         self.expect(OPERATOR, "in", "'in'")
         sequence = self.expression()
         self.expect(BLOCK_END, None, "'%}'")

@@ -265,19 +265,16 @@ def php_compare(left: object, right: object) -> int:
     if kind_a is str or kind_b is str:
         text, number = (left, right) if kind_a is str else (right, left)
         parsed = numeric_text(text)  # type: ignore[arg-type]
-        if parsed is None:
-            result = _spaceship(text, to_text(number))
-        else:
-            result = _spaceship(parsed, number)
+        result = _spaceship(text, to_text(number)) if parsed is None else _spaceship(parsed, number)
         return result if kind_a is str else -result
     return _spaceship(left, right)
 
 
 def php_equal(left: object, right: object) -> bool:
     """PHP 8's `==`."""
-    if type(left) is type(right) and type(left) in (str, int):
-        if type(left) is int or numeric_text(left) is None or numeric_text(right) is None:  # type: ignore[arg-type]
-            return left == right
+    same = type(left) is type(right) and type(left) in (str, int)
+    if same and (type(left) is int or numeric_text(left) is None or numeric_text(right) is None):  # type: ignore[arg-type]
+        return left == right
     return php_compare(left, right) == 0
 
 
