@@ -10,7 +10,7 @@ from typing import Literal
 
 from webapp.rules.items import StockItem
 from webapp.rules.skips import SkipReason, empty_identifier
-from webapp.rules.twig import CompiledTemplate, TemplateError, compile_template
+from webapp.rules.twig import MAX_SOURCE, CompiledTemplate, TemplateError, compile_template
 
 STYLE_FIELDS: dict[str, str] = {
     "style_number": "Style Number",
@@ -19,6 +19,7 @@ STYLE_FIELDS: dict[str, str] = {
     "size": "Size",
 }
 UPC_LABEL = "UPC"
+POINTER_CONTEXT = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,12 +87,15 @@ def field_value(
 
 def error_pointer(source: str, error: TemplateError) -> str | None:
     """The template line an error is on, with a caret under its column."""
-    if not error.line or not error.column:
+    if not error.line or not error.column or len(source) > MAX_SOURCE:
         return None
     lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if error.line > len(lines):
         return None
-    return lines[error.line - 1] + "\n" + " " * (error.column - 1) + "^"
+    # A window of the line around the column, so a long line still fits the preview.
+    start = max(error.column - 1 - POINTER_CONTEXT, 0)
+    window = lines[error.line - 1][start : error.column - 1 + POINTER_CONTEXT]
+    return window + "\n" + " " * (error.column - 1 - start) + "^"
 
 
 class IdentifierBuilder:
