@@ -60,27 +60,36 @@ def post_alert(
         EVENT_HEADER: event,
         DELIVERY_HEADER: delivery_id,
     }
-    # Connect to the checked address itself; the certificate must still name the host typed.
-    pool = urllib3.HTTPSConnectionPool(
-        addresses[0],
-        target.port,
-        server_hostname=target.host,
-        assert_hostname=target.host,
-        cert_reqs="CERT_REQUIRED",
-        ca_certs=ca_file or certifi.where(),
-        timeout=urllib3.Timeout(connect=TIMEOUT_SECONDS, read=TIMEOUT_SECONDS),
-        retries=False,
-    )
-    try:
-        response = pool.urlopen("POST", target.path, body=body, headers=headers, redirect=False,
-                                preload_content=True)  # fmt: skip
-    except urllib3.exceptions.HTTPError as exc:
-        raise WebhookError(f"Could not reach {target.host}: {_words(exc)}") from None
-    finally:
-        pool.close()
+    response = _post_to_first_reachable(addresses, target, body, headers, ca_file)
     if not 200 <= response.status < 300:
         raise WebhookError(f"{target.host} answered HTTP {response.status}; a 2xx was expected.")
     return response.status
+
+
+def _post_to_first_reachable(addresses, target, body: bytes, headers: dict, ca_file: str):
+    """POST to each checked address in turn until one connects (a name may have several)."""
+    failure: Exception | None = None
+    for address in addresses:
+        # The checked address itself is dialled; the certificate must still name the host.
+        pool = urllib3.HTTPSConnectionPool(
+            address,
+            target.port,
+            server_hostname=target.host,
+            assert_hostname=target.host,
+            cert_reqs="CERT_REQUIRED",
+            ca_certs=ca_file or certifi.where(),
+            timeout=urllib3.Timeout(connect=TIMEOUT_SECONDS, read=TIMEOUT_SECONDS),
+            retries=False,
+        )
+        try:
+            return pool.urlopen("POST", target.path, body=body, headers=headers, redirect=False)
+        except urllib3.exceptions.NewConnectionError as exc:
+            failure = exc  # nobody listens there: the host's next address may answer
+        except urllib3.exceptions.HTTPError as exc:
+            raise WebhookError(f"Could not reach {target.host}: {_words(exc)}") from None
+        finally:
+            pool.close()
+    raise WebhookError(f"Could not reach {target.host}: {_words(failure)}")
 
 
 def _words(exc: Exception) -> str:
