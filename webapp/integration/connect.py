@@ -13,6 +13,7 @@ from webapp.crypto import encrypt
 from webapp.extensions import db, get_cipher
 from webapp.formkit import select_choices
 from webapp.integration import bp
+from webapp.integration.alerts import alert_banner
 from webapp.integration.common import (
     fragment_or_panel,
     push_button_oob,
@@ -25,7 +26,6 @@ from webapp.models import JoorConnection, SyncRun
 from webapp.models.base import utcnow
 from webapp.models.joor import STATUS_CHECKING, STATUS_DISCONNECTED
 from webapp.models.sync import KIND_POLL
-from webapp.integration.alerts import alert_banner
 from webapp.sync.health import connection_verdict
 from webapp.sync.import_runs import IMPORT_ERROR_PREFIX
 

@@ -23,8 +23,11 @@ OPEN = OpenEpisode(WAREHOUSE.state, WAREHOUSE.cause, WAREHOUSE.reason, WAREHOUSE
         (None, Verdict("paused", "nothing_scheduled", "off", "on"), Step.NOTHING),
         (None, WAREHOUSE, Step.OPEN),
         (OPEN, WAREHOUSE, Step.NOTHING),
-        (OPEN, Verdict("needs attention", "unknown_warehouse", "other words", "Fix it."),
-         Step.REWORD),  # fmt: skip
+        (
+            OPEN,
+            Verdict("needs attention", "unknown_warehouse", "other words", "Fix it."),
+            Step.REWORD,
+        ),  # fmt: skip
         (OPEN, Verdict("failing", "token_refused", "refused", "reconnect"), Step.REPLACE),
         (OPEN, Verdict("connected"), Step.RESOLVE),
         (OPEN, Verdict("disconnected"), Step.RESOLVE),

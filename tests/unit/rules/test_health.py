@@ -109,7 +109,9 @@ def test_three_failures_in_a_row_of_a_kind_need_attention_two_do_not(field, caus
 
 
 def test_scheduled_checks_not_succeeding_for_twice_their_interval_need_attention():
-    late = replace(FINE, last_check_success_at=NOW - timedelta(minutes=31), last_check_status="queued")
+    late = replace(
+        FINE, last_check_success_at=NOW - timedelta(minutes=31), last_check_status="queued"
+    )
     verdict = judge_health(late)
     assert verdict.cause == "checks_overdue"
     assert verdict.reason == (
