@@ -7,11 +7,21 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from webapp.models import JoorConnection, PushedStock, SettingsChange, SyncEvent, SyncRun
+from webapp.models import (
+    AlertEpisode,
+    JoorConnection,
+    PushedStock,
+    SettingsChange,
+    SyncEvent,
+    SyncRun,
+)
+from webapp.models.alerts import TOPIC_CONNECTION, TOPIC_ORDERS
 from webapp.models.base import utcnow
 from webapp.models.sync import FAILED, KIND_INVENTORY, KIND_MANUAL, KIND_POLL, SUCCEEDED
 from webapp.rules.health import (
+    CONNECTED,
     FAILURE_STREAK,
+    PAUSED,
     HealthFacts,
     PushFacts,
     RunStreak,
@@ -32,9 +42,9 @@ def connection_verdict(
     return judge_health(health_facts(session, conn, now or utcnow()))
 
 
-def health_facts(session: Session, conn: JoorConnection, now: datetime) -> HealthFacts:
-    """Everything the health rule weighs, read from the database (nothing from JOOR)."""
-    base = {
+def _row_facts(conn: JoorConnection, now: datetime) -> dict:
+    """What the connection row alone tells."""
+    return {
         "now": now,
         "status": conn.status,
         "has_token": conn.is_connected,
@@ -44,6 +54,11 @@ def health_facts(session: Session, conn: JoorConnection, now: datetime) -> Healt
         "warehouse": conn.warehouse or "",
         "inventory_mode": conn.inventory_mode,
     }
+
+
+def health_facts(session: Session, conn: JoorConnection, now: datetime) -> HealthFacts:
+    """Everything the health rule weighs, read from the database (nothing from JOOR)."""
+    base = _row_facts(conn, now)
     if not conn.is_connected or conn.status != "connected":
         return HealthFacts(**base)  # the verdict needs nothing more
     last_check = _last_run(session, conn.store_id, (KIND_POLL,))
@@ -166,3 +181,32 @@ def _checks_expected_since(session: Session, conn: JoorConnection) -> datetime |
         )
     )
     return max(filter(None, (conn.connected_at + FIRST_POLL_GRACE, changed)))
+
+
+def stored_verdicts(session: Session, now: datetime | None = None) -> list[dict]:
+    """Every store's verdict as the clock's last alert check left it (two queries: /healthz).
+
+    Trouble found in runs is what the open episode says; the rest the connection row tells.
+    """
+    now = now or utcnow()
+    open_by_store = {
+        (episode.store_id, episode.topic): episode
+        for episode in session.scalars(
+            select(AlertEpisode).where(AlertEpisode.resolved_at.is_(None))
+        )
+    }
+    found = []
+    for conn in session.scalars(select(JoorConnection).order_by(JoorConnection.store_id)):
+        verdict = judge_health(HealthFacts(**_row_facts(conn, now)))
+        episode = open_by_store.get((conn.store_id, TOPIC_CONNECTION))
+        if episode is not None and verdict.state in (CONNECTED, PAUSED):
+            verdict = Verdict(episode.verdict, episode.cause)
+        quiet = open_by_store.get((conn.store_id, TOPIC_ORDERS))
+        found.append({
+            "store_id": conn.store_id,
+            "verdict": verdict.state,
+            "cause": verdict.cause or None,
+            "since": episode.opened_at.isoformat() if episode is not None else None,
+            "orders_quiet_since": quiet.opened_at.isoformat() if quiet is not None else None,
+        })  # fmt: skip
+    return found
