@@ -31,6 +31,10 @@ from webapp.models.base import utcnow
 
 log = logging.getLogger(__name__)
 NO_SMTP = "Email alerts cannot be sent: the server has no SMTP_URL set (ask its operator)."
+LOST_SIGNING_KEY = (
+    "The webhook's signing secret cannot be read on this server (the encryption keys changed): "
+    "make a new one under Settings → Alerts and give it to the receiver."
+)
 # A delivery still queued this long after it was made has lost its job (Redis restarted).
 LOST_AFTER = timedelta(minutes=2)
 
@@ -39,8 +43,8 @@ class DeliveryRetryError(Exception):
     """The alert did not go out but may on a later try; the job re-raises it so RQ retries."""
 
 
-class _Permanent(Exception):
-    """Trying again cannot help (no SMTP_URL, an unreadable secret)."""
+class PermanentDeliveryError(Exception):
+    """The alert cannot go out and trying again cannot help (no SMTP_URL, no secret)."""
 
 
 @dataclass(frozen=True)
@@ -96,8 +100,8 @@ def deliver(
     delivery.attempts = (delivery.attempts or 0) + 1
     try:
         _send(session, box, config, delivery, message)
-    except (EmailError, WebhookError, _Permanent) as exc:
-        retry = not final and not isinstance(exc, _Permanent)
+    except (EmailError, WebhookError, PermanentDeliveryError) as exc:
+        retry = not final and not isinstance(exc, PermanentDeliveryError)
         delivery.status = DELIVERY_RETRYING if retry else DELIVERY_FAILED
         delivery.error = str(exc)
         session.commit()
@@ -124,12 +128,12 @@ def _send(
     elif delivery.channel == CHANNEL_WEBHOOK:
         _webhook(session, box, config, delivery, message)
     else:
-        raise _Permanent(f"Unknown alert channel {delivery.channel!r}.")
+        raise PermanentDeliveryError(f"Unknown alert channel {delivery.channel!r}.")
 
 
 def _email(config: AlertConfig, delivery: AlertDelivery, message: AlertMessage) -> None:
     if not config.smtp_url:
-        raise _Permanent(NO_SMTP)
+        raise PermanentDeliveryError(NO_SMTP)
     sender = config.sender or "Joor Sync <alerts@localhost>"
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
     msg_id = make_msgid(idstring=f"alert-{delivery.id}", domain=domain)
@@ -147,10 +151,8 @@ def _webhook(
 ) -> None:
     try:
         secret = webhook_secret(alert_settings(session, delivery.store_id), box)
-    except TokenDecryptError as exc:
-        raise _Permanent(
-            f"{exc} The webhook's signing secret cannot be read: regenerate it on Settings."
-        ) from None
+    except TokenDecryptError:
+        raise PermanentDeliveryError(LOST_SIGNING_KEY) from None
     body = json.dumps(message.payload, separators=(",", ":")).encode()
     post_alert(delivery.target, body, secret=secret, event=message.payload["event"],
                delivery_id=message.payload["id"], allow_loopback=config.allow_loopback,
