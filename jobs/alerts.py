@@ -8,7 +8,7 @@ from datetime import datetime
 from rq import Retry, get_current_job
 from sqlalchemy import or_, select
 
-from jobs.runtime import ACTIVE, POLLING, app_context, enqueue_once, fetch_job, get_app
+from jobs.runtime import ACTIVE, DEFAULT, app_context, enqueue_once, fetch_job, get_app
 from webapp.alerts.delivery import config_from_app, deliver, waiting_deliveries
 from webapp.alerts.evaluation import evaluate_store
 from webapp.extensions import db
@@ -35,14 +35,14 @@ def send_job_id(delivery_id: int) -> str:
 def enqueue_alert_evaluation(now: datetime) -> list[str]:
     """Queue this minute's check of every store; return the id queued, if any."""
     job_id = evaluate_job_id(now)
-    _, created = enqueue_once(POLLING, EVALUATE_JOB, job_id, args=(now.isoformat(),),
+    _, created = enqueue_once(DEFAULT, EVALUATE_JOB, job_id, args=(now.isoformat(),),
                               claim_seconds=120, job_timeout=600, failure_ttl=3600)  # fmt: skip
     return [job_id] if created else []
 
 
 def enqueue_send_alert(delivery_id: int) -> None:
     """Queue the sending of one delivery (tried again later when it fails)."""
-    enqueue_once(POLLING, SEND_JOB, send_job_id(delivery_id), args=(delivery_id,),
+    enqueue_once(DEFAULT, SEND_JOB, send_job_id(delivery_id), args=(delivery_id,),
                  job_timeout=120, failure_ttl=86_400, retry=Retry(**SEND_RETRY))  # fmt: skip
 
 

@@ -14,7 +14,7 @@ from rq import SimpleWorker
 from sqlalchemy import select
 
 from jobs.alerts import evaluate_alerts, requeue_lost_deliveries, send_job_id
-from jobs.runtime import POLLING, SERIALIZER, fetch_job, queue
+from jobs.runtime import DEFAULT, SERIALIZER, fetch_job, queue
 from tests.alert_support import running_receiver, running_smtp, signature_matches
 from tests.factories import make_item
 from tests.jobs.inventory_push_support import (  # noqa: F401 - fixtures
@@ -60,7 +60,7 @@ def channels(joor_store, mailbox, receiver):
 def work_alerts(app) -> None:
     """Run the queued alert jobs in-process, as a worker would."""
     redis = app.extensions["redis"]
-    worker = SimpleWorker([queue(POLLING, redis)], connection=redis, serializer=SERIALIZER)
+    worker = SimpleWorker([queue(DEFAULT, redis)], connection=redis, serializer=SERIALIZER)
     worker.work(burst=True)
 
 
