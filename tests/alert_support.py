@@ -32,6 +32,16 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def wait_for(arrived: list, count: int, what: str, timeout: float) -> list:
+    """Wait (with a deadline) until another thread has put `count` things in `arrived`."""
+    deadline = time.monotonic() + timeout
+    while len(arrived) < count:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{len(arrived)} of {count} {what} arrived in time")
+        time.sleep(0.05)
+    return list(arrived)
+
+
 @dataclass
 class Mailbox:
     """The messages a local SMTP server took, parsed."""
@@ -41,12 +51,7 @@ class Mailbox:
 
     def wait_for(self, count: int, timeout: float = 20.0) -> list[EmailMessage]:
         """Wait (with a deadline) until `count` messages arrived; return them."""
-        deadline = time.monotonic() + timeout
-        while len(self.messages) < count:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{len(self.messages)} of {count} emails arrived in time")
-            time.sleep(0.05)
-        return list(self.messages)
+        return wait_for(self.messages, count, "emails", timeout)
 
 
 class _Collect:
@@ -128,12 +133,7 @@ class Receiver:
 
     def wait_for(self, count: int, timeout: float = 20.0) -> list[Received]:
         """Wait (with a deadline) until `count` requests arrived; return them."""
-        deadline = time.monotonic() + timeout
-        while len(self.requests) < count:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{len(self.requests)} of {count} webhooks arrived in time")
-            time.sleep(0.05)
-        return list(self.requests)
+        return wait_for(self.requests, count, "webhooks", timeout)
 
 
 def signature_matches(secret: str, header: str, body: bytes) -> bool:

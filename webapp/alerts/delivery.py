@@ -126,7 +126,11 @@ def _send(
     if delivery.channel == CHANNEL_EMAIL:
         _email(config, delivery, message)
     elif delivery.channel == CHANNEL_WEBHOOK:
-        _webhook(session, box, config, delivery, message)
+        try:
+            secret = webhook_secret(alert_settings(session, delivery.store_id), box)
+        except TokenDecryptError:
+            raise PermanentDeliveryError(LOST_SIGNING_KEY) from None
+        _webhook(secret, config, delivery, message)
     else:
         raise PermanentDeliveryError(f"Unknown alert channel {delivery.channel!r}.")
 
@@ -142,17 +146,7 @@ def _email(config: AlertConfig, delivery: AlertDelivery, message: AlertMessage) 
     send_email(parse_smtp_url(config.smtp_url), email)
 
 
-def _webhook(
-    session: Session,
-    box: MultiFernet,
-    config: AlertConfig,
-    delivery: AlertDelivery,
-    message: AlertMessage,
-) -> None:
-    try:
-        secret = webhook_secret(alert_settings(session, delivery.store_id), box)
-    except TokenDecryptError:
-        raise PermanentDeliveryError(LOST_SIGNING_KEY) from None
+def _webhook(secret: str, config: AlertConfig, delivery: AlertDelivery, message: AlertMessage):
     body = json.dumps(message.payload, separators=(",", ":")).encode()
     post_alert(delivery.target, body, secret=secret, event=message.payload["event"],
                delivery_id=message.payload["id"], allow_loopback=config.allow_loopback,
