@@ -22,6 +22,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## Set up, migrate, create the demo store and login, then run web, worker, clock and the JOOR simulator.
+# A webhook receiver on this machine may take alerts here (never in production).
+run: export ALERT_WEBHOOK_ALLOW_LOOPBACK ?= 1
 run: $(STAMP)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo

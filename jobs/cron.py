@@ -9,7 +9,8 @@ clock started by mistake creates no duplicate work:
   import no RQ job will finish is enqueued again as `import-<run>`, and such a push is
   closed as failed in words with a new push queued for the stock it left unsent;
 - the daily full inventory push, for stores that sync inventory (jobs.inventory owns it);
-- once a day, deleting run logs older than RUN_LOG_DAYS (jobs.housekeeping owns it).
+- once a day, deleting run logs older than RUN_LOG_DAYS (jobs.housekeeping owns it);
+- a check of every store for trouble to alert its merchant about (jobs.alerts owns it).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from rq.job import JobStatus
 from rq.registry import ScheduledJobRegistry, StartedJobRegistry
 from sqlalchemy import or_, select
 
+from jobs.alerts import enqueue_alert_evaluation
 from jobs.housekeeping import enqueue_prune_logs
 from jobs.runtime import (
     ACTIVE,
@@ -74,8 +76,9 @@ def tick(now: datetime | None = None) -> dict:
             "recovered": recover_abandoned_runs(now),
             "full_pushes": enqueue_full_pushes(now),
             "housekeeping": enqueue_prune_logs(now),
+            "alerts": enqueue_alert_evaluation(now),
         }
-    if any(done.values()):
+    if any(value for name, value in done.items() if name != "alerts"):  # alerts: every tick
         log.info("tick: %s", done)
     return done
 

@@ -89,4 +89,18 @@ def from_environment(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "50")) * 1024 * 1024,
         "PUSH_DEBOUNCE_SECONDS": int(env.get("PUSH_DEBOUNCE_SECONDS", "10")),
         "RUN_LOG_DAYS": int(env.get("RUN_LOG_DAYS", "90")),
+        **alert_settings(env),
+    }
+
+
+def alert_settings(env) -> dict:
+    """Where alert emails go out and how webhooks are reached (README: Configuration)."""
+    return {
+        "SMTP_URL": env.get("SMTP_URL", ""),
+        "SMTP_FROM": env.get("SMTP_FROM", "Joor Sync <alerts@localhost>"),
+        # Only for tests and `make run`: a production server never calls its own loopback.
+        "ALERT_WEBHOOK_ALLOW_LOOPBACK": env.get("ALERT_WEBHOOK_ALLOW_LOOPBACK", "").lower()
+        in {"1", "true", "yes"},
+        "ALERT_WEBHOOK_CA_FILE": env.get("ALERT_WEBHOOK_CA_FILE", ""),
+        "PUBLIC_URL": env.get("PUBLIC_URL", ""),
     }

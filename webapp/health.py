@@ -1,6 +1,8 @@
-"""GET /healthz: the state of the database, Redis and the RQ workers."""
+"""GET /healthz: the state of the database, Redis and the RQ workers, and each store's verdict."""
 
 from __future__ import annotations
+
+import logging
 
 from flask import Blueprint, jsonify
 from sqlalchemy import text
@@ -44,4 +46,18 @@ def healthz():
     parts = {"database": database, "redis": redis_state, "workers": workers}
     failing = [name for name, state in parts.items() if not state["ok"]]
     body = {"status": "ok" if not failing else "failing", "failing": failing, **parts}
+    # A store's trouble is its merchant's to fix, told by alerts: it never makes this a 503.
+    body["stores"] = _store_verdicts() if database["ok"] else []
     return jsonify(body), 200 if not failing else 503
+
+
+def _store_verdicts() -> list[dict]:
+    """Each store's JOOR verdict by store id (no names: this answer is public)."""
+    from webapp.sync.health import stored_verdicts
+
+    try:
+        return stored_verdicts(db.session)
+    except Exception:  # noqa: BLE001 - a half-migrated database must not hide the parts above
+        db.session.rollback()
+        logging.getLogger(__name__).exception("healthz: store verdicts unavailable")
+        return []

@@ -66,9 +66,15 @@ def live_server(live_app):
 
 
 @pytest.fixture
-def worker(live_app, service_env, sim, tmp_path):
+def worker_env() -> dict[str, str]:
+    """Settings the worker process gets besides the services' (a test module may add some)."""
+    return {}
+
+
+@pytest.fixture
+def worker(live_app, service_env, sim, tmp_path, worker_env):
     """A real `python -m jobs.worker` process on the test database and Redis."""
-    env = dict(service_env, JOOR_LOCAL_URL=sim.base_url, PYTHONUNBUFFERED="1")
+    env = dict(service_env, JOOR_LOCAL_URL=sim.base_url, PYTHONUNBUFFERED="1", **worker_env)
     log = (tmp_path / "worker.log").open("wb")
     process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
         [sys.executable, "-m", "jobs.worker"], cwd=ROOT, env=env, stdout=log, stderr=log

@@ -42,12 +42,14 @@ UNKNOWN_UPC = "000000000000"
 
 
 def test_a_refused_sku_is_recorded_failed_and_retried_next_push(sim, skus, joor_store):
-    make_item(joor_store, skus[0]["upc"], stock=4)
+    for sku in skus[:10]:
+        make_item(joor_store, sku["upc"], stock=4)
     make_item(joor_store, UNKNOWN_UPC, stock=2)
 
     first = push(joor_store)
 
-    assert (first.counts["passed"], first.counts["failed"]) == (1, 1)
+    # One SKU in eleven is the small share a push may lose and still count as done.
+    assert (first.counts["passed"], first.counts["failed"]) == (10, 1)
     assert first.status == "succeeded"
     [failed] = events(first.run_id, "failed")
     assert failed.subject == UNKNOWN_UPC and "unknown upc" in failed.reason
@@ -58,6 +60,21 @@ def test_a_refused_sku_is_recorded_failed_and_retried_next_push(sim, skus, joor_
     assert sim_pushes(sim)[-1]["items"] == [
         {"warehouse": "Default", "upc": UNKNOWN_UPC, "inventory": 2}
     ]
+
+
+def test_a_push_joor_mostly_refused_fails_saying_the_share_and_the_reason(sim, skus, joor_store):
+    make_item(joor_store, skus[0]["upc"], stock=4)
+    for n in range(3):
+        make_item(joor_store, f"00000000000{n}", stock=2)
+
+    summary = push(joor_store)
+
+    assert (summary.counts["passed"], summary.counts["failed"]) == (1, 3)
+    assert summary.status == "failed"
+    assert summary.error.startswith("JOOR refused 3 of the 4 SKUs sent (75%), more than the 10%")
+    assert "the run's events give JOOR's reason for each" in summary.error
+    # What JOOR took stays taken: the refusal fails the run, not the SKUs that passed.
+    assert sim_stock(sim)[skus[0]["upc"]] == 4
 
 
 def test_an_unknown_warehouse_fails_every_sku_and_the_run_says_so(sim, skus, joor_store):

@@ -14,6 +14,7 @@ from tests.jobs.order_support import (
     sim_fixture,  # noqa: F401 - fixture
     window_total,
 )
+from webapp.alerts.settings import alert_settings, save_channels, webhook_secret
 from webapp.extensions import db
 from webapp.models import JoorConnection, SettingsChange, SyncRun
 
@@ -127,7 +128,16 @@ def test_status_prints_the_connection_settings_and_runs_without_the_token(
     assert status["status"] == "connected" and status["token_last4"] == "oken"
     assert status["settings"]["order_type"] == "all_but_cancelled"
     assert status["runs"][0]["kind"] == "manual" and status["runs"][0]["status"] == "succeeded"
+    assert status["health"]["verdict"] == "connected"
     assert TOKEN not in result.output
+
+
+def test_status_gives_the_health_verdict_with_its_reason_and_fix(runner, store, sim, connected):
+    configure = ["joor", "configure", "--store", "acme", "--set", "poll_minutes=0"]
+    assert runner.invoke(args=configure).exit_code == 0
+    health = json.loads(runner.invoke(args=["joor", "status", "--store", "acme"]).output)["health"]
+    assert (health["verdict"], health["cause"]) == ("paused", "nothing_scheduled")
+    assert health["reason"].startswith("Nothing runs by itself") and health["fix"]
 
 
 def test_connect_to_another_joor_account_starts_its_polls_afresh(runner, store, sim, connected):
@@ -197,16 +207,21 @@ def test_rotate_keys_re_encrypts_tokens_so_the_old_key_can_go(runner, store, sim
     init_cipher(app)
     connect = ["joor", "connect", "--store", "acme", "--token", TOKEN, "--environment", "local"]
     assert runner.invoke(args=connect).exit_code == 0  # stored under the old key
+    saved = save_channels(db.session, app.extensions["token_cipher"], store.id, email_to="",
+                          webhook_url="https://93.184.216.34/hook")  # fmt: skip
     app.config["TOKEN_ENCRYPTION_KEYS"] = f"{new},{old}"  # the new key first, the old to read
     init_cipher(app)
 
     result = runner.invoke(args=["joor", "rotate-keys"])
     assert result.exit_code == 0 and "Re-encrypted 1 stored token(s)" in result.output
+    assert "Re-encrypted 1 webhook signing secret(s)" in result.output
 
     app.config["TOKEN_ENCRYPTION_KEYS"] = new  # the old key is dropped
     init_cipher(app)
     client = factory_from_app(app).for_connection(conn_of(store))
     client.check_connection()  # the token still reads, and JOOR takes it
+    settings = alert_settings(db.session, store.id)
+    assert webhook_secret(settings, app.extensions["token_cipher"]) == saved.new_secret
 
     app.config["TOKEN_ENCRYPTION_KEYS"] = Fernet.generate_key().decode()  # a key that never was
     init_cipher(app)

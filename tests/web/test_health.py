@@ -66,3 +66,24 @@ def test_with_redis_down_a_login_says_so_in_words_not_a_500(service_urls, _schem
     assert response.status_code == 503 and response.headers["Retry-After"] == "30"
     assert "cannot reach its job queue right now" in response.get_data(as_text=True)
     assert "cannot reach its job queue" in response.headers["X-Error-Message"]  # htmx's banner
+
+
+def test_each_store_verdict_is_in_the_json_by_id_without_names(app, client, store, other_store):
+    from tests.web.panel_helpers import connect_store, make_run
+    from webapp.alerts.evaluation import evaluate_store
+    from webapp.extensions import db
+
+    connect_store(store.id)
+    connect_store(other_store.id, poll_minutes=0, sync_inventory=False)
+    for _ in range(3):
+        make_run(store.id, "poll", status="failed")
+    evaluate_store(db.session, store.id)  # the clock's check opens the episode
+
+    body = client.get("/healthz").get_json()
+
+    by_id = {entry["store_id"]: entry for entry in body["stores"]}
+    assert by_id[store.id]["verdict"] == "needs attention"
+    assert by_id[store.id]["cause"] == "imports_failing" and by_id[store.id]["since"]
+    assert by_id[other_store.id]["verdict"] == "paused"
+    assert store.slug not in client.get("/healthz").get_data(as_text=True)
+    assert body["failing"] == ["workers"]  # no worker here; a store's trouble adds nothing

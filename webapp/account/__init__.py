@@ -1,7 +1,7 @@
-"""Account settings: the store and its API key."""
+"""Account settings: the store, its API key and its alert channels."""
 
 from flask import Blueprint
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
-from webapp.account import routes  # noqa: E402,F401 - routes attach to bp
+from webapp.account import alerts, routes  # noqa: E402,F401 - routes attach to bp

@@ -14,11 +14,14 @@ from webapp.stores import issue_api_key, revoke_api_key
 log = logging.getLogger(__name__)
 
 
-def _page(new_key: str | None = None):
+def _page(new_key: str | None = None, alerts: dict | None = None):
     """Render the settings page; a new key is shown this once and never again."""
+    from webapp.account.alerts import alerts_context
+
     return render_template(
-        "account/settings.html", store=current_user.store, new_key=new_key, form=FlaskForm()
-    )
+        "account/settings.html", store=current_user.store, new_key=new_key, form=FlaskForm(),
+        alerts=alerts or alerts_context(),
+    )  # fmt: skip
 
 
 @bp.get("/settings")

@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from sqlalchemy import select
 
+from webapp.alerts.settings import rotate_webhook_secrets
 from webapp.extensions import db
 from webapp.joor import ENVIRONMENTS, JoorError
 from webapp.models import Store, SyncRun
@@ -18,6 +19,7 @@ from webapp.sync.connection import (
     get_connection,
     rotate_stored_tokens,
 )
+from webapp.sync.health import connection_verdict
 from webapp.sync.import_runs import (
     BUSY_MESSAGE,
     StoreBusyError,
@@ -154,8 +156,15 @@ def status_command(slug: str) -> None:
     recent = db.session.scalars(
         select(SyncRun).where(SyncRun.store_id == store.id).order_by(SyncRun.id.desc()).limit(5)
     )
+    verdict = connection_verdict(db.session, conn)
     status = {
         "status": conn.status,
+        "health": {
+            "verdict": verdict.state,
+            "cause": verdict.cause,
+            "reason": verdict.reason,
+            "fix": verdict.fix,
+        },  # fmt: skip
         "environment": conn.environment,
         "token_last4": conn.token_last4,
         "last_success_at": _iso(conn.last_success_at),
@@ -198,8 +207,14 @@ def rotate_keys_command() -> None:
     Rotation: list the new key first and the old ones after it, deploy, run this, then drop
     the old keys. Exit 1 naming the stores whose tokens no configured key can read.
     """
-    rotated, unreadable = rotate_stored_tokens(db.session, current_app.extensions["token_cipher"])
+    box = current_app.extensions["token_cipher"]
+    rotated, unreadable = rotate_stored_tokens(db.session, box)
     click.echo(f"Re-encrypted {rotated} stored token(s) with the first key.")
+    secrets_done, secrets_lost = rotate_webhook_secrets(db.session, box)
+    click.echo(f"Re-encrypted {secrets_done} webhook signing secret(s).")
+    if secrets_lost:
+        click.echo(f"No configured key reads {secrets_lost} webhook signing secret(s): those "
+                   "stores make a new one on Settings.", err=True)  # fmt: skip
     if unreadable:
         slugs = ", ".join(sorted(unreadable))
         click.echo(f"No configured key reads the token of: {slugs}. Those stores must connect "

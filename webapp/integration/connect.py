@@ -13,6 +13,7 @@ from webapp.crypto import encrypt
 from webapp.extensions import db, get_cipher
 from webapp.formkit import select_choices
 from webapp.integration import bp
+from webapp.integration.alerts import alert_banner
 from webapp.integration.common import (
     fragment_or_panel,
     push_button_oob,
@@ -25,6 +26,7 @@ from webapp.models import JoorConnection, SyncRun
 from webapp.models.base import utcnow
 from webapp.models.joor import STATUS_CHECKING, STATUS_DISCONNECTED
 from webapp.models.sync import KIND_POLL
+from webapp.sync.health import connection_verdict
 from webapp.sync.import_runs import IMPORT_ERROR_PREFIX
 
 log = logging.getLogger(__name__)
@@ -64,6 +66,7 @@ def status_context(conn: JoorConnection) -> dict:
         "environments": dict(environment_choices("local")),
         "import_failing": (conn.last_error or "").startswith(IMPORT_ERROR_PREFIX),
         "first_check": conn.watermark is None and not _has_polled(conn.store_id),
+        "verdict": connection_verdict(db.session, conn),
     }
 
 
@@ -111,7 +114,12 @@ def _connect_response(conn: JoorConnection, form: ConnectForm | None = None, sta
 @bp.get("/joor/status")
 def status_partial():
     """Show the connection badge, last call, last error, next poll and credits."""
-    return fragment_or_panel("integration/_status.html", **status_context(store_connection()))
+    conn = store_connection()
+    if not wants_fragment():
+        return fragment_or_panel("integration/_status.html")
+    # The open alert's banner rides along, so it comes and goes while the merchant watches.
+    html = render_template("integration/_status.html", **status_context(conn))
+    return varying(make_response(html + alert_banner(conn.store_id, oob=True)))
 
 
 @bp.get("/joor/connection")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import make_response, redirect, render_template, url_for
 
 from webapp.integration import bp
+from webapp.integration.alerts import alert_banner
 from webapp.integration.common import store_connection, varying
 from webapp.integration.connect import connect_context, status_context
 from webapp.integration.forms import ConnectForm, ImportForm, SettingsForm
@@ -31,6 +32,7 @@ def render_panel(
         settings_ctx=settings_context(conn, settings),
         import_ctx=import_context(import_form),
         recent=keyset_page(scoped(SyncRun), SyncRun.id, descending=True, per_page=RECENT_RUNS),
+        alert_banner=alert_banner(conn.store_id),
     )
     return varying(make_response(html, status))
 

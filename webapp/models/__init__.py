@@ -1,5 +1,6 @@
 """The data model: every merchant row carries store_id."""
 
+from webapp.models.alerts import AlertDelivery, AlertEpisode, AlertSettings
 from webapp.models.inventory import InventoryItem
 from webapp.models.joor import JoorConnection, PushedStock, SettingsChange
 from webapp.models.order import Order, OrderItem
@@ -7,6 +8,9 @@ from webapp.models.store import DEFAULT_FOLDERS, Folder, Store, User
 from webapp.models.sync import SyncEvent, SyncRun
 
 __all__ = [
+    "AlertDelivery",
+    "AlertEpisode",
+    "AlertSettings",
     "DEFAULT_FOLDERS",
     "Folder",
     "InventoryItem",

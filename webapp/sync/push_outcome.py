@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from webapp.models import JoorConnection, SyncEvent, SyncRun
 from webapp.models.sync import KIND_INVENTORY
 from webapp.rules import PushPlan, batched
+from webapp.rules.refusals import refused_words, too_many_refused
 from webapp.rules.skips import SKIP_PUSH, skip_channel
 from webapp.sync.runs import add_counts, add_events
 
@@ -81,13 +82,14 @@ def run_error(
 ) -> str:
     """The finished run's error in words ("" when it succeeded), with JOOR's commonest refusal."""
     error = _verdict_error(plan, totals, item_count)
-    if error and totals["sent"] and not totals["passed"]:
-        error += _commonest_refusal(session, run, totals["sent"])
+    refused = totals["sent"] - totals["passed"]
+    if error and refused:
+        error += _commonest_refusal(session, run, refused)
     return error
 
 
 def _verdict_error(plan: PushPlan, totals: Counter, item_count: int) -> str:
-    """A run fails when no item could be planned or JOOR refused everything it got.
+    """A run fails when no item could be planned or JOOR refused more than a small share.
 
     Items the merchant keeps out (skip_push, skip_joor) are a choice, not a failure.
     """
@@ -97,11 +99,9 @@ def _verdict_error(plan: PushPlan, totals: Counter, item_count: int) -> str:
         more = len(reasons) - 1
         tail = f" (and {more} more; see the run's events)" if more else ""
         return f"No item could be pushed: {code}: {text}{tail}"
-    if totals["sent"] and not totals["passed"]:
-        return (
-            f"JOOR refused all {totals['sent']} SKUs sent; "
-            "the run's events give JOOR's reason for each."
-        )
+    refused = totals["sent"] - totals["passed"]
+    if too_many_refused(totals["sent"], refused):
+        return refused_words(totals["sent"], refused)
     return ""
 
 

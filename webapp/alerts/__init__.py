@@ -1,0 +1,1 @@
+"""Alerts: episodes of trouble found by the health rules, told by email and signed webhook."""
