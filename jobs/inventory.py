@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 from collections.abc import Collection, Iterable, Iterator
 from datetime import timedelta
 
@@ -14,6 +15,7 @@ from rq.job import Job, JobStatus
 
 from jobs.overwrite_count import count_overwrite_ahead
 from jobs.push_reasons import items_of, note_why, why_of
+from jobs.push_waits import join_waiting, note_waiting, take_joined
 from jobs.runtime import (
     ACTIVE,
     DEFAULT,
@@ -61,6 +63,9 @@ def enqueue_push_inventory(
     if not _store_syncs_inventory(store_id):
         return None
     conn = redis_connection()
+    waiting = join_waiting(conn, store_id, reason, items)
+    if waiting is not None:
+        return waiting  # it waits for JOOR credits and sends this change with its own
     job_id = _next_push_id(store_id, conn)
     note_why(conn, job_id, reason, items)
     existing = fetch_job(job_id, conn)
@@ -132,6 +137,7 @@ def push_inventory(
     from webapp.extensions import db
     from webapp.sync.connection import factory_from_app
     from webapp.sync.inventory_push import PushBusyError, run_push
+    from webapp.sync.push_credits import PushWaitingError
 
     with app_context() as app:
         job = get_current_job()
@@ -140,6 +146,9 @@ def push_inventory(
             # status answers duplicates, and a later Push now must not wait for the claim.
             redis_connection().delete(f"joorsync:claim:{job.id}")
         run_id = run_id or _run_of_job(job, store_id, trigger, full, confirmed)
+        if job is not None:
+            take_joined(redis_connection(), store_id, job.id, run_id)
+        kwargs = {"trigger": trigger, "full": full, "confirmed": confirmed, "run_id": run_id}
         try:
             summary = run_push(
                 db.session,
@@ -152,32 +161,36 @@ def push_inventory(
             )
         except PushBusyError:
             # The push sending now planned before this one's changes: follow it, on this run.
-            kwargs = {"trigger": trigger, "full": full, "confirmed": confirmed, "run_id": run_id}
-            _push_later(store_id, kwargs)
+            _push_later(store_id, kwargs, BUSY_RETRY_SECONDS)
             return {"run_id": run_id, "status": "waiting for the store's other push"}
+        except PushWaitingError as waiting:
+            # Orders come first: step aside until the share has room; changes join it then.
+            job_id = _push_later(store_id, kwargs, math.ceil(waiting.seconds), "credits")
+            note_waiting(redis_connection(), store_id, job_id, math.ceil(waiting.seconds))
+            return {"run_id": run_id, "status": "waiting for JOOR credits"}
         count_overwrite_ahead(app, store_id)
         return summary.to_json()
 
 
-def _push_later(store_id: int, kwargs: dict) -> None:
-    """Come back to a push whose store is busy; the id names the run's attempt, so it is new."""
+def _push_later(store_id: int, kwargs: dict, seconds: int, why: str = "wait") -> str:
+    """Come back to a push in `seconds`; the id names the run's attempt, so it is new."""
     from webapp.extensions import db
     from webapp.models import SyncRun
 
     run_id = kwargs["run_id"]
-    come_back_later(
+    job = come_back_later(
         run_id,
         PUSH_JOB,
-        f"push-{store_id}-wait-{run_id}-{db.session.get(SyncRun, run_id).attempts}",
-        BUSY_RETRY_SECONDS,
+        f"push-{store_id}-{why}-{run_id}-{db.session.get(SyncRun, run_id).attempts}",
+        seconds,
         args=(store_id,),
         kwargs=kwargs,
         job_timeout=PUSH_TIMEOUT,
         failure_ttl=3600,
         retry=Retry(**PUSH_RETRY),
     )
-    log.info("push run %s: store %s busy; trying again in %ss", kwargs["run_id"], store_id,
-             BUSY_RETRY_SECONDS)  # fmt: skip
+    log.info("push run %s: store %s trying again in %ss (%s)", run_id, store_id, seconds, why)
+    return job.id
 
 
 def _run_of_job(job: Job | None, store_id: int, trigger: str, full: bool, confirmed: bool) -> int:

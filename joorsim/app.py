@@ -121,9 +121,16 @@ def bulk_inventory() -> Response:
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("inventory_items"), list):
         return error(400, "bad_request", 'body must be {"inventory_items": [...]}')
+    items = body["inventory_items"]
+    limit = sim_state().get_faults()["max_inventory_items"]
+    if limit and len(items) > limit:
+        message = f"at most {limit} inventory items per call; got {len(items)}"
+        response = jsonify({"error": "too_many_items", "message": message, "max_items": limit})
+        response.status_code = 413
+        return response
     overwrite = request.args.get("overwrite", "0") in ("1", "true")
     dec_pending = request.args.get("dec_pending", "0") in ("1", "true")
-    return jsonify(sim_state().push_inventory(body["inventory_items"], overwrite, dec_pending))
+    return jsonify(sim_state().push_inventory(items, overwrite, dec_pending))
 
 
 def _json_errors(app: Flask) -> None:

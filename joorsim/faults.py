@@ -13,6 +13,10 @@ Settings (all optional; a POST changes only the keys it names):
 - ``arrivals_per_page``: each /orders page served adds K new orders inside the requested
   date window (or at "now" without one) after the page is built.
 - ``fault_seed``: reseeds the random draws (error choice, arrival dates) for reproducibility.
+- ``max_inventory_items`` (default 1000; 0 = no limit): a bulk-inventory call carrying more
+  items is refused whole with 413 ``{"error": "too_many_items", "message": "...",
+  "max_items": N}``, as JOOR's reference names no limit of its own. It is charged (JOOR had
+  the call) and changes no stock.
 
 Truncated and malformed responses are produced *after* the request took effect: a push is
 applied and a ``sync=1`` page is marked even though the client never sees a usable answer.
@@ -26,6 +30,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 _COUNTERS = ("latency_ms", "storm_429", "truncate_next", "malformed_next", "arrivals_per_page")
+MAX_INVENTORY_ITEMS = 1000
 
 
 class FaultError(ValueError):
@@ -44,6 +49,7 @@ class Faults:
     revoke_tokens: list[str] = field(default_factory=list)
     arrivals_per_page: int = 0
     fault_seed: int = 0
+    max_inventory_items: int = MAX_INVENTORY_ITEMS
     malformed_served: int = 0
     rng: random.Random = field(default_factory=lambda: random.Random(0), repr=False)
 
@@ -63,7 +69,8 @@ class Faults:
 
     def as_dict(self) -> dict[str, Any]:
         """The settings as ``GET /_sim/faults`` shows them (revoked tokens by last 4 only)."""
-        shown = {n: getattr(self, n) for n in ("error_rate", *_COUNTERS, "fault_seed")}
+        names = ("error_rate", *_COUNTERS, "fault_seed", "max_inventory_items")
+        shown = {n: getattr(self, n) for n in names}
         shown["revoke_tokens"] = [f"...{t[-4:]}" for t in self.revoke_tokens]
         return shown
 

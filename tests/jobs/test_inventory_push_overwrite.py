@@ -1,4 +1,4 @@
-"""Overwrite: one call per warehouse, what the snapshot leaves out is dropped, with consent."""
+"""Overwrite: the snapshot replaces JOOR's stock, what it leaves out is dropped, with consent."""
 
 # Fixtures come from inventory_push_support; test arguments name them on purpose.
 # ruff: noqa: F811
@@ -53,27 +53,39 @@ def test_overwrite_drops_what_the_snapshot_leaves_out(sim, skus, joor_store):
     assert dropped.quantity == 0 and summary.counts["dropped"] == 1
 
 
-def test_overwrite_is_one_call_whatever_the_batch_size(sim, skus, joor_store):
-    for sku in skus[:5]:
-        make_item(joor_store, sku["upc"], stock=1)
+def test_a_snapshot_over_a_batch_replaces_with_its_first_call_and_adds_the_rest(
+    sim, skus, joor_store
+):
+    sim.state.push_inventory([{"warehouse": "Default", "upc": skus[9]["upc"], "inventory": 8}])
+    for n, sku in enumerate(skus[:5]):
+        make_item(joor_store, sku["upc"], stock=1 + n)
     configure(joor_store, inventory_mode="overwrite")
 
-    push(joor_store, batch_size=2, confirmed=True)
+    summary = push(joor_store, batch_size=2, confirmed=True)
 
-    pushes = sim_pushes(sim)
-    assert len(pushes) == 1 and len(pushes[0]["items"]) == 5 and pushes[0]["overwrite"] is True
+    calls = [(p["overwrite"], len(p["items"])) for p in sim_pushes(sim)[1:]]
+    assert calls == [(True, 2), (False, 2), (False, 1)]
+    # JOOR holds exactly the snapshot, as one call carrying it all would have left it.
+    assert sim_stock(sim) == {sku["upc"]: 1 + n for n, sku in enumerate(skus[:5])}
+    assert summary.counts["sent"] == 5 and summary.counts["dropped"] == 0
 
 
-def test_overwrite_sends_the_full_snapshot_even_when_nothing_changed(sim, skus, joor_store):
+def test_once_joor_holds_the_snapshot_an_unchanged_catalogue_sends_nothing(sim, skus, joor_store):
     _seed(joor_store, skus, 3)
-    configure(joor_store, inventory_mode="overwrite")
+    calls = len(sim_pushes(sim))
 
     summary = push(joor_store)
 
-    assert summary.counts["sent"] == 3 and len(sim_pushes(sim)[-1]["items"]) == 3
+    assert summary.status == "succeeded" and summary.counts["sent"] == 0
+    assert len(sim_pushes(sim)) == calls
+
+    full = push(joor_store, full=True)
+
+    assert full.counts["sent"] == 3
+    assert sim_pushes(sim)[-1]["overwrite"] is True and len(sim_pushes(sim)[-1]["items"]) == 3
 
 
-def test_dropping_more_than_a_fifth_of_styles_needs_confirmation(sim, skus, joor_store):
+def test_dropping_more_than_a_fifth_of_skus_needs_confirmation(sim, skus, joor_store):
     items = _seed(joor_store, skus, 4)
     before = sim_stock(sim)
     for item in items[:2]:
@@ -85,7 +97,7 @@ def test_dropping_more_than_a_fifth_of_styles_needs_confirmation(sim, skus, joor
 
     assert refused.status == "failed"
     assert refused.error == (
-        "Nothing was sent: this Overwrite would drop 2 of the 4 styles this store has pushed to "
+        "Nothing was sent: this Overwrite would drop 2 of the 4 SKUs this store has pushed to "
         "JOOR. Confirm it with Push inventory now on the panel, or run `joor push --yes`."
     )
     assert len(sim_pushes(sim)) == 1 and sim_stock(sim) == before
@@ -125,10 +137,10 @@ def test_dropped_skus_are_not_counted_as_held_by_the_next_overwrite(sim, skus, j
     db.session.delete(items[3])
     db.session.commit()
 
-    # JOOR now holds 4 styles; dropping one more is a quarter of them, so it asks.
+    # JOOR now holds 4 SKUs; dropping one more is a quarter of them, so it asks.
     summary = push(joor_store)
 
-    assert summary.status == "failed" and "drop 1 of the 4 styles" in summary.error
+    assert summary.status == "failed" and "drop 1 of the 4 SKUs" in summary.error
 
 
 def test_overwrite_keeps_joors_count_for_items_it_cannot_tell_apart(sim, skus, joor_store):

@@ -73,6 +73,9 @@ def test_dry_run_prints_the_plan_and_sends_nothing(sim, skus, joor_app, joor_sto
         ],
         "drops": [],
         "problems": [{"code": skus[2]["upc"], "problem": "stock -2 is negative"}],
+        "sends": "Update of 1 SKU (what changed)",
+        "calls": 1,
+        "credits": 5,
     }
     assert sim_pushes(sim) == []
 

@@ -332,7 +332,7 @@ def test_preview_of_an_unknown_field_is_404(auth_client):
     assert auth_client.post(f"{PANEL}/settings/preview/password", headers=HX).status_code == 404
 
 
-def test_overwrite_warning_counts_the_styles_the_next_push_drops(auth_client, store):
+def test_overwrite_warning_counts_the_skus_the_next_push_drops(auth_client, store):
     make_item(store, "111", upc="111")
     pushed_to_joor(store, "upc:111", "upc:222", "upc:333")
     response = auth_client.post(
@@ -342,7 +342,7 @@ def test_overwrite_warning_counts_the_styles_the_next_push_drops(auth_client, st
     )
     fragment = html(response)
     assert fragment.lstrip().startswith('<div id="overwrite-warning"')
-    assert "drop <b>2</b> of the 3 JOOR SKUs" in fragment
+    assert "drop <b>2</b> of the 3 SKUs this store has pushed to JOOR" in fragment
     update = auth_client.post(
         f"{PANEL}/settings/overwrite",
         headers=HX,
@@ -368,7 +368,7 @@ def test_overwrite_warning_says_what_joor_keeps_and_when_nothing_goes(auth_clien
     assert "No item of this store can go in an Overwrite snapshot now" in warning()
     make_item(store, "C", metadata={"s": "Y"})
     kept = warning()
-    assert "no style this store has pushed to JOOR would be dropped" in kept
+    assert "no SKU this store has pushed to JOOR would be dropped" in kept
     assert "1 SKU of items whose identifier cannot be worked out" in kept
     for item in db.session.scalars(select(InventoryItem).filter_by(store_id=store.id)):
         item.item_metadata = {**same, "skip_joor": "1"}
@@ -391,7 +391,7 @@ def test_overwrite_warning_is_kept_until_the_stock_or_settings_change(
         data = {**form, **overrides}
         return html(auth_client.post(f"{PANEL}/settings/overwrite", headers=HX, data=data))
 
-    assert "drop <b>1</b> of the 2 JOOR SKUs" in warning()
+    assert "drop <b>1</b> of the 2 SKUs this store has pushed to JOOR" in warning()
     # Planning reads every item; a second look with nothing changed must not plan again.
     import webapp.sync.overwrite_preview as preview
 
@@ -399,14 +399,14 @@ def test_overwrite_warning_is_kept_until_the_stock_or_settings_change(
         raise AssertionError("planned again though nothing changed")
 
     monkeypatch.setattr(preview, "plan_push", no_planning)
-    assert "drop <b>1</b> of the 2 JOOR SKUs" in warning()
+    assert "drop <b>1</b> of the 2 SKUs this store has pushed to JOOR" in warning()
     monkeypatch.undo()
     make_item(store, "222", upc="222")
     assert "no SKU this store has pushed to JOOR would be dropped" in warning()
     item.stock = 0
     item.item_metadata = {"skip_joor": "1"}
     db.session.commit()
-    assert "drop <b>1</b> of the 2 JOOR SKUs" in warning()
+    assert "drop <b>1</b> of the 2 SKUs this store has pushed to JOOR" in warning()
     # Never pushed to: what JOOR holds there is unknown, so the first Overwrite waits for a yes.
     first = warning(warehouse="Elsewhere")
     assert "No Overwrite from this store has reached the <b>Elsewhere</b> warehouse yet" in first
@@ -481,18 +481,18 @@ def test_a_token_check_no_worker_picks_up_says_what_may_be_wrong(auth_client, st
     assert 'data-testid="check-slow"' in later and "worker" in later
 
 
-def test_push_now_in_overwrite_mode_asks_with_the_number_of_styles_it_drops(auth_client, store):
+def test_push_now_in_overwrite_mode_asks_with_the_number_of_skus_it_drops(auth_client, store):
     connect_store(store.id, sync_inventory=True, warehouse="Default", inventory_mode="overwrite")
     make_item(store, "111", upc="111")
     pushed_to_joor(store, "upc:111", "upc:222", "upc:333")
     # Planning every item can take seconds: the first view leaves the count to a worker.
     first = html(auth_client.get(PANEL))
     assert 'data-testid="overwrite-counting"' in first
-    assert 'hx-confirm="Overwrite sends the full snapshot: styles not in it' in first
+    assert 'hx-confirm="Overwrite sends the full snapshot: SKUs not in it' in first
     run_queued_jobs()
     page = html(auth_client.get(PANEL))
     assert 'data-testid="overwrite-counting"' not in page
-    assert "drop <b>2</b> of the 3 JOOR SKUs" in page
+    assert "drop <b>2</b> of the 3 SKUs this store has pushed to JOOR" in page
     question = "This Overwrite drops 2 of the 3 SKUs this store has pushed to JOOR (set to zero)."
     assert f'hx-confirm="{question}' in page
     assert """hx-vals='{"confirmed": "yes"}'""" in page
@@ -510,7 +510,7 @@ def test_the_overwrite_count_is_polled_until_a_worker_has_made_it(auth_client, s
     assert f"/settings/overwrite?since={fresh}" in polling and 'hx-trigger="every 2s"' in polling
     run_queued_jobs()
     counted = html(auth_client.get(f"{PANEL}/settings/overwrite?since={fresh}", headers=HX))
-    assert "drop <b>1</b> of the 1 JOOR SKU" in counted and "hx-trigger" not in counted
+    assert "drop <b>1</b> of the 1 SKU this store has pushed to JOOR" in counted and "hx-trigger" not in counted
     # The Push button's question follows with the same count.
     assert '<div id="push-button" hx-swap-oob="true">' in counted
     assert "This Overwrite drops 1 of the 1 SKU this store has pushed to JOOR" in counted
@@ -523,7 +523,7 @@ def test_push_now_in_overwrite_mode_without_javascript_asks_on_a_page_first(auth
     asked = auth_client.post(f"{PANEL}/push")
     assert asked.status_code == 200
     assert "Push inventory now in Overwrite mode?" in html(asked)
-    assert "drop <b>1</b> of the 1 JOOR SKU" in html(asked)
+    assert "drop <b>1</b> of the 1 SKU this store has pushed to JOOR" in html(asked)
     assert 'name="confirmed" value="yes"' in html(asked)
     assert db.session.scalars(select(SyncRun).where(SyncRun.kind == "inventory")).all() == []
     pushed = auth_client.post(f"{PANEL}/push", data={"confirmed": "yes"})

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import time
 
 import click
 from flask import current_app
@@ -16,6 +18,7 @@ from webapp.rules import TemplateError
 from webapp.sync import inventory_push
 from webapp.sync.connection import factory_from_app, get_connection
 from webapp.sync.inventory_push import PushBusyError, PushSummary, create_push_run, run_push
+from webapp.sync.push_credits import WAITING_WORDS, PushWaitingError
 from webapp.sync.runs import finish_run
 
 BUSY_HERE = "Another inventory push for this store is still sending; run this again when it ends."
@@ -51,9 +54,7 @@ def push_command(slug: str, dry_run: bool, yes: bool, full: bool) -> None:
         db.session, store_id, trigger="command line", full=full, confirmed=yes, created_by="cli"
     )
     try:
-        summary = run_push(
-            db.session, factory_from_app(current_app), run.id, full=full, confirmed=yes
-        )
+        summary = _push_when_credits_allow(run.id, full=full, confirmed=yes)
     except (JoorError, PushBusyError) as exc:
         # The run already says what went wrong; the worker's retry does not apply here.
         run = db.session.get(SyncRun, run.id)
@@ -65,10 +66,23 @@ def push_command(slug: str, dry_run: bool, yes: bool, full: bool) -> None:
         raise SystemExit(1)
 
 
+def _push_when_credits_allow(run_id: int, *, full: bool, confirmed: bool) -> PushSummary:
+    """Run the push here, waiting whenever its share of JOOR's credits is spent."""
+    factory = factory_from_app(current_app)
+    while True:
+        try:
+            return run_push(db.session, factory, run_id, full=full, confirmed=confirmed)
+        except PushWaitingError as waiting:
+            seconds = math.ceil(waiting.seconds)
+            click.echo(WAITING_WORDS.format(seconds), err=True)
+            time.sleep(seconds)
+
+
 def _print_plan(store_id: int, full: bool) -> None:
-    """Print the plan a push would send, or the template's error."""
+    """Print the plan a push would send (with its calls and credits), or the template's error."""
     try:
-        plan = inventory_push.dry_run(db.session, store_id, full=full)
+        redis = current_app.extensions["redis"]
+        plan = inventory_push.dry_run(db.session, store_id, full=full, redis=redis)
     except TemplateError as exc:
         raise click.ClickException(str(exc)) from exc
     _echo(plan)

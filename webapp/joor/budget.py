@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from webapp.joor.errors import JoorRateLimitedError, in_about
 
@@ -19,6 +19,8 @@ DEFAULT_MAX_WAIT = 330.0
 
 READ_COST = 1
 WRITE_COST = 5
+# The share (percent) of each window pushes may use by default: the rest is kept for orders.
+DEFAULT_PUSH_SHARE = 60
 
 
 def cost_of(method: str) -> int:
@@ -38,6 +40,29 @@ class BudgetUsage:
     used: int
     limit: int
     resets_in: float
+
+
+@dataclass(frozen=True)
+class ShareRoom:
+    """Credits a share may still take in the current window, its whole size, and the reset."""
+
+    room: int
+    share: int
+    resets_in: float
+
+
+def share_credits(limit: int, percent: int) -> int:
+    """The credits a percent of the window comes to (at least one write's)."""
+    return max(WRITE_COST, limit * percent // 100)
+
+
+class CreditShareSpentError(JoorRateLimitedError):
+    """A call would pass its share of the credit window (or the window is full): it waits."""
+
+    default_user_message = (
+        "The JOOR credits pushes may use in this window are spent (orders come first): "
+        "the push goes on when the window resets."
+    )
 
 
 class CreditBudget(Protocol):
@@ -113,6 +138,7 @@ class MemoryCreditBudget:
         self._lock = threading.Lock()
         self._index = -1
         self._used = 0
+        self._share_used = 0
         self._blocked_until = 0.0
 
     def __repr__(self) -> str:
@@ -142,6 +168,27 @@ class MemoryCreditBudget:
             now = self._roll()
             self._blocked_until = max(self._blocked_until, now + max(retry_after, 0.0))
 
+    def take_share(self, cost: int, share: int) -> tuple[float, int]:
+        """Take cost credits counted against a share too: (0, share used) or (wait, used)."""
+        with self._lock:
+            now = self._roll()
+            if now < self._blocked_until:
+                return self._blocked_until - now, self._share_used
+            if self._share_used + cost > share or self._used + cost > self.limit:
+                return self._window_end() - now, self._share_used
+            self._used += cost
+            self._share_used += cost
+            return 0.0, self._share_used
+
+    def share_room(self, share: int) -> ShareRoom:
+        """Credits a share may still take now (0 while a 429 holds the account off)."""
+        with self._lock:
+            now = self._roll()
+            if now < self._blocked_until:
+                return ShareRoom(0, share, self._blocked_until - now)
+            room = min(share - self._share_used, self.limit - self._used)
+            return ShareRoom(max(room, 0), share, self._window_end() - now)
+
     def _try_take(self, cost: int) -> float:
         """Take the credits and return 0, or return the seconds to wait; call under the lock."""
         now = self._roll()
@@ -157,8 +204,48 @@ class MemoryCreditBudget:
         now = self._clock()
         index = math.floor(now / self.window)
         if index != self._index:
-            self._index, self._used = index, 0
+            self._index, self._used, self._share_used = index, 0, 0
         return now
 
     def _window_end(self) -> float:
         return (self._index + 1) * self.window
+
+
+class SharedBudget:
+    """An account's budget as pushes see it: at most a share of each window, and no waiting.
+
+    The rest of each window stays for order imports. Instead of sleeping in a worker, a call
+    the share (or the window, or a 429 hold) has no room for raises CreditShareSpentError
+    saying when there will be room, so the push can step aside and come back.
+    """
+
+    def __init__(self, budget: Any, percent: int) -> None:
+        self._budget = budget
+        self.limit = budget.limit
+        self.share = share_credits(budget.limit, percent)
+
+    def __repr__(self) -> str:
+        return f"SharedBudget({self._budget!r}, share={self.share})"
+
+    def acquire(self, cost: int) -> None:
+        """Take cost credits within the share now, or raise CreditShareSpentError."""
+        check_cost(cost, self.share)
+        wait, used = self._budget.take_share(cost, self.share)
+        if wait > 0:
+            raise CreditShareSpentError(
+                f"push share of JOOR credits spent ({used}/{self.share}); room in {wait:.1f}s",
+                retry_after=wait,
+                status=None,
+            )
+
+    def room(self) -> ShareRoom:
+        """The credits the share may still take in this window."""
+        return self._budget.share_room(self.share)
+
+    def usage(self) -> BudgetUsage:
+        """The account's whole usage, as every budget reports it."""
+        return self._budget.usage()
+
+    def penalize(self, retry_after: float) -> None:
+        """JOOR answered 429: the whole account holds off."""
+        self._budget.penalize(retry_after)

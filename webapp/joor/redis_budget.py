@@ -12,6 +12,7 @@ from webapp.joor.budget import (
     DEFAULT_MAX_WAIT,
     DEFAULT_WINDOW,
     BudgetUsage,
+    ShareRoom,
     check_cost,
     take_or_wait,
 )
@@ -20,31 +21,43 @@ KEY_PREFIX = "joor:credits"
 
 # One atomic step, so processes never grant more than the limit together. The window index
 # comes from the Redis server's clock, so workers on hosts with skewed clocks still agree.
-# KEYS[1] window key prefix, KEYS[2] penalty key; ARGV cost (0 = only read), limit, window ms.
-# Returns {granted 0/1, used, ms until the caller may try again or the window resets}.
+# KEYS[1] window key prefix, KEYS[2] penalty key, KEYS[3] share key prefix; ARGV cost (0 =
+# only read), limit, window ms, share (-1: the call is not counted against a share).
+# Returns {granted 0/1, used, ms until the caller may try again or the window resets,
+# share used}.
 _ACQUIRE_LUA = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local cost = tonumber(ARGV[1])
 local limit = tonumber(ARGV[2])
 local window = tonumber(ARGV[3])
-local blocked = redis.call('PTTL', KEYS[2])
-if blocked > 0 then
-  return {0, limit, blocked}
-end
+local share = tonumber(ARGV[4])
 local index = math.floor(now / window)
 local key = KEYS[1] .. ':' .. index
+local share_key = KEYS[3] .. ':' .. index
+local share_used = 0
+if share >= 0 then
+  share_used = tonumber(redis.call('GET', share_key) or '0')
+end
+local blocked = redis.call('PTTL', KEYS[2])
+if blocked > 0 then
+  return {0, limit, blocked, share_used}
+end
 local reset = (index + 1) * window - now
 local used = tonumber(redis.call('GET', key) or '0')
 if cost == 0 then
-  return {1, used, reset}
+  return {1, used, reset, share_used}
 end
-if used + cost > limit then
-  return {0, used, reset}
+if used + cost > limit or (share >= 0 and share_used + cost > share) then
+  return {0, used, reset, share_used}
 end
 used = redis.call('INCRBY', key, cost)
 redis.call('PEXPIRE', key, reset + 1000)
-return {1, used, reset}
+if share >= 0 then
+  share_used = redis.call('INCRBY', share_key, cost)
+  redis.call('PEXPIRE', share_key, reset + 1000)
+end
+return {1, used, reset, share_used}
 """
 
 # Set the penalty, but never shorten one another process set for longer.
@@ -101,14 +114,25 @@ class RedisCreditBudget:
         check_cost(cost, self.limit)
 
         def attempt() -> tuple[float, int]:
-            granted, used, wait = self._run(cost)
+            granted, used, wait, _share_used = self._run(cost)
             return (0.0 if granted else max(wait, 0.001)), used  # a refusal always waits
 
         take_or_wait(attempt, limit=self.limit, max_wait=self.max_wait, sleep=self._sleep)
 
+    def take_share(self, cost: int, share: int) -> tuple[float, int]:
+        """Take cost credits counted against a share too: (0, share used) or (wait, used)."""
+        granted, _used, wait, share_used = self._run(cost, share)
+        return (0.0 if granted else max(wait, 0.001)), share_used
+
+    def share_room(self, share: int) -> ShareRoom:
+        """Credits a share may still take now (0 while a 429 holds the account off)."""
+        granted, used, resets_in, share_used = self._run(0, share)
+        room = min(share - share_used, self.limit - used) if granted else 0
+        return ShareRoom(max(room, 0), share, resets_in)
+
     def usage(self) -> BudgetUsage:
         """Return the shared window's usage; a penalty counts as a full window."""
-        _granted, used, resets_in = self._run(0)
+        _granted, used, resets_in, _share_used = self._run(0)
         return BudgetUsage(used, self.limit, resets_in)
 
     def penalize(self, retry_after: float) -> None:
@@ -117,8 +141,10 @@ class RedisCreditBudget:
         if ms > 0:
             self._penalize(keys=[f"{self._prefix}:blocked"], args=[ms])
 
-    def _run(self, cost: int) -> tuple[bool, int, float]:
+    def _run(self, cost: int, share: int = -1) -> tuple[bool, int, float, int]:
         window_ms = max(1, round(self.window * 1000))
-        keys = [self._prefix, f"{self._prefix}:blocked"]
-        granted, used, ms = self._acquire(keys=keys, args=[cost, self.limit, window_ms])
-        return bool(int(granted)), int(used), int(ms) / 1000.0
+        keys = [self._prefix, f"{self._prefix}:blocked", f"{self._prefix}:share"]
+        granted, used, ms, share_used = self._acquire(
+            keys=keys, args=[cost, self.limit, window_ms, share]
+        )
+        return bool(int(granted)), int(used), int(ms) / 1000.0, int(share_used)

@@ -56,6 +56,11 @@ class JoorConnection(db.Model):
     last_full_push_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Warehouses an Overwrite from this store has reached: JOOR's stock there is ours since.
     overwritten_warehouses: Mapped[list | None] = mapped_column(JSONType)
+    # Per warehouse, the last full Overwrite that reached it: {"at", "basis" (a fingerprint of
+    # the identifier settings it was made with), "synced" (no Update-mode push since)}.
+    overwrite_basis: Mapped[dict | None] = mapped_column(JSONType)
+    # The share (percent) of JOOR's credit window pushes may use: the rest is kept for orders.
+    push_share: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     def has_overwritten(self, warehouse: str) -> bool:

@@ -10,15 +10,18 @@ from webapp.rules.identifiers import (
 )
 from webapp.rules.items import StockItem
 from webapp.rules.metadata import MetadataError, format_metadata, parse_metadata
+from webapp.rules.overwrite import (
+    WarehouseState,
+    empty_overwrite,
+    first_overwrite,
+    should_confirm_overwrite,
+)
 from webapp.rules.plans import (
     PlannedSku,
     PushPlan,
     batched,
-    empty_overwrite,
-    first_overwrite,
     plan_push,
     quantity_problem,
-    should_confirm_overwrite,
 )
 from webapp.rules.skips import SkipReason, is_flag_on, should_skip
 from webapp.rules.twig import CompiledTemplate, TemplateError, compile_template
@@ -35,6 +38,7 @@ __all__ = [
     "SkipReason",
     "StockItem",
     "TemplateError",
+    "WarehouseState",
     "batched",
     "compile_identifiers",
     "compile_template",

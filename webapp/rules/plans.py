@@ -8,14 +8,13 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any, Literal, TypeVar
 
-from webapp.rules.identifiers import IdentifierBuilder, payload_of_key, style_of_key
+from webapp.rules.identifiers import IdentifierBuilder, payload_of_key
 from webapp.rules.items import StockItem
+from webapp.rules.overwrite import WarehouseState, settle_overwrite
 from webapp.rules.skips import SkipReason, should_skip
 from webapp.rules.twig import TemplateError
 
 T = TypeVar("T")
-# Dropping more than this share of JOOR's styles in one Overwrite needs the merchant's yes.
-CONFIRM_DROP_SHARE = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +41,13 @@ class PushPlan:
     style_count: int = 0  # styles in an Overwrite snapshot; 0 for Update
     known_style_count: int = 0
     dropped_style_count: int = 0
-    overwritten_before: bool = False  # an Overwrite from this store has reached the warehouse
+    known_sku_count: int = 0  # SKUs JOOR holds stock for from this store
+    # Overwrite mode: True while the plan is a full snapshot (its first call replaces JOOR's
+    # stock), False for an Update of what changed since JOOR last held our snapshot.
+    snapshot: bool = False
+    full_because: str | None = None  # webapp.rules.overwrite's reason for a full snapshot
+    left: list[str] = field(default_factory=list)  # item codes of the SKUs that left the set
+    identifiers_changed: int = 0  # SKUs JOOR holds that the items now send under another one
 
     def to_json(self) -> dict[str, Any]:
         """The dry-run shape of DESIGN.md."""
@@ -180,64 +185,32 @@ def plan_push(
     known_keys: Collection[str] = (),
     held: Mapping[str, tuple[str, int]] | None = None,
     overwritten_before: bool = False,
+    state: WarehouseState | None = None,
 ) -> PushPlan:
-    """Decide one push: Update sends changed quantities, Overwrite the full snapshot.
+    """Decide one push: Update sends changed quantities, Overwrite the snapshot when needed.
 
     `held` is what JOOR holds by key: the item code it was last sent for and its quantity.
     An Overwrite keeps those of items it cannot identify at that quantity: a template failing
     on one item, or two items sharing an identifier, must not drop real stock from JOOR.
+    `state` (Overwrite) says what JOOR is known to hold; without it every Overwrite-mode push
+    is a full snapshot, a first one unless `overwritten_before`.
     """
     if mode not in ("update", "overwrite"):
         raise ValueError(f"unknown inventory mode {mode!r}")
-    plan = PushPlan(mode, warehouse, overwritten_before=overwritten_before)
+    plan = PushPlan(mode, warehouse)
     # Update keeps only changed SKUs while scanning, so an unchanged catalogue stays small.
     found = _scan(items, builder, plan, pushed if mode == "update" else None)
     _report_duplicates(found, plan)
-    if mode == "overwrite" and held:
+    if mode == "update":
+        plan.send = list(found.candidates.values())
+        plan.known_sku_count = len(known_keys)
+        return plan
+    plan.snapshot = True
+    if held:
         _keep_held(found, plan, held)
-    plan.send = list(found.candidates.values())
-    known_styles = {style_of_key(key) for key in known_keys}
-    plan.known_style_count = len(known_styles)
-    if mode == "overwrite":
-        snapshot_styles = {style_of_key(key) for key in found.candidates}
-        plan.style_count = len(snapshot_styles)
-        if plan.own_count:
-            # A snapshot of none of our own items is never sent (see empty_overwrite), so it
-            # drops nothing.
-            plan.drops = sorted(set(known_keys) - found.candidates.keys())
-            plan.dropped_style_count = len(known_styles - snapshot_styles)
+    state = state or WarehouseState(overwritten_before=overwritten_before)
+    settle_overwrite(plan, found.candidates, pushed, held or {}, known_keys, state)
     return plan
-
-
-def empty_overwrite(plan: PushPlan) -> bool:
-    """True for an Overwrite with none of this store's items to send while JOOR holds stock.
-
-    With nothing at all, the call names no warehouse, and JOOR documents Overwrite as replacing
-    the account's inventory with what the call holds. With only the counts kept for items we
-    cannot identify, it would send nothing of ours and set the rest of the warehouse to zero.
-    Either way it is never sent.
-    """
-    if plan.mode != "overwrite" or plan.own_count:
-        return False
-    return bool(plan.kept) or plan.known_style_count > 0
-
-
-def first_overwrite(plan: PushPlan) -> bool:
-    """True for an Overwrite to a warehouse no Overwrite from this store has reached yet.
-
-    JOOR has no call to read its stock, so what it holds there is unknown (Update pushes
-    only add to it): the snapshot may set any number of SKUs pushed from elsewhere to zero.
-    """
-    return plan.mode == "overwrite" and not plan.overwritten_before and bool(plan.send)
-
-
-def should_confirm_overwrite(plan: PushPlan) -> bool:
-    """True when an Overwrite needs a yes: the warehouse's first, or one dropping over a fifth."""
-    if first_overwrite(plan):
-        return True
-    if plan.mode != "overwrite" or plan.known_style_count <= 0:
-        return False
-    return plan.dropped_style_count > plan.known_style_count * CONFIRM_DROP_SHARE
 
 
 def batched(iterable: Iterable[T], size: int) -> Iterator[list[T]]:

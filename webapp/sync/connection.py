@@ -23,6 +23,7 @@ from webapp.joor import (
     cost_of,
     resolve_base_url,
 )
+from webapp.joor.budget import SharedBudget
 from webapp.models import Folder, JoorConnection, Store
 from webapp.models.base import utcnow
 from webapp.models.joor import STATUS_CONNECTED, STATUS_DISCONNECTED, STATUS_FAILING
@@ -54,14 +55,24 @@ class ClientFactory:
     timeout: float = 30
     client_options: tuple[tuple[str, Any], ...] = ()
 
-    def for_token(self, token: str, environment: str, on_retry=None) -> JoorClient:
-        """Return a client for a token in an environment, drawing on that account's budget."""
+    def for_token(
+        self, token: str, environment: str, on_retry=None, share: int | None = None
+    ) -> JoorClient:
+        """Return a client for a token in an environment, drawing on that account's budget.
+
+        With `share` (percent) the client is a push's: it takes at most that share of each
+        credit window and never waits for one (see SharedBudget).
+        """
         base_url = resolve_base_url(environment, self.local_url or None)
         budget = RedisCreditBudget(self.redis, account_key_for(token))
+        if share is not None:
+            budget = SharedBudget(budget, share)
         options = {"decode_json": orjson.loads, "on_retry": on_retry, **dict(self.client_options)}
         return JoorClient(token, base_url, budget=budget, timeout=self.timeout, **options)
 
-    def for_connection(self, connection: JoorConnection, on_retry=None) -> JoorClient:
+    def for_connection(
+        self, connection: JoorConnection, on_retry=None, share: int | None = None
+    ) -> JoorClient:
         """Return the client for a stored connection (decrypting its token); see RetryHook."""
         if not connection.token_encrypted:
             raise JoorConfigError(
@@ -77,7 +88,7 @@ class ClientFactory:
                 connection.store_id,
             )
             raise UnreadableTokenError("stored token unreadable") from None
-        return self.for_token(token, connection.environment, on_retry)
+        return self.for_token(token, connection.environment, on_retry, share)
 
     def budget_usage(self, connection: JoorConnection):
         """Return the credit usage of the connection's JOOR account in the current window."""
@@ -147,7 +158,7 @@ def adopt_token(conn: JoorConnection, encrypted: str, token: str, environment: s
         conn.watermark = None
         forget_pushed(Session.object_session(conn), conn.store_id)
         conn.last_full_push_at = None
-        conn.overwritten_warehouses = None
+        conn.overwritten_warehouses = conn.overwrite_basis = None
     conn.token_encrypted, conn.token_last4 = encrypted, token[-4:]
     conn.account_key, conn.environment = account_key, environment
     conn.status, conn.last_error, conn.last_error_at = STATUS_CONNECTED, "", None

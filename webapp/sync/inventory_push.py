@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from redis.exceptions import LockError
@@ -22,20 +23,32 @@ from webapp.models import JoorConnection, SyncRun
 from webapp.models.base import utcnow
 from webapp.models.sync import KIND_INVENTORY
 from webapp.rules import (
-    IdentifierSettings,
     PushPlan,
-    StockItem,
     TemplateError,
-    compile_identifiers,
     empty_overwrite,
-    first_overwrite,
-    plan_push,
     should_confirm_overwrite,
 )
 from webapp.sync.connection import ClientFactory, get_connection, record_failure, record_success
+from webapp.sync.push_basis import (
+    last_full_overwrite,
+    note_snapshot,
+    note_update_mode,
+)
+from webapp.sync.push_credits import (
+    PushWaitingError,
+    batch_for,
+    remember_batch,
+    seconds_to_wait,
+    wait_for_credits,
+)
+from webapp.sync.push_kind import confirm_message, describe
 from webapp.sync.push_outcome import mark_awaiting_confirmation, record_unsent, run_error
-from webapp.sync.push_sending import UPDATE_BATCH, send_plan
-from webapp.sync.pushed_stock import load_pushed
+from webapp.sync.push_planning import build_plan as build_plan
+from webapp.sync.push_planning import dry_run as dry_run
+from webapp.sync.push_planning import identifier_settings as identifier_settings
+from webapp.sync.push_planning import resumed_from
+from webapp.sync.push_planning import settings_for as settings_for
+from webapp.sync.push_sending import UPDATE_BATCH, PushPausedError, send_plan
 from webapp.sync.retry_notice import retry_notice
 from webapp.sync.runs import create_run, finish_run, queue_again, start_run
 from webapp.sync.stock_source import CountedItems, iter_stock_items
@@ -99,39 +112,6 @@ class PushSummary:
         }
 
 
-def identifier_settings(conn: JoorConnection) -> IdentifierSettings:
-    """The connection's Item Identifier choice as the rules take it."""
-    return settings_for(conn.identifier, conn.templates())
-
-
-def settings_for(identifier: str | None, templates: Mapping[str, str]) -> IdentifierSettings:
-    """An Item Identifier choice as the rules take it: the templates count only for style."""
-    mode = "style" if identifier == "style" else "upc"
-    return IdentifierSettings(mode, dict(templates) if mode == "style" else {})
-
-
-def build_plan(
-    session: Session,
-    conn: JoorConnection,
-    *,
-    full: bool = False,
-    items: Iterable[StockItem] | None = None,
-) -> PushPlan:
-    """Plan the store's push (TemplateError on a bad template); full Update re-sends all."""
-    builder = compile_identifiers(identifier_settings(conn))
-    state = load_pushed(session, conn.store_id, conn.warehouse)
-    return plan_push(
-        iter_stock_items(session, conn.store_id) if items is None else items,
-        builder=builder,
-        mode="overwrite" if conn.inventory_mode == "overwrite" else "update",
-        warehouse=conn.warehouse,
-        pushed={} if full else state.pushed,
-        known_keys=state.known_keys,
-        held=state.held,
-        overwritten_before=conn.has_overwritten(conn.warehouse),
-    )
-
-
 def refusal(conn: JoorConnection) -> str | None:
     """Why this connection may not push now, in words, or None."""
     if not conn.sync_inventory:
@@ -157,21 +137,6 @@ def store_push_lock(
             lock.release()
 
 
-def confirm_message(plan: PushPlan) -> str:
-    """What the merchant must confirm before a first or a large Overwrite goes out."""
-    how = "Confirm it with Push inventory now on the panel, or run `joor push --yes`."
-    if first_overwrite(plan):
-        return (
-            f"Nothing was sent: this would be the first Overwrite from this store to the "
-            f"{plan.warehouse} warehouse, and JOOR's stock there cannot be read, so any SKU it "
-            f"holds that is not among these {len(plan.send):,} would be set to zero. {how}"
-        )
-    return (
-        f"Nothing was sent: this Overwrite would drop {plan.dropped_style_count} of the "
-        f"{plan.known_style_count} styles this store has pushed to JOOR. {how}"
-    )
-
-
 def create_push_run(
     session: Session,
     store_id: int,
@@ -190,11 +155,6 @@ def create_push_run(
     if items is not None:
         params["items"] = items
     return create_run(session, store_id, KIND_INVENTORY, params, created_by=created_by)
-
-
-def dry_run(session: Session, store_id: int, *, full: bool = False) -> dict[str, Any]:
-    """The plan a push would send now, in DESIGN.md's shape; sends nothing."""
-    return build_plan(session, get_connection(session, store_id), full=full).to_json()
 
 
 def run_push(
@@ -227,6 +187,10 @@ def run_push(
         _joor_failed(session, run, exc)
         if isinstance(exc, RETRYABLE):
             raise
+    except PushWaitingError as exc:
+        # Not a failure: the job comes back when the share has room (the caller's part).
+        wait_for_credits(session, run, exc.seconds)
+        raise
     except PushBusyError:
         # Not a failure: the job comes back once the other push is done (the caller's part).
         session.rollback()
@@ -246,7 +210,7 @@ def run_push(
 def _push(
     session: Session, factory: ClientFactory, run: SyncRun, by_reason: Counter, **options: Any
 ) -> None:
-    """Check, plan, confirm, record what stays out, send, and finish the run."""
+    """Check, plan, confirm, wait for credits, record what stays out, send, finish the run."""
     conn = get_connection(session, run.store_id)
     reason = refusal(conn)
     if reason == SYNC_OFF and not options["explicit"]:
@@ -256,34 +220,77 @@ def _push(
         return
     if reason:
         raise PushRefusedError(reason)
-    client = factory.for_connection(conn, on_retry=retry_notice(factory.redis, run.id))
+    on_retry = retry_notice(factory.redis, run.id)
+    client = factory.for_connection(conn, on_retry=on_retry, share=conn.push_share)
     items = CountedItems(iter_stock_items(session, conn.store_id))
+    resumed = resumed_from(run)
     try:
-        plan = build_plan(session, conn, full=options["full"], items=items)
+        plan = build_plan(session, conn, full=options["full"], items=items, resumed_from=resumed)
     except TemplateError as exc:
         raise PushRefusedError(f"Nothing was pushed: {exc}") from exc
-    run.params = {**(run.params or {}), "mode": plan.mode}
-    if should_confirm_overwrite(plan) and not options["confirmed"]:
-        raise ConfirmationNeededError(confirm_message(plan))
-    if empty_overwrite(plan):
-        by_reason.update(record_unsent(session, run, plan))
-        raise PushRefusedError(EMPTY_OVERWRITE.format(warehouse=plan.warehouse))
+    last_full = last_full_overwrite(conn, conn.warehouse)
+    sends = describe(plan, full=options["full"], last_full=last_full)
+    run.params = {**(run.params or {}), "mode": plan.mode, "sends": sends}
+    _check_overwrite(session, run, plan, options["confirmed"], by_reason)
+    batch = batch_for(factory.redis, conn.account_key, options["batch"])
+    wait = seconds_to_wait(client.budget.room(), plan, batch)
+    if wait is not None:
+        raise PushWaitingError(wait)
     # An Update of a few edits names the skipped items among them; full pushes name them all.
     asked = None if options["full"] else run.params.get("items")
     by_reason.update(record_unsent(session, run, plan, asked=asked))
     stamp = utcnow()
-    totals = send_plan(session, client, run, plan, stamp, batch_size=options["batch"])
+    totals = _send(session, factory, client, conn, run, plan, stamp, batch)
     record_success(conn)
     if options["full"]:
-        conn.last_full_push_at = stamp
-    if plan.mode == "overwrite" and totals["sent"]:
-        conn.note_overwritten(plan.warehouse)  # JOOR's stock there is this snapshot now
+        conn.last_full_push_at = resumed or stamp
+    if plan.mode == "update":
+        note_update_mode(conn, plan.warehouse)
     error = run_error(session, run, plan, totals, items.count)
-    quiet = not plan.send and not plan.problems and plan.mode == "update" and not options["full"]
+    quiet = not plan.send and not plan.problems and not plan.snapshot and not options["full"]
     if quiet and not error:
         # The edit that scheduled it changed nothing JOOR holds (a rename, say): say so.
         run.params = {**run.params, "notice": NOTHING_TO_SEND}
     finish_run(session, run, error=error)
+
+
+def _check_overwrite(
+    session: Session, run: SyncRun, plan: PushPlan, confirmed: bool, by_reason: Counter
+) -> None:
+    """Refuse a snapshot that needs a yes it does not have, or that would carry none of ours."""
+    if should_confirm_overwrite(plan) and not confirmed:
+        raise ConfirmationNeededError(confirm_message(plan))
+    if empty_overwrite(plan):
+        by_reason.update(record_unsent(session, run, plan))
+        raise PushRefusedError(EMPTY_OVERWRITE.format(warehouse=plan.warehouse))
+
+
+def _send(
+    session: Session,
+    factory: ClientFactory,
+    client: Any,
+    conn: JoorConnection,
+    run: SyncRun,
+    plan: PushPlan,
+    stamp: datetime,
+    batch: int,
+) -> Counter:
+    """Send the plan; on a pause, note where a full push carries on and step aside."""
+    sent_before = (run.counts or {}).get("sent", 0)
+    settings = identifier_settings(conn)
+    try:
+        return send_plan(
+            session, client, run, plan, stamp, batch_size=batch,
+            on_snapshot=lambda: note_snapshot(conn, plan.warehouse, settings, stamp),
+            on_smaller_batch=lambda size: remember_batch(factory.redis, conn.account_key, size),
+        )  # fmt: skip
+    except PushPausedError as paused:
+        record_success(conn)
+        if (run.counts or {}).get("sent", 0) > sent_before and run.params.get("full"):
+            # Its next attempt sends only what this one did not (see build_plan).
+            run.params = {**run.params, "resumed_from": resumed_from(run, stamp).isoformat()}
+        session.commit()
+        raise PushWaitingError(paused.retry_after) from paused
 
 
 def _fail(session: Session, run: SyncRun, message: str) -> None:

@@ -19,9 +19,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from webapp.models import InventoryItem, JoorConnection, PushedStock
-from webapp.rules import IdentifierSettings, compile_identifiers, first_overwrite, plan_push
+from webapp.rules import (
+    IdentifierSettings,
+    compile_identifiers,
+    first_overwrite,
+    plan_push,
+    should_confirm_overwrite,
+)
 from webapp.sync.connection import get_connection
-from webapp.sync.inventory_push import identifier_settings
+from webapp.sync.push_basis import warehouse_state
+from webapp.sync.push_planning import identifier_settings
 from webapp.sync.pushed_stock import load_pushed
 from webapp.sync.stock_source import iter_stock_items
 
@@ -39,9 +46,11 @@ class OverwriteSummary:
     dropped_skus: int
     sent_skus: int
     kept_skus: int = 0  # held at JOOR's count for items with a problem (0 in older caches)
-    first: bool = False  # no Overwrite from this store has reached the warehouse yet
+    first: bool = False  # no Overwrite reached the warehouse, or identifiers changed since
     unit: str = "style"  # what the style counts count: "SKU" when the identifier is the UPC
-
+    known_skus: int = 0  # SKUs JOOR holds from this store there
+    identifiers_changed: int = 0  # of those, SKUs the settings give another identifier
+    confirm: bool = False  # the snapshot goes out only with a person's yes
 
 def overwrite_summary(
     session: Session,
@@ -56,9 +65,11 @@ def overwrite_summary(
 
     With `compute` off, only a count already kept is returned (None when there is none).
     """
-    before = get_connection(session, store_id).has_overwritten(warehouse)
+    conn = get_connection(session, store_id)
+    # The full snapshot Push now sends: what it drops is what any full Overwrite would.
+    joor = warehouse_state(conn, warehouse, settings, full=True)
     key = _cache_key(
-        session, store_id, (settings.mode, sorted(settings.templates.items()), before), warehouse
+        session, store_id, (settings.mode, sorted(settings.templates.items()), joor), warehouse
     )
     cached = _read(cache, key)
     if cached is not None or not compute:
@@ -73,7 +84,7 @@ def overwrite_summary(
         pushed=state.pushed,
         known_keys=state.known_keys,
         held=state.held,
-        overwritten_before=before,
+        state=joor,
     )
     summary = OverwriteSummary(
         dropped_styles=plan.dropped_style_count,
@@ -83,6 +94,9 @@ def overwrite_summary(
         kept_skus=len(plan.kept),
         unit="style" if settings.mode == "style" else "SKU",
         first=first_overwrite(plan),
+        known_skus=plan.known_sku_count,
+        identifiers_changed=plan.identifiers_changed,
+        confirm=should_confirm_overwrite(plan),
     )
     _write(cache, key, summary)
     return summary

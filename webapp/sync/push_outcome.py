@@ -30,12 +30,12 @@ def record_unsent(
 
     With `asked` (the items an Update push was asked about) only the skipped ones among them
     are named: the rest were skipped by every push before and the daily full push names them.
-    An Overwrite names them all, since each one it leaves out is at none in JOOR.
+    A full Overwrite snapshot names them all, since each one it leaves out is at none in JOOR.
     """
     if (run.attempts or 0) > 1:
         _forget_unsent(session, run)
     left_out = plan.skipped
-    if asked is not None and plan.mode == "update":
+    if asked is not None and not plan.snapshot:
         wanted = set(asked)
         left_out = [(code, reason) for code, reason in plan.skipped if code in wanted]
     by_reason = Counter(reason.code for _, reason in left_out)

@@ -2,23 +2,40 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from webapp.joor import InventoryResult, JoorClient, cost_of
+from webapp.joor import InventoryResult, JoorBadRequestError, JoorClient, JoorError, cost_of
 from webapp.joor import SkuVerdict as JoorVerdict
+from webapp.joor.budget import CreditShareSpentError
+from webapp.joor.errors import joor_reason
 from webapp.models import SyncRun
-from webapp.rules import STYLE_FIELDS, PlannedSku, PushPlan, batched
+from webapp.rules import STYLE_FIELDS, PlannedSku, PushPlan
 from webapp.rules.identifiers import payload_of_key
 from webapp.sync.pushed_stock import SkuResult, record_verdicts, zero_unaccepted
 from webapp.sync.runs import add_counts, add_events, set_progress
 
-# Items per Update call: each call costs 5 credits whatever its size, so big batches save
-# credits; 500 keeps one request body well under a megabyte.
+# SKUs per call: each call costs 5 credits whatever its size, so big batches save credits.
+# JOOR's reference gives no limit; 500 keeps one request body well under a megabyte, and the
+# simulator takes up to 1,000. A call JOOR refuses as too large is halved (batch_refused).
 UPDATE_BATCH = 500
+# How a 400 says a call carried too many SKUs (a 413 says it by itself).
+TOO_MANY = re.compile(r"too (many|large|big)|at most|maximum|exceed", re.IGNORECASE)
+
+
+class PushPausedError(Exception):
+    """The push's share of JOOR's credits is spent: it goes on in `retry_after` seconds."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"push share of JOOR credits spent; room in {retry_after:.0f}s")
+        self.retry_after = retry_after
+
+
 NO_VERDICT = "JOOR returned no verdict for this SKU"
 STYLE_LABEL_FIELDS = ("style_number", "style_identifier", "color_code", "size")
 
@@ -69,15 +86,6 @@ def _named_otherwise(labels: list[str], verdicts: list[JoorVerdict]) -> bool:
     return len(verdicts) == len(labels) and not any(v.sku in sent for v in verdicts)
 
 
-def _batches(plan: PushPlan, batch_size: int) -> Iterator[list[PlannedSku]]:
-    """Overwrite is one call holding the whole snapshot; Update is split freely."""
-    if plan.mode == "overwrite":
-        if plan.send:
-            yield list(plan.send)
-        return
-    yield from batched(plan.send, batch_size)
-
-
 def sent_words(detail: dict | None) -> str:
     """What a push event's SKU carried, in words: "12 as Style Number ST-1, Size M"."""
     if not detail or "key" not in detail:
@@ -102,6 +110,27 @@ def _events(results: list[SkuResult], warehouse: str) -> Iterator[dict]:
         }
 
 
+@dataclass
+class _Sending:
+    """Where a push is: its batch size, whether the replacing call has gone, what it zeroed."""
+
+    size: int
+    replacing: bool  # the next call is the Overwrite that replaces JOOR's stock
+    stamp: datetime  # when this push's verdicts count as accepted
+    zeroed: set[str] | None = None  # keys that call left JOOR holding none of, once it went
+    refused: set[str] = field(default_factory=set)  # keys JOOR refused in any call
+    totals: Counter = field(default_factory=Counter)
+
+
+def batch_refused(error: JoorError) -> bool:
+    """True when JOOR refused a call for carrying too many SKUs: a smaller one may pass."""
+    if not isinstance(error, JoorBadRequestError):
+        return False
+    if error.status == 413:
+        return True
+    return error.status == 400 and bool(TOO_MANY.search(joor_reason(error.body_excerpt)))
+
+
 def send_plan(
     session: Session,
     client: JoorClient,
@@ -110,26 +139,82 @@ def send_plan(
     stamp: datetime,
     *,
     batch_size: int = UPDATE_BATCH,
+    on_snapshot: Callable[[], None] = lambda: None,
+    on_smaller_batch: Callable[[int], None] = lambda size: None,
 ) -> Counter:
-    """Send the plan's SKUs, committing verdicts batch by batch; return the outcome counts."""
-    totals: Counter = Counter()
+    """Send the plan's SKUs, committing verdicts call by call; return the outcome counts.
+
+    A snapshot's first call replaces JOOR's stock (overwrite=1); the rest of it goes in Update
+    calls, which leaves JOOR holding exactly the snapshot. `on_snapshot` runs once that first
+    call is accepted. A call JOOR refuses as too large is split in half and sent again, and
+    `on_smaller_batch` hears the size that JOOR took. When the push's share of JOOR's credits
+    is spent, PushPausedError says when it may go on; what was sent is recorded.
+    """
+    state = _Sending(batch_size, plan.mode == "overwrite" and plan.snapshot, stamp)
     add_counts(run, {"sent": 0, "passed": 0, "failed": 0})
-    set_progress(run, done=0, total=len(plan.send))
+    set_progress(run, done=run.done or 0, total=(run.done or 0) + len(plan.send))
     session.commit()
-    for batch in _batches(plan, batch_size):
-        overwrite = plan.mode == "overwrite"
-        result = client.push_inventory(plan.inventory_items(batch), overwrite=overwrite)
-        results = match_verdicts(batch, result)
-        record_verdicts(session, run.store_id, plan.warehouse, results, stamp)
-        add_events(session, run, _events(results, plan.warehouse))
-        passed = sum(r.passed for r in results)
-        counts = Counter(sent=len(batch), passed=passed, failed=len(batch) - passed)
-        add_counts(run, counts)
-        totals.update(counts)
+    position = 0
+    while position < len(plan.send):
+        batch = plan.send[position : position + state.size]
+        try:
+            results = _call(session, client, run, plan, batch, state)
+        except CreditShareSpentError as spent:
+            _count_dropped(session, run, plan, state)
+            raise PushPausedError(spent.retry_after) from spent
+        except JoorBadRequestError as error:
+            if not batch_refused(error) or len(batch) == 1:
+                raise
+            state.size = max(1, len(batch) // 2)
+            on_smaller_batch(state.size)
+            continue
+        if state.replacing:
+            state.replacing = False
+            state.zeroed = zero_unaccepted(session, run.store_id, plan.warehouse, stamp)
+            on_snapshot()
+        state.refused.update(r.sku.key for r in results if not r.passed)
+        position += len(batch)
+        set_progress(run, done=(run.done or 0) + len(batch))
+        session.commit()
+    _count_dropped(session, run, plan, state)
+    return state.totals
+
+
+def _call(
+    session: Session,
+    client: JoorClient,
+    run: SyncRun,
+    plan: PushPlan,
+    batch: list[PlannedSku],
+    state: _Sending,
+) -> list[SkuResult]:
+    """Send one batch and record JOOR's verdicts on it (the caller commits)."""
+    try:
+        result = client.push_inventory(plan.inventory_items(batch), overwrite=state.replacing)
+    except JoorBadRequestError:
+        # JOOR had the call, so its credits are spent whatever it answered.
         run.credits_used = (run.credits_used or 0) + cost_of("POST")
-        set_progress(run, done=totals["sent"])
-        session.commit()
-    if plan.mode == "overwrite" and totals["passed"]:
-        add_counts(run, {"dropped": zero_unaccepted(session, run.store_id, plan.warehouse, stamp)})
-        session.commit()
-    return totals
+        raise
+    run.credits_used = (run.credits_used or 0) + cost_of("POST")
+    results = match_verdicts(batch, result)
+    record_verdicts(session, run.store_id, plan.warehouse, results, state.stamp)
+    add_events(session, run, _events(results, plan.warehouse))
+    passed = sum(r.passed for r in results)
+    counts = Counter(sent=len(batch), passed=passed, failed=len(batch) - passed)
+    add_counts(run, counts)
+    state.totals.update(counts)
+    return results
+
+
+def _count_dropped(session: Session, run: SyncRun, plan: PushPlan, state: _Sending) -> None:
+    """Count the SKUs JOOR held from us that it holds none of after this snapshot (committed).
+
+    Those the snapshot left out, and those it carried that JOOR refused; not those its later
+    calls have yet to carry.
+    """
+    if state.zeroed is None:
+        return
+    carried = {sku.key for sku in plan.send}
+    dropped = len(state.zeroed - carried) + len(state.zeroed & state.refused)
+    add_counts(run, {"dropped": dropped})
+    session.commit()

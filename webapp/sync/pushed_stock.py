@@ -43,16 +43,26 @@ class PushedState:
         return set(self.held)
 
 
-def load_pushed(session: Session, store_id: int, warehouse: str) -> PushedState:
-    """Read the accepted quantities; a key with quantity above 0 is one JOOR holds."""
-    query = select(PushedStock.identifier_key, PushedStock.quantity, PushedStock.item_code).where(
+def load_pushed(
+    session: Session, store_id: int, warehouse: str, *, since: datetime | None = None
+) -> PushedState:
+    """Read the accepted quantities; a key with quantity above 0 is one JOOR holds.
+
+    With `since`, `pushed` holds only what JOOR accepted from then on (a full push carrying
+    on after a pause sends the rest), while `held` is still all JOOR holds.
+    """
+    query = select(
+        PushedStock.identifier_key, PushedStock.quantity, PushedStock.item_code,
+        PushedStock.accepted_at,
+    ).where(
         PushedStock.store_id == store_id,
         PushedStock.warehouse == warehouse,
         PushedStock.quantity.is_not(None),
-    )
+    )  # fmt: skip
     state = PushedState()
-    for key, quantity, code in session.execute(query):
-        state.pushed[key] = quantity
+    for key, quantity, code, accepted_at in session.execute(query):
+        if since is None or (accepted_at is not None and accepted_at >= since):
+            state.pushed[key] = quantity
         if quantity > 0:
             state.held[key] = (code, quantity)
     return state
@@ -109,20 +119,26 @@ def record_verdicts(
     session.flush()
 
 
-def zero_unaccepted(session: Session, store_id: int, warehouse: str, stamp: datetime) -> int:
-    """After an Overwrite, JOOR holds 0 for every SKU this push did not get accepted."""
-    result = session.execute(
+def zero_unaccepted(session: Session, store_id: int, warehouse: str, stamp: datetime) -> set[str]:
+    """After an Overwrite call, JOOR holds 0 for every SKU it did not accept; return their keys.
+
+    Called right after the call that replaced JOOR's stock, so a push stopped before its later
+    batches leaves no count recorded that JOOR no longer holds.
+    """
+    unaccepted = (
+        PushedStock.store_id == store_id,
+        PushedStock.warehouse == warehouse,
+        PushedStock.quantity > 0,
+        or_(PushedStock.accepted_at.is_(None), PushedStock.accepted_at < stamp),
+    )
+    keys = set(session.scalars(select(PushedStock.identifier_key).where(*unaccepted)))
+    session.execute(
         update(PushedStock)
-        .where(
-            PushedStock.store_id == store_id,
-            PushedStock.warehouse == warehouse,
-            PushedStock.quantity > 0,
-            or_(PushedStock.accepted_at.is_(None), PushedStock.accepted_at < stamp),
-        )
+        .where(*unaccepted)
         .values(quantity=0)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
+    return keys
 
 
 def forget_pushed(session: Session, store_id: int) -> None:

@@ -220,7 +220,11 @@ def test_a_first_overwrite_or_one_dropping_over_a_fifth_needs_confirmation(
     known, kept, before, confirm
 ):
     known_keys = [f"style:S{n}|NOS|RED|{size}" for n in range(known) for size in ("S", "M")]
-    items = [make_item(f"S{n}", metadata={"style": f"S{n}"}) for n in range(kept)]
+    items = [
+        make_item(f"S{n}-{size}", metadata={"style": f"S{n}"},
+                  variations={"Color": "Red", "Size": size})
+        for n in range(kept) for size in ("S", "M")
+    ]  # fmt: skip
     plan = plan_push(
         items,
         builder=builder_for("style"),
