@@ -52,6 +52,7 @@ class OverwriteSummary:
     identifiers_changed: int = 0  # of those, SKUs the settings give another identifier
     confirm: bool = False  # the snapshot goes out only with a person's yes
 
+
 def overwrite_summary(
     session: Session,
     cache: redis.Redis | None,
