@@ -16,6 +16,7 @@ from webapp.sync.settings import (
     MODE_CHOICES,
     ORDER_TYPE_CHOICES,
     POLL_CHOICES,
+    PUSH_SHARE_CHOICES,
     TEMPLATE_FIELDS,
 )
 
@@ -88,6 +89,9 @@ class SettingsForm(FlaskForm):
     style_identifier = _template_field("Style Identifier")
     color_code = _template_field("Color Code")
     size = _template_field("Size")
+    push_share = SelectField(
+        "JOOR credits for pushes", choices=select_choices(PUSH_SHARE_CHOICES), coerce=int
+    )
 
     def changes(self) -> dict[str, str]:
         """Return the submitted settings as the text apply_settings takes."""
@@ -102,6 +106,7 @@ class SettingsForm(FlaskForm):
         }
         for name, _ in TEMPLATE_FIELDS:
             values[name] = getattr(self, name).data or ""
+        values["push_share"] = str(self.push_share.data)
         return values
 
 

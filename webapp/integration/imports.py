@@ -19,10 +19,11 @@ from webapp.integration.common import (
 from webapp.integration.connect import credit_usage
 from webapp.integration.forms import EmptyForm, ImportForm
 from webapp.models import SyncRun
-from webapp.models.sync import KIND_MANUAL, KIND_POLL, QUEUED, RUNNING
+from webapp.models.sync import KIND_INVENTORY, KIND_MANUAL, KIND_POLL, QUEUED, RUNNING
 from webapp.scoping import get_scoped_or_404, scoped
 from webapp.sync.connection import credit_wait
 from webapp.sync.polling import active_import
+from webapp.sync.push_credits import credit_wait_left
 from webapp.sync.retry_notice import retrying
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,8 @@ def progress_response(run: SyncRun, template: str = "integration/_progress.html"
         usage = credit_usage(store_connection())
         extra.setdefault("credit_wait", credit_wait(usage, run.kind))
         extra.setdefault("retrying", _retrying(run.id))
+    elif run.status == QUEUED and run.kind == KIND_INVENTORY:
+        extra.setdefault("credit_share_wait", credit_wait_left(run))
     elif run.status == QUEUED and run.kind == KIND_MANUAL:
         # Queued behind the scheduled import running now (one import per store at a time).
         ahead = active_import(db.session, run.store_id, (KIND_POLL,))

@@ -142,7 +142,9 @@ def run_facts(run: SyncRun) -> list[Fact]:
         if params.get("trigger"):
             trigger = str(params["trigger"])
             facts.append(Fact("Why", trigger[:1].upper() + trigger[1:]))
-        if params.get("mode") == "overwrite":
+        if params.get("sends"):
+            sends = str(params["sends"])  # the kind of push and why, as it was decided
+        elif params.get("mode") == "overwrite":
             sends = "the full snapshot (Overwrite)"
         elif params.get("full"):
             sends = "every item (full push)"

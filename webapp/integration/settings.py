@@ -27,6 +27,7 @@ from webapp.rules.identifiers import error_pointer, field_value
 from webapp.scoping import scoped
 from webapp.sync.inventory_push import settings_for
 from webapp.sync.overwrite_preview import overwrite_summary
+from webapp.sync.push_costs import push_cost_preview
 from webapp.sync.settings import (
     SETTING_LABELS,
     TEMPLATE_FIELDS,
@@ -51,6 +52,7 @@ def settings_form(conn: JoorConnection, *, submitted: bool = False) -> SettingsF
     values = saved_values(db.session, conn)
     values["sync_inventory"] = conn.sync_inventory
     values["poll_minutes"] = conn.poll_minutes
+    values["push_share"] = conn.push_share
     form = SettingsForm(data=values) if submitted else SettingsForm(formdata=None, data=values)
     folders = db.session.scalars(scoped(Folder).order_by(Folder.position, Folder.id))
     form.folder.choices = select_choices((f.name, f.name) for f in folders)
@@ -124,6 +126,15 @@ def _counting(store_id: int, since: int) -> dict:
     return {"pending": True, "since": since, "stale": stale, "error": None}
 
 
+def push_cost(conn: JoorConnection, form: SettingsForm) -> dict | None:
+    """What pushes would cost with the form's settings (None while Sync Inventory is off)."""
+    if not form.sync_inventory.data:
+        return None
+    share = form.push_share.data or conn.push_share
+    costs = push_cost_preview(db.session, get_redis(), conn.store_id, conn.account_key, share)
+    return {"costs": costs, "share": share, "mode": form.inventory_mode.data}
+
+
 def settings_context(conn: JoorConnection, form: SettingsForm | None = None, **extra) -> dict:
     """What the settings section shows: the form, previews, warning and audit list."""
     submitted = form is not None
@@ -138,6 +149,7 @@ def settings_context(conn: JoorConnection, form: SettingsForm | None = None, **e
         "has_items": bool(items),
         # The saved settings' count comes from a worker; a form being corrected waits for it.
         "overwrite": overwrite_drops(conn, form, wait=submitted),
+        "push_cost": push_cost(conn, form),
         "changes": list(changes),
         **extra,
     }
@@ -232,6 +244,14 @@ def overwrite_count_partial():
     html = render_template("integration/_overwrite.html", overwrite=overwrite)
     html += push_button_oob(conn, overwrite)
     return varying(make_response(html))
+
+
+@bp.post("/joor/settings/cost")
+def push_cost_partial():
+    """Say what pushes would cost in JOOR credits with the settings being edited."""
+    conn = store_connection()
+    form = settings_form(conn, submitted=True)
+    return fragment_or_panel("integration/_push_cost.html", cost=push_cost(conn, form))
 
 
 @bp.post("/joor/settings/overwrite")

@@ -26,11 +26,18 @@ def plan_calls(plan: PushPlan, batch: int) -> int:
 class PushCosts:
     """What each kind of push costs with some settings, and what a window allows pushes."""
 
+    skus: int  # SKUs a full push carries (at most: the store's items)
+    batch: int  # SKUs per call
     full_calls: int  # a full push: the whole snapshot, or every item
     edit_calls: int  # the push after one stock edit
     heal_calls: int  # the daily full push
     share_credits: int  # what pushes may use in one window
     busiest_pushes: int  # pushes in the busiest window of the recent past
+
+    @staticmethod
+    def credits(calls: int) -> int:
+        """Credits this many calls cost."""
+        return calls * CALL_CREDITS
 
     @property
     def busiest_credits(self) -> int:
@@ -43,9 +50,9 @@ class PushCosts:
         return self.busiest_credits > self.share_credits
 
     @property
-    def full_over_share(self) -> bool:
-        """True when one full push alone needs more credits than a window's share."""
-        return self.full_calls * CALL_CREDITS > self.share_credits
+    def full_windows(self) -> int:
+        """Credit windows one full push spreads over (1 when it fits the share)."""
+        return max(1, math.ceil(self.full_calls * CALL_CREDITS / self.share_credits))
 
 
 def push_costs(*, skus: int, batch: int, share_credits: int, busiest_pushes: int) -> PushCosts:
@@ -55,4 +62,4 @@ def push_costs(*, skus: int, batch: int, share_credits: int, busiest_pushes: int
     snapshot), and a full push carries every SKU in batches in both.
     """
     full = calls_for(skus, batch)
-    return PushCosts(full, 1 if skus else 0, full, share_credits, busiest_pushes)
+    return PushCosts(skus, batch, full, 1 if skus else 0, full, share_credits, busiest_pushes)

@@ -30,6 +30,10 @@ ORDER_TYPE_CHOICES = (
     ("all_but_cancelled", "All but cancelled"),
 )
 MODE_CHOICES = (("update", "Update"), ("overwrite", "Overwrite"))
+# The share of each JOOR credit window pushes may use; orders keep the rest.
+PUSH_SHARE_CHOICES: tuple[tuple[int, str], ...] = tuple(
+    (percent, f"{percent}%") for percent in (30, 40, 50, 60, 70, 80, 90)
+)
 IDENTIFIER_CHOICES = (("upc", "UPC"), ("style", "Style Identifier"))
 TEMPLATE_FIELDS = (
     ("style_number", "Style Number"),
@@ -46,6 +50,7 @@ SETTING_NAMES = (
     "inventory_mode",
     "identifier",
     *(name for name, _ in TEMPLATE_FIELDS),
+    "push_share",
 )
 ON_OFF = {"on": True, "off": False, "true": True, "false": False, "1": True, "0": False}
 # How the panel names each setting, and the stored values that have a label of their own.
@@ -58,6 +63,7 @@ SETTING_LABELS = {
     "inventory_mode": "Update / Overwrite",
     "identifier": "Item Identifier",
     **{name: f"{label} template" for name, label in TEMPLATE_FIELDS},
+    "push_share": "JOOR credits for pushes",
 }
 _VALUE_LABELS = {
     "poll_minutes": {str(minutes): label for minutes, label in POLL_CHOICES},
@@ -65,6 +71,7 @@ _VALUE_LABELS = {
     "sync_inventory": {"on": "On", "off": "Off"},
     "inventory_mode": dict(MODE_CHOICES),
     "identifier": dict(IDENTIFIER_CHOICES),
+    "push_share": {str(percent): label for percent, label in PUSH_SHARE_CHOICES},
 }
 
 
@@ -101,6 +108,7 @@ def current_values(session: Session, conn: JoorConnection) -> dict[str, str]:
         "inventory_mode": conn.inventory_mode,
         "identifier": conn.identifier,
         **conn.templates(),
+        "push_share": str(conn.push_share),
     }
 
 
@@ -158,6 +166,12 @@ def _parse(session: Session, store_id: int, name: str, raw: str):
         return "identifier", _check_choice(value, IDENTIFIER_CHOICES, "Item Identifier")
     if name in dict(TEMPLATE_FIELDS):
         return f"tpl_{name}", _check_template(name, value)
+    if name == "push_share":
+        percent = value.rstrip("%").strip()
+        label = "JOOR credits for pushes"
+        if not percent.isdigit():
+            raise ValueError(f"{label} takes a percent of each credit window, e.g. 60.")
+        return "push_share", int(_check_choice(int(percent), PUSH_SHARE_CHOICES, label))
     raise ValueError(f"Unknown setting {name!r}; the settings are: {', '.join(SETTING_NAMES)}.")
 
 
