@@ -45,6 +45,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.inventory_plan
 	$(BIN)/python -m bench.import_orders
 	$(BIN)/python -m bench.panel
+	$(BIN)/python -m bench.push_credits
 
 ## Stop the embedded Redis that local runs start in instance/.
 stop: $(STAMP)
