@@ -40,9 +40,12 @@ def _echo(payload: dict) -> None:
 @click.option("--store", "slug", required=True, help="The store's slug.")
 @click.option("--dry-run", is_flag=True, help="Print the plan as JSON and send nothing.")
 @click.option(
-    "--yes", is_flag=True, help="Confirm a first Overwrite, or one dropping over a fifth of styles."
+    "--yes", is_flag=True, help="Confirm a first Overwrite, or one dropping over a fifth of SKUs."
 )
-@click.option("--full", is_flag=True, help="Update mode: send every item, not just changes.")
+@click.option(
+    "--full", is_flag=True,
+    help="Send every item (Update) or the whole snapshot (Overwrite), not just what changed.",
+)  # fmt: skip
 @with_appcontext
 def push_command(slug: str, dry_run: bool, yes: bool, full: bool) -> None:
     """Push the store's stock to JOOR now and print one JSON line; exit 1 if the run failed."""
