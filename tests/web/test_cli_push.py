@@ -173,3 +173,44 @@ def test_dry_run_with_sync_off_says_a_push_would_send_nothing(joor_app, joor_sto
     result = run_cli(joor_app, "--dry-run")
     assert result.exit_code == 0
     assert "A push now would send nothing: Sync Inventory is off" in result.output
+
+
+def test_dry_run_in_overwrite_mode_says_an_edit_is_one_update_call(sim, skus, joor_app, joor_store):
+    items = [make_item(joor_store, sku["upc"], stock=2) for sku in skus[:3]]
+    configure(joor_store, inventory_mode="overwrite")
+    assert json.loads(run_cli(joor_app, "--yes").output)["status"] == "succeeded"
+    items[0].stock = 9
+    db.session.commit()
+
+    plan = json.loads(run_cli(joor_app, "--dry-run").output)
+    full = json.loads(run_cli(joor_app, "--dry-run", "--full").output)
+
+    assert (plan["calls"], plan["credits"], len(plan["send"])) == (1, 5, 1)
+    assert plan["sends"].startswith("Update of 1 SKU (Overwrite mode: JOOR already holds")
+    assert (full["calls"], full["credits"], len(full["send"])) == (1, 5, 3)
+    assert full["sends"] == "Full Overwrite of 3 SKUs (a full push was asked for)"
+
+
+def test_push_waits_for_its_share_of_credits_then_sends(
+    sim, skus, joor_app, joor_store, monkeypatch
+):
+    from tests.jobs.push_credit_support import forget_window, one_window, spend_share
+
+    make_item(joor_store, skus[0]["upc"], stock=4)
+    configure(joor_store, push_share="30")
+    waited: list[float] = []
+
+    def window_resets(seconds: float) -> None:
+        waited.append(seconds)
+        forget_window(joor_app)
+
+    monkeypatch.setattr("webapp.cli.joor_push.time.sleep", window_resets)
+    with one_window(joor_app):
+        spend_share(joor_app, 30, leave=0)
+
+        result = run_cli(joor_app)
+
+    assert result.exit_code == 0, result.output
+    assert "Waiting for JOOR credits (orders come first), sends in about" in result.output
+    assert len(waited) == 1 and json.loads(result.output.splitlines()[-1])["passed"] == 1
+    assert sim_stock(sim) == {skus[0]["upc"]: 4}

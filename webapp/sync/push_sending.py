@@ -145,8 +145,8 @@ def send_plan(
     """Send the plan's SKUs, committing verdicts call by call; return the outcome counts.
 
     A snapshot's first call replaces JOOR's stock (overwrite=1); the rest of it goes in Update
-    calls, which leaves JOOR holding exactly the snapshot. `on_snapshot` runs once that first
-    call is accepted. A call JOOR refuses as too large is split in half and sent again, and
+    calls, which leaves JOOR holding exactly the snapshot. `on_snapshot` runs once JOOR takes
+    any SKU of that call. A call JOOR refuses as too large is split in half and sent again, and
     `on_smaller_batch` hears the size that JOOR took. When the push's share of JOOR's credits
     is spent, PushPausedError says when it may go on; what was sent is recorded.
     """
@@ -168,7 +168,9 @@ def send_plan(
             state.size = max(1, len(batch) // 2)
             on_smaller_batch(state.size)
             continue
-        if state.replacing:
+        if state.replacing and any(r.passed for r in results):
+            # JOOR replaced its stock with what it took of this call; with none of it taken,
+            # nothing was replaced, and the next call tries again.
             state.replacing = False
             state.zeroed = zero_unaccepted(session, run.store_id, plan.warehouse, stamp)
             on_snapshot()
