@@ -1,20 +1,23 @@
 """A push's share of the credit window: never passed, never waited for; orders keep the rest."""
 
+# Fixtures come from test_redis_budget; test arguments name them on purpose.
+# ruff: noqa: F811
+
 from __future__ import annotations
 
 import threading
-import uuid
-from collections.abc import Iterator
 
 import pytest
 import redis
 
+from tests.unit.joor.test_redis_budget import (  # noqa: F401 - fixtures
+    WINDOW,
+    account,
+    redis_client,
+    window_index,
+)
 from webapp.joor import MemoryCreditBudget, RedisCreditBudget
 from webapp.joor.budget import CreditShareSpentError, SharedBudget, share_credits
-
-# A long window makes crossing a window boundary mid-test rare; tests that would be fooled by
-# one check for it and say so.
-WINDOW = 3600.0
 
 
 def test_sixty_percent_of_300_is_180_credits_and_never_below_one_write():
@@ -69,26 +72,6 @@ def test_while_joor_holds_the_account_off_a_push_has_no_room(budget, clock):
     with pytest.raises(CreditShareSpentError) as spent:
         pushes.acquire(5)
     assert spent.value.retry_after == 30.0
-
-
-@pytest.fixture
-def redis_client(redis_url: str) -> Iterator[redis.Redis]:
-    client = redis.Redis.from_url(redis_url)
-    yield client
-    client.close()
-
-
-@pytest.fixture
-def account(redis_client: redis.Redis) -> Iterator[str]:
-    key = f"test-{uuid.uuid4().hex[:12]}"
-    yield key
-    for name in redis_client.scan_iter(f"joor:credits:{key}*"):
-        redis_client.delete(name)
-
-
-def window_index(client: redis.Redis) -> int:
-    seconds, micros = client.time()
-    return int((seconds + micros / 1e6) // WINDOW)
 
 
 def test_pushes_in_many_processes_never_pass_their_share_together(redis_url, account):
