@@ -186,15 +186,84 @@ def _attempt(app, factory: BenchFactory, run_id: int, **options: Any) -> float |
     return None
 
 
-def replay(app, sim, skus: list[dict], *, mode: str, today: bool, edits: list, batch: int) -> dict:
-    """Replay the edits in one mode; return what the pushes spent."""
+@dataclass
+class Debounce:
+    """The job layer's debounce, on the simulated clock: one push carries every change before it.
+
+    A push goes `delay` seconds after the first change it carries; one waiting for credits
+    comes back when told and takes the changes made meanwhile.
+    """
+
+    delay: float
+    queue: list = field(default_factory=list)  # (when, "edit" or "push")
+    pending: float | None = None  # when the next push goes
+    run_id: int | None = None  # the run of a push waiting for credits
+    pushes: int = 0
+    waits: int = 0
+
+    def changed(self, now: float) -> None:
+        """A stock count changed now: a push follows, unless one is already due."""
+        if self.pending is None:
+            self.pending = now + self.delay
+            heapq.heappush(self.queue, (self.pending, "push"))
+
+    def pushed(self, now: float, wait: float | None) -> None:
+        """A push ran: done, or back in `wait` seconds with the changes made meanwhile."""
+        if wait is None:
+            self.pending = self.run_id = None
+            return
+        self.waits += 1
+        self.pending = now + wait
+        heapq.heappush(self.queue, (self.pending, "push"))
+
+
+def _edit(rng: random.Random, codes: list[str]) -> None:
+    """Change one item's stock count, as a merchant or the order desk would."""
     from webapp.extensions import db
     from webapp.models import InventoryItem
 
+    item = db.session.query(InventoryItem).filter_by(code=rng.choice(codes)).one()
+    item.stock = rng.randrange(0, 60)
+    db.session.commit()
+
+
+def _run_edits(app, factory: BenchFactory, store_id: int, edits: list, options: dict) -> Debounce:
+    """Replay the edits from the clock's time on, pushing as the job layer would."""
+    from webapp.extensions import db
+    from webapp.sync.inventory_push import create_push_run
+
+    clock, rng = factory.clock, random.Random(7)
+    codes = [item.code for item in _items(store_id)]
+    debounce = Debounce(app.config["PUSH_DEBOUNCE_SECONDS"])
+    debounce.queue = [(clock.now + at, "edit") for at in edits]
+    heapq.heapify(debounce.queue)
+    while debounce.queue:
+        at, kind = heapq.heappop(debounce.queue)
+        clock.now = max(clock.now, at)
+        if kind == "edit":
+            _edit(rng, codes)
+            debounce.changed(clock.now)
+            continue
+        if debounce.run_id is None:
+            run = create_push_run(db.session, store_id, trigger="bench", full=options["full"])
+            debounce.run_id, debounce.pushes = run.id, debounce.pushes + 1
+        debounce.pushed(clock.now, _attempt(app, factory, debounce.run_id, **options))
+    return debounce
+
+
+def _items(store_id: int) -> list:
+    from webapp.extensions import db
+    from webapp.models import InventoryItem
+
+    return db.session.query(InventoryItem).filter_by(store_id=store_id).all()
+
+
+def replay(app, sim, skus: list[dict], *, mode: str, today: bool, edits: list, batch: int) -> dict:
+    """Replay the edits in one mode; return what the pushes spent."""
+    from webapp.joor import MemoryCreditBudget
+
     with app.app_context():
         store_id = _store(app, skus, mode)
-        from webapp.joor import MemoryCreditBudget
-
         clock = sim.state.clock
         meter = Meter(clock)
         account = meter.wrap(MemoryCreditBudget(clock=clock, sleep=clock.sleep))
@@ -202,43 +271,16 @@ def replay(app, sim, skus: list[dict], *, mode: str, today: bool, edits: list, b
         assert _push(app, factory, store_id, confirmed=True, full=True) is None  # JOOR has it all
         setup = len(sim.state.pushes())
         meter.by_window.clear()
-        clock.now = (math.floor(clock.now / WINDOW) + 1) * WINDOW  # the edits start a window
-        start, debounce = clock.now, app.config["PUSH_DEBOUNCE_SECONDS"]
-        queue = [(start + at, "edit", n) for n, at in enumerate(edits)]
-        heapq.heapify(queue)
-        pending, pushes, waits, run_id = None, 0, 0, None
-        codes = [sku["upc"] for sku in skus]
-        rng = random.Random(7)
-        while queue:
-            at, kind, n = heapq.heappop(queue)
-            clock.now = max(clock.now, at)
-            if kind == "edit":
-                item = db.session.query(InventoryItem).filter_by(code=rng.choice(codes)).one()
-                item.stock = rng.randrange(0, 60)
-                db.session.commit()
-                if pending is None:
-                    pending = clock.now + debounce
-                    heapq.heappush(queue, (pending, "push", n))
-                continue
-            full = today and mode == "overwrite"
-            if run_id is None:
-                from webapp.sync.inventory_push import create_push_run
-
-                run_id = create_push_run(db.session, store_id, trigger="bench", full=full).id
-                pushes += 1
-            wait = _attempt(app, factory, run_id, full=full, batch_size=batch)
-            if wait is None:
-                pending, run_id = None, None
-            else:
-                waits += 1
-                pending = clock.now + wait  # later edits join it (they find it pending)
-                heapq.heappush(queue, (pending, "push", n))
+        clock.now = start = (math.floor(clock.now / WINDOW) + 1) * WINDOW  # a window starts
+        # Today every Overwrite-mode push sent the whole snapshot.
+        options = {"full": today and mode == "overwrite", "batch_size": batch}
+        debounce = _run_edits(app, factory, store_id, edits, options)
         calls = sim.state.pushes()[setup:]
-        credits = sum(meter.by_window.values())
         busiest = max(meter.by_window.values(), default=0)
-        return {"pushes": pushes, "calls": len(calls), "credits": credits,
+        return {"pushes": debounce.pushes, "calls": len(calls),
+                "credits": sum(meter.by_window.values()),
                 "skus_sent": sum(len(call["items"]) for call in calls),
-                "max_window_share": round(busiest / 300, 3), "waits_for_credits": waits,
+                "max_window_share": round(busiest / 300, 3), "waits_for_credits": debounce.waits,
                 "simulated_seconds": round(clock.now - start)}  # fmt: skip
 
 

@@ -27,7 +27,7 @@ from webapp.rules.identifiers import error_pointer, field_value
 from webapp.scoping import scoped
 from webapp.sync.inventory_push import settings_for
 from webapp.sync.overwrite_preview import overwrite_summary
-from webapp.sync.push_costs import push_cost_preview
+from webapp.sync.push_cost_preview import push_cost_preview
 from webapp.sync.settings import (
     SETTING_LABELS,
     TEMPLATE_FIELDS,
