@@ -1,7 +1,7 @@
 """push credits: the overwrite basis per warehouse and the push share
 
 Revision ID: 089bc8304f2e
-Revises: 5b2f0e7c1a9d
+Revises: 135d360baf4f
 Create Date: 2026-12-03 12:01:43.634799
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '089bc8304f2e'
-down_revision = '5b2f0e7c1a9d'
+down_revision = '135d360baf4f'
 branch_labels = None
 depends_on = None
 
