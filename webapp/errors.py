@@ -9,6 +9,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from werkzeug.exceptions import HTTPException
 
+from webapp.teardown import discard_failed_transaction
+
 log = logging.getLogger(__name__)
 
 MESSAGES = {
@@ -52,9 +54,18 @@ def _http_error(error: HTTPException):
 
 
 def _server_error(error):
-    """Render an unexpected error in the layout."""
+    """Render an unexpected error in the layout (JSON for the API and the health check)."""
+    # PostgreSQL refuses every query in an aborted transaction, the page's own included.
+    discard_failed_transaction()
+    if not _wants_page():
+        return jsonify(error_body("internal_error", MESSAGES[500])), 500
     page = render_template("errors/error.html", code=500, message=MESSAGES[500])
     return page, 500, _for_htmx(MESSAGES[500])
+
+
+def error_body(code: str, message: str, **extra) -> dict:
+    """The JSON error shape of the API and the health check."""
+    return {"error": {"code": code, "message": message, **extra}}
 
 
 def _queue_unreachable(error: Exception):
@@ -62,8 +73,7 @@ def _queue_unreachable(error: Exception):
     log.error("Redis unreachable while serving %s %s: %s", request.method, request.path, error)
     headers = {"Retry-After": RETRY_AFTER_SECONDS}
     if not _wants_page():
-        body = {"error": {"code": "unavailable", "message": MESSAGES[503]}}
-        return jsonify(body), 503, headers
+        return jsonify(error_body("unavailable", MESSAGES[503])), 503, headers
     page = render_template("errors/error.html", code=503, message=MESSAGES[503])
     return page, 503, headers | _for_htmx(MESSAGES[503])
 
