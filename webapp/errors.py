@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask import Flask, Response, jsonify, redirect, render_template, request, url_for
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from werkzeug.exceptions import HTTPException
@@ -43,9 +43,11 @@ def _wants_page() -> bool:
 
 
 def _http_error(error: HTTPException):
-    """Render an HTTP error in the layout, or let the API's own handlers answer."""
-    if not _wants_page() or error.code is None or error.code < 400:
+    """Render an HTTP error in the layout, or in JSON for the API and the health check."""
+    if error.code is None or error.code < 400:
         return error
+    if not _wants_page():
+        return json_error(error)
     message = MESSAGES.get(error.code, error.description)
     if error.code == 400 and "CSRF" in (error.description or ""):
         message = "This form has expired. Reload the page and try again."
@@ -66,6 +68,17 @@ def _server_error(error):
 def error_body(code: str, message: str, **extra) -> dict:
     """The JSON error shape of the API and the health check."""
     return {"error": {"code": code, "message": message, **extra}}
+
+
+def json_error(error: HTTPException) -> Response:
+    """An HTTP error as JSON, with its headers (a 405's Allow)."""
+    code = (error.name or "error").lower().replace(" ", "_")
+    response = jsonify(error_body(code, error.description or error.name))
+    response.status_code = error.code or 500
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def _queue_unreachable(error: Exception):

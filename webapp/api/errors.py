@@ -39,15 +39,6 @@ def _api_error(exc: ApiError):
     return response
 
 
-@bp.errorhandler(HTTPException)
-def _http_error(exc: HTTPException):
-    code = (exc.name or "error").lower().replace(" ", "_")
-    response = _api_error(ApiError(exc.code or 500, code, exc.description or exc.name))
-    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
-        response.headers["Allow"] = ", ".join(exc.valid_methods)
-    return response
-
-
 @bp.before_request
 def authenticate():
     """Find the store by its API key and refuse oversized bodies before any work."""
