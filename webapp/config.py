@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -94,6 +95,8 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SECURE": behind_https,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SECURE": behind_https,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
         "PREFERRED_URL_SCHEME": "https" if behind_https else "http",
         "WTF_CSRF_TIME_LIMIT": None,
         **login_limits(env),

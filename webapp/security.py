@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, redirect, request, url_for
 from flask_login import current_user
 
+from webapp.auth.sessions import load_user
 from webapp.extensions import login_manager
 
 # Endpoints reachable without a logged-in user; everything else requires one.
@@ -31,17 +32,9 @@ def init_app(app: Flask) -> None:
     """Install the login requirement, the user loader and the headers."""
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to continue."
-    login_manager.user_loader(_load_user)
+    login_manager.user_loader(load_user)
     app.before_request(require_login)
     app.after_request(set_security_headers)
-
-
-def _load_user(user_id: str):
-    """Load the session's user by id."""
-    from webapp.extensions import db
-    from webapp.models import User
-
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
 
 def require_login():
@@ -65,4 +58,14 @@ def set_security_headers(response: Response) -> Response:
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if current_app.config.get("BEHIND_HTTPS"):
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if _private(response):
+        # A merchant's pages stay out of shared caches and the back button after logout.
+        response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _private(response: Response) -> bool:
+    """Tell whether the response is a page of a logged-in merchant."""
+    if request.endpoint == "static" or request.blueprint in SELF_AUTHENTICATED_BLUEPRINTS:
+        return False
+    return current_user.is_authenticated

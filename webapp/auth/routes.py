@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from webapp.auth import bp
 from webapp.auth.forms import LoginForm
 from webapp.auth.limits import login_limiter, wait_words
+from webapp.auth.sessions import revoke_sessions
 from webapp.extensions import db
 from webapp.models import User
 from webapp.models.base import utcnow
@@ -64,7 +65,8 @@ def _fake_check(password: str) -> bool:
 
 @bp.post("/logout")
 def logout():
-    """Sign the user out."""
+    """Sign the user out here and on every other device."""
+    revoke_sessions(current_user.id)
     logout_user()
-    flash("You are signed out.")
+    flash("You are signed out, here and on every other device where you were signed in.")
     return redirect(url_for("auth.login"))
