@@ -11,7 +11,6 @@ from webapp.account import bp
 from webapp.account.forms import PasswordForm
 from webapp.auth.limits import login_limiter, wait_words
 from webapp.auth.sessions import remembered, revoke_sessions
-from webapp.extensions import db
 
 log = logging.getLogger(__name__)
 CHANGED = "Your password is changed. Every other device where you were signed in is signed out."
