@@ -95,10 +95,32 @@ def test_an_api_500_answers_json(app, store, kept_errors):
     assert response.json["error"]["code"] == "internal_error"
 
 
-def test_a_push_follows_a_committed_update_even_when_the_answer_then_fails(app, store, kept_errors):
-    connect_joor(store)
+def _api_put(app, store, item_id: int):
     key = issue_api_key(store)
-    item_id = make_item(store, "SKU-1", stock=1).id
+    return app.test_client().put(f"/api/v1/inventory-items/{item_id}", json={"stock": 7},
+                                 headers={"Authorization": f"Bearer {key}"})  # fmt: skip
+
+
+def _stock_form(app, store, item_id: int):
+    return login(app, store.users[0].email).post(f"/inventory/{item_id}/stock", data={"stock": 7})
+
+
+def _settings_form(app, store, item_id: int):
+    client = login(app, store.users[0].email)
+    return client.post(f"/inventory/{item_id}/settings", data={"settings": "skip_joor|0"})
+
+
+@pytest.mark.parametrize(
+    "update, committed",
+    [(_api_put, {"stock": 7}), (_stock_form, {"stock": 7}),
+     (_settings_form, {"item_metadata": {"skip_joor": "0"}})],
+    ids=["API PUT", "stock form", "custom settings form"],
+)  # fmt: skip
+def test_a_push_follows_a_committed_update_even_when_the_answer_then_fails(
+    app, store, kept_errors, update, committed
+):
+    connect_joor(store)
+    item_id = make_item(store, "SKU-1", stock=1, metadata={"skip_joor": "1"}).id
 
     def refresh_fails(target, context, attrs):
         raise Boom("reading the item back failed")
@@ -106,14 +128,11 @@ def test_a_push_follows_a_committed_update_even_when_the_answer_then_fails(app, 
     # Any read of the item after the commit fails, as it did on a connection gone stale.
     event.listen(InventoryItem, "refresh", refresh_fails)
     try:
-        response = app.test_client().put(
-            f"/api/v1/inventory-items/{item_id}",
-            json={"stock": 7},
-            headers={"Authorization": f"Bearer {key}"},
-        )
+        response = update(app, store, item_id)
     finally:
         event.remove(InventoryItem, "refresh", refresh_fails)
-    assert response.status_code == 500 and response.is_json
+    assert response.status_code == 500
     db.session.expire_all()
-    assert db.session.get(InventoryItem, item_id).stock == 7
+    item = db.session.get(InventoryItem, item_id)
+    assert {name: getattr(item, name) for name in committed} == committed
     assert one_push_scheduled(store)
