@@ -41,11 +41,16 @@ def real_ids(store) -> dict[str, str]:
     }  # fmt: skip
 
 
+def known(match: re.Match, ids: dict[str, str]) -> str:
+    """A path argument's real value (routes added later get 1 for an id, else "x")."""
+    return ids.get(match.group(2), "1" if match.group(1) == "int" else "x")
+
+
 def paths(rule, ids: dict[str, str]) -> list[str]:
     """The rule's path with real ids, then with each hostile number in each id."""
-    real = PATH_ARG.sub(lambda m: ids[m.group(2)], rule.rule)
+    real = PATH_ARG.sub(lambda m: known(m, ids), rule.rule)
     hostile = [
-        PATH_ARG.sub(lambda m, n=number: n if m.group(1) == "int" else ids[m.group(2)], rule.rule)
+        PATH_ARG.sub(lambda m, n=number: n if m.group(1) == "int" else known(m, ids), rule.rule)
         for number in NUMBERS
         if "<int:" in rule.rule
     ]
