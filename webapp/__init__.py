@@ -35,9 +35,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
-    from webapp import errors, security, templating
+    from webapp import errors, security, teardown, templating
     from webapp.cli import register_commands
 
+    teardown.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
@@ -71,6 +72,10 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Import and register every blueprint (inside the factory, never at import time)."""
+    from webapp.numbers import IdConverter
+
+    # Before any rule is added: every <int:...> then refuses ids no row can have.
+    app.url_map.converters["int"] = IdConverter
     from webapp.account import bp as account_bp
     from webapp.api import bp as api_bp
     from webapp.auth import bp as auth_bp

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -61,6 +62,18 @@ def local_secret(instance_path: str) -> str:
     return path.read_text().strip()
 
 
+def login_limits(env) -> dict:
+    """Failed logins allowed in a window: per address and email, per address, per email."""
+    per_pair = int(env.get("LOGIN_ATTEMPTS_PER_WINDOW", "10"))
+    return {
+        "LOGIN_ATTEMPTS_PER_WINDOW": per_pair,
+        # Wider counters, above one visitor's own: guessing across emails, or from many places.
+        "LOGIN_ATTEMPTS_PER_ADDRESS": int(env.get("LOGIN_ATTEMPTS_PER_ADDRESS", 3 * per_pair)),
+        "LOGIN_ATTEMPTS_PER_EMAIL": int(env.get("LOGIN_ATTEMPTS_PER_EMAIL", 3 * per_pair)),
+        "LOGIN_WINDOW_SECONDS": int(env.get("LOGIN_WINDOW_SECONDS", "300")),
+    }
+
+
 def from_environment(instance_path: str) -> dict:
     """Build the Flask config mapping from environment variables."""
     env = os.environ
@@ -82,10 +95,11 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SECURE": behind_https,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SECURE": behind_https,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
         "PREFERRED_URL_SCHEME": "https" if behind_https else "http",
         "WTF_CSRF_TIME_LIMIT": None,
-        "LOGIN_ATTEMPTS_PER_WINDOW": int(env.get("LOGIN_ATTEMPTS_PER_WINDOW", "10")),
-        "LOGIN_WINDOW_SECONDS": int(env.get("LOGIN_WINDOW_SECONDS", "300")),
+        **login_limits(env),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "50")) * 1024 * 1024,
         "PUSH_DEBOUNCE_SECONDS": int(env.get("PUSH_DEBOUNCE_SECONDS", "10")),
         "RUN_LOG_DAYS": int(env.get("RUN_LOG_DAYS", "90")),

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask import Flask, Response, jsonify, redirect, render_template, request, url_for
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from werkzeug.exceptions import HTTPException
+
+from webapp.teardown import discard_failed_transaction
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +43,11 @@ def _wants_page() -> bool:
 
 
 def _http_error(error: HTTPException):
-    """Render an HTTP error in the layout, or let the API's own handlers answer."""
-    if not _wants_page() or error.code is None or error.code < 400:
+    """Render an HTTP error in the layout, or in JSON for the API and the health check."""
+    if error.code is None or error.code < 400:
         return error
+    if not _wants_page():
+        return json_error(error)
     message = MESSAGES.get(error.code, error.description)
     if error.code == 400 and "CSRF" in (error.description or ""):
         message = "This form has expired. Reload the page and try again."
@@ -52,9 +56,29 @@ def _http_error(error: HTTPException):
 
 
 def _server_error(error):
-    """Render an unexpected error in the layout."""
+    """Render an unexpected error in the layout (JSON for the API and the health check)."""
+    # PostgreSQL refuses every query in an aborted transaction, the page's own included.
+    discard_failed_transaction()
+    if not _wants_page():
+        return jsonify(error_body("internal_error", MESSAGES[500])), 500
     page = render_template("errors/error.html", code=500, message=MESSAGES[500])
     return page, 500, _for_htmx(MESSAGES[500])
+
+
+def error_body(code: str, message: str, **extra) -> dict:
+    """The JSON error shape of the API and the health check."""
+    return {"error": {"code": code, "message": message, **extra}}
+
+
+def json_error(error: HTTPException) -> Response:
+    """An HTTP error as JSON, with its headers (a 405's Allow)."""
+    code = (error.name or "error").lower().replace(" ", "_")
+    response = jsonify(error_body(code, error.description or error.name))
+    response.status_code = error.code or 500
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def _queue_unreachable(error: Exception):
@@ -62,8 +86,7 @@ def _queue_unreachable(error: Exception):
     log.error("Redis unreachable while serving %s %s: %s", request.method, request.path, error)
     headers = {"Retry-After": RETRY_AFTER_SECONDS}
     if not _wants_page():
-        body = {"error": {"code": "unavailable", "message": MESSAGES[503]}}
-        return jsonify(body), 503, headers
+        return jsonify(error_body("unavailable", MESSAGES[503])), 503, headers
     page = render_template("errors/error.html", code=503, message=MESSAGES[503])
     return page, 503, headers | _for_htmx(MESSAGES[503])
 

@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import Select, select
 
 from webapp.extensions import db
+from webapp.numbers import MAX_ID
 
 M = TypeVar("M")
 
@@ -25,6 +26,8 @@ def scoped(model: type[M]) -> Select:
 
 def get_scoped_or_404(model: type[M], row_id: int) -> M:
     """Return the current store's row with this id, or answer 404 (never another store's)."""
+    if not 1 <= row_id <= MAX_ID:  # no row has it, and the database could not even compare it
+        abort(404)
     row = db.session.scalar(scoped(model).where(model.id == row_id))
     if row is None:
         abort(404)

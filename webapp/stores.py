@@ -15,6 +15,7 @@ from webapp.models.base import utcnow
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 API_KEY_PREFIX = "js_"
+MIN_PASSWORD_LENGTH = 8
 
 
 class StoreError(ValueError):
@@ -25,8 +26,8 @@ def create_store(slug: str, name: str, email: str, password: str) -> Store:
     """Create a store with its default folders and first user; commit."""
     if not SLUG.match(slug):
         raise StoreError("The slug takes 2-63 lowercase letters, digits and dashes.")
-    if len(password) < 8:
-        raise StoreError("The password needs at least 8 characters.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise StoreError(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.")
     try:
         # As the login form checks it: a user it refuses could never log in.
         validate_email(email, check_deliverability=False)

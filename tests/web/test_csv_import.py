@@ -39,7 +39,7 @@ def test_good_file_is_applied_and_enqueues_one_push(auth_client, store):
     make_item(store, "OLD", stock=1, name="Kept name", metadata={"a": "1"})
     csv = (
         "Code,NAME,stock,price,upc,meta:skip_joor\n"
-        "NEW-1,Shirt,5,12.5,0001,1\n"
+        "NEW-1,Shirt,5,12.5,00012345,1\n"
         "NEW-2,Scarf,0,,,\n"
         "OLD,,7,,,\n"
     )
@@ -47,7 +47,7 @@ def test_good_file_is_applied_and_enqueues_one_push(auth_client, store):
     assert response.status_code == 302
     items = _items(store)
     assert items["NEW-1"].name == "Shirt" and items["NEW-1"].price == Decimal("12.50")
-    assert items["NEW-1"].upc == "0001" and items["NEW-1"].item_metadata == {"skip_joor": "1"}
+    assert items["NEW-1"].upc == "00012345" and items["NEW-1"].item_metadata == {"skip_joor": "1"}
     assert items["NEW-2"].stock == 0 and items["NEW-2"].price is None
     assert items["OLD"].stock == 7 and items["OLD"].name == "Kept name"
     assert items["OLD"].item_metadata == {"a": "1"}

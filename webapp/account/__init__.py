@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
-from webapp.account import alerts, routes  # noqa: E402,F401 - routes attach to bp
+from webapp.account import alerts, password, routes  # noqa: E402,F401 - routes attach to bp

@@ -6,9 +6,12 @@ from flask import current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from webapp.api import bp
+from webapp.errors import error_body
+from webapp.numbers import MAX_ID, whole_number
 from webapp.stores import store_for_api_key
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
+MAX_PER_PAGE = 500
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
@@ -23,10 +26,8 @@ class ApiError(Exception):
 
     def body(self) -> dict:
         """Return the JSON body."""
-        error = {"code": self.code, "message": self.message, **self.extra}
-        if self.field:
-            error["field"] = self.field
-        return {"error": error}
+        field = {"field": self.field} if self.field else {}
+        return error_body(self.code, self.message, **self.extra, **field)
 
 
 @bp.errorhandler(ApiError)
@@ -35,15 +36,6 @@ def _api_error(exc: ApiError):
     response.status_code = exc.status
     if exc.status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
-    return response
-
-
-@bp.errorhandler(HTTPException)
-def _http_error(exc: HTTPException):
-    code = (exc.name or "error").lower().replace(" ", "_")
-    response = _api_error(ApiError(exc.code or 500, code, exc.description or exc.name))
-    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
-        response.headers["Allow"] = ", ".join(exc.valid_methods)
     return response
 
 
@@ -80,8 +72,12 @@ def not_found(rest: str):
 
 
 def json_body() -> object:
-    """Return the parsed JSON body, or answer 400 when it is missing or malformed."""
-    data = request.get_json(silent=True)
+    """Return the parsed JSON body, or answer 400 when it is missing, malformed or too deep."""
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        # Python's parser recurses per level: 100,000 nested brackets exhaust the stack.
+        raise ApiError(400, "invalid_json", "The JSON is nested too deeply.") from None
     if data is None:
         raise ApiError(
             400, "invalid_json", "The body must be JSON (Content-Type: application/json)."
@@ -92,11 +88,10 @@ def json_body() -> object:
 def page_args() -> tuple[int, int]:
     """Return page and per_page from the query string (per_page at most 500, default 50)."""
     values = {}
-    for name, default, top in (("page", 1, None), ("per_page", 50, 500)):
+    for name, default, top in (("page", 1, MAX_ID), ("per_page", 50, MAX_PER_PAGE)):
         raw = request.args.get(name, str(default))
-        if not raw.isdigit() or int(raw) < 1:
-            raise ApiError(400, "invalid_parameter", f"{name} must be a whole number from 1", name)
-        if top and int(raw) > top:
-            raise ApiError(400, "invalid_parameter", f"{name} must be at most {top}", name)
-        values[name] = int(raw)
+        values[name] = whole_number(raw, low=1, high=top)
+        if values[name] is None:
+            message = f"{name} must be a whole number from 1 to {top}"
+            raise ApiError(400, "invalid_parameter", message, name)
     return values["page"], values["per_page"]

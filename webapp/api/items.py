@@ -13,6 +13,7 @@ from webapp.extensions import db
 from webapp.inventory.bulk import upsert_items
 from webapp.inventory.fields import (
     FieldError,
+    clean_code,
     clean_mapping,
     clean_price,
     clean_stock,
@@ -45,7 +46,7 @@ def parse_item(data: object, *, require_code: bool) -> dict:
     if "stock" in data and not isinstance(data["stock"], int):
         raise FieldError("stock", "stock must be a whole number")
     cleaners = {
-        "code": lambda v: clean_text("code", v, 255, required=True),
+        "code": clean_code,
         "name": lambda v: clean_text("name", "" if v is None else v, 255),
         "upc": clean_upc,
         "price": clean_price,
@@ -117,8 +118,10 @@ def create_item():
                          variation_list={})  # fmt: skip
     _apply(item, values)
     db.session.add(item)
+    store_id, code = g.api_store.id, values["code"]
     db.session.commit()
-    enqueue_push_inventory(g.api_store.id, reason=f"API created {item.code}", items=[item.code])
+    # Straight after the commit, from values in hand: a read in between could fail.
+    enqueue_push_inventory(store_id, reason=f"API created {code}", items=[code])
     response = jsonify(item_json(item))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_item", item_id=item.id)
@@ -129,8 +132,9 @@ def create_item():
 def update_item(item_id: int):
     """Change the fields given; fields left out keep their values."""
     item = _item_or_404(item_id)
+    body = json_body()
     try:
-        values = parse_item(json_body(), require_code=False)
+        values = parse_item(_unchanged_upc_dropped(body, item), require_code=False)
     except FieldError as exc:
         raise _field_error(exc) from None
     code = values.get("code", item.code)
@@ -138,30 +142,35 @@ def update_item(item_id: int):
         raise ApiError(409, "duplicate_code", f"An item with code {code!r} exists.", "code")
     before = pushed_fields(item)
     _apply(item, values)
+    changed, store_id = pushed_fields(item) != before, g.api_store.id
     db.session.commit()
-    if pushed_fields(item) != before:
-        enqueue_push_inventory(g.api_store.id, reason=f"API updated {item.code}", items=[item.code])
+    # Decided before the commit: reading the item again after it could fail and lose the push.
+    if changed:
+        enqueue_push_inventory(store_id, reason=f"API updated {code}", items=[code])
     return jsonify(item_json(item))
+
+
+def _unchanged_upc_dropped(body: object, item: InventoryItem) -> object:
+    """The body without a UPC equal to the stored one: an older UPC is kept, not refused."""
+    if isinstance(body, dict) and "upc" in body and body["upc"] == item.upc:
+        return {key: value for key, value in body.items() if key != "upc"}
+    return body
 
 
 @bp.put("/inventory-items")
 def batch_upsert():
     """Create or update up to 1,000 items by code, all or nothing."""
-    rows = _batch_rows(json_body())
-    result = upsert_items(g.api_store.id, rows)
+    rows, store_id = _batch_rows(json_body()), g.api_store.id
+    codes = [row["code"] for row in rows]
+    result = upsert_items(store_id, rows)
     db.session.commit()
     if result.changed:
-        enqueue_push_inventory(
-            g.api_store.id,
-            reason=f"API batch of {len(rows)}",
-            items=[row["code"] for row in rows],
-        )
-    codes = [row["code"] for row in rows]
+        enqueue_push_inventory(store_id, reason=f"API batch of {len(rows)}", items=codes)
     found = {
         item.code: item
         for item in db.session.scalars(
             select(InventoryItem).where(
-                InventoryItem.store_id == g.api_store.id, InventoryItem.code.in_(codes)
+                InventoryItem.store_id == store_id, InventoryItem.code.in_(codes)
             )
         )
     }

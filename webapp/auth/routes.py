@@ -12,10 +12,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.auth import bp
 from webapp.auth.forms import LoginForm
+from webapp.auth.limits import login_limiter, wait_words
+from webapp.auth.sessions import revoke_sessions
 from webapp.extensions import db
 from webapp.models import User
 from webapp.models.base import utcnow
-from webapp.security import login_limiter
 
 log = logging.getLogger(__name__)
 WRONG_LOGIN = "Email or password is incorrect."
@@ -39,18 +40,17 @@ def login():
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 422 if form.is_submitted() else 200
     limiter, address = login_limiter(), request.remote_addr or "unknown"
-    wait = limiter.blocked_for(address, form.email.data)
+    wait = limiter.take(address, form.email.data)
     if wait:
-        flash(f"Too many login attempts. Try again in {max(1, round(wait / 60))} minute(s).")
+        flash(wait_words(wait))
         return render_template("auth/login.html", form=form), 429
     user = db.session.scalar(select(User).where(func.lower(User.email) == form.email.data.lower()))
     valid = user.check_password(form.password.data) if user else _fake_check(form.password.data)
     if not valid:
-        limiter.record_failure(address, form.email.data)
         log.info("failed login from %s", address)
         flash(WRONG_LOGIN)
         return render_template("auth/login.html", form=form), 401
-    limiter.reset(address, form.email.data)
+    limiter.give_back(address, form.email.data)
     user.last_login_at = utcnow()
     db.session.commit()
     login_user(user, remember=form.remember.data)
@@ -65,7 +65,8 @@ def _fake_check(password: str) -> bool:
 
 @bp.post("/logout")
 def logout():
-    """Sign the user out."""
+    """Sign the user out here and on every other device."""
+    revoke_sessions(current_user.id)
     logout_user()
-    flash("You are signed out.")
+    flash("You are signed out, here and on every other device where you were signed in.")
     return redirect(url_for("auth.login"))

@@ -146,11 +146,11 @@ def connect():
     conn.pending_token_encrypted = encrypt(get_cipher(), token)
     conn.pending_environment = form.environment.data
     conn.pending_since = utcnow()
-    conn.status, conn.last_error = STATUS_CHECKING, ""
+    conn.status, conn.last_error, store_id = STATUS_CHECKING, "", conn.store_id
     db.session.commit()
     from jobs.orders import enqueue_verify_connection
 
-    enqueue_verify_connection(conn.store_id)
+    enqueue_verify_connection(store_id)
     log.info("store %s: token submitted for checking (%s)", conn.store_id, conn.pending_environment)
     if wants_fragment():
         return _connect_response(conn)

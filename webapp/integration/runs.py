@@ -21,6 +21,7 @@ from webapp.integration.common import (
 from webapp.integration.forms import EmptyForm
 from webapp.models import SyncEvent, SyncRun
 from webapp.models.sync import FAILED, KIND_INVENTORY, KINDS, QUEUED, RUNNING, SUCCEEDED
+from webapp.numbers import int_arg
 from webapp.scoping import get_scoped_or_404, scoped
 from webapp.sync.import_runs import failed_not_imported
 from webapp.sync.order_pages import FAILED as FAILED_ORDER
@@ -49,14 +50,9 @@ class KeysetPage:
     older: int | None
 
 
-def _int_arg(name: str) -> int | None:
-    raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() else None
-
-
 def keyset_page(query: Select, column, *, descending: bool, per_page: int = PER_PAGE) -> KeysetPage:
     """Page by id (`after`/`before` in the query string): fast at any depth, unlike OFFSET."""
-    after, before = _int_arg("after"), _int_arg("before")
+    after, before = int_arg("after"), int_arg("before")
     forward = before is None
     if after is not None:
         query = query.where(column < after if descending else column > after)

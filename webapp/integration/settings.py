@@ -22,6 +22,7 @@ from webapp.integration.common import (
 )
 from webapp.integration.forms import TEMPLATE_NAMES, SettingsForm
 from webapp.models import Folder, JoorConnection, SettingsChange
+from webapp.numbers import int_arg
 from webapp.rules import TemplateError, compile_template
 from webapp.rules.identifiers import error_pointer, field_value
 from webapp.scoping import scoped
@@ -140,9 +141,10 @@ def settings_context(conn: JoorConnection, form: SettingsForm | None = None, **e
     submitted = form is not None
     form = form or settings_form(conn)
     items = sample_items(conn.store_id)
+    # Read at once: a result left half-read while the previews run holds its cursor open.
     changes = db.session.scalars(
         scoped(SettingsChange).order_by(SettingsChange.id.desc()).limit(AUDIT_LINES)
-    )
+    ).all()
     return {
         "form": form,
         "previews": {n: _preview_of(form, n, items) for n in TEMPLATE_NAMES},
@@ -150,7 +152,7 @@ def settings_context(conn: JoorConnection, form: SettingsForm | None = None, **e
         # The saved settings' count comes from a worker; a form being corrected waits for it.
         "overwrite": overwrite_drops(conn, form, wait=submitted),
         "push_cost": push_cost(conn, form),
-        "changes": list(changes),
+        "changes": changes,
         **extra,
     }
 
@@ -236,7 +238,7 @@ def template_preview_partial(field: str):
 def overwrite_count_partial():
     """The warning for the saved settings, once a worker has counted it (polled meanwhile)."""
     conn = store_connection()
-    since = request.args.get("since", type=int)
+    since = int_arg("since", high=2**53)
     overwrite = overwrite_drops(conn, settings_form(conn), wait=False, since=since)
     if not wants_fragment():
         return fragment_or_panel("integration/_overwrite.html", overwrite=overwrite)

@@ -6,7 +6,14 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from webapp.inventory.fields import FieldError, clean_price, clean_stock, clean_text, clean_upc
+from webapp.inventory.fields import (
+    FieldError,
+    clean_code,
+    clean_price,
+    clean_stock,
+    clean_text,
+    clean_upc,
+)
 from webapp.rules import MetadataError, parse_metadata
 
 COLUMNS = ("code", "name", "stock", "price", "upc", "metadata")
@@ -65,7 +72,7 @@ def _header(names: list[str] | None) -> dict[str, str]:
 
 def _clean_row(cells: dict[str, str]) -> dict:
     """Turn one row's cells into an upsert row; an empty cell leaves that field as it is."""
-    row: dict = {"code": clean_text("code", cells.get("code") or "", 255, required=True)}
+    row: dict = {"code": clean_code(cells.get("code") or "")}
     filled = {key: value.strip() for key, value in cells.items() if value and value.strip()}
     if "name" in filled:
         row["name"] = clean_text("name", filled["name"], 255)

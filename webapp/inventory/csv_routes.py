@@ -76,11 +76,12 @@ def upload_post():
 
 def _apply(check: CsvCheck):
     """Write the good rows in bulk, enqueue one push if stock changed, and say what happened."""
-    result = upsert_items(current_store_id(), check.rows)
+    store_id = current_store_id()
+    result = upsert_items(store_id, check.rows)
     db.session.commit()
     if result.changed:
         codes = [row["code"] for row in check.rows]
-        enqueue_push_inventory(current_store_id(), reason="CSV import", items=codes)
+        enqueue_push_inventory(store_id, reason="CSV import", items=codes)
     skipped = f", {check.error_count:,} bad row(s) left out" if check.error_count else ""
     flash(f"Imported {result.created:,} new and {result.updated:,} updated item(s){skipped}.")
     return redirect(url_for("inventory.index"))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 MAX_PRICE = Decimal("999999999999.99")  # Numeric(14, 2)
+UPC = re.compile(r"[0-9]{8,14}")
 
 
 class FieldError(ValueError):
@@ -18,7 +21,7 @@ class FieldError(ValueError):
 
 
 def clean_text(field: str, value: object, limit: int, *, required: bool = False) -> str:
-    """Return a stripped string no longer than `limit`."""
+    """Return a stripped string no longer than `limit`, without NUL characters."""
     if not isinstance(value, str):
         raise FieldError(field, f"{field} must be a string")
     value = value.strip()
@@ -26,14 +29,29 @@ def clean_text(field: str, value: object, limit: int, *, required: bool = False)
         raise FieldError(field, f"{field} is required")
     if len(value) > limit:
         raise FieldError(field, f"{field} is longer than {limit} characters", 422)
+    if "\x00" in value:  # PostgreSQL text cannot hold it, and no one means to type it
+        raise FieldError(field, f"{field} contains a NUL character", 422)
     return value
 
 
+def clean_code(value: object) -> str:
+    """Return an item code: required, at most 255 characters, no control characters."""
+    code = clean_text("code", value, 255, required=True)
+    bad = next((char for char in code if unicodedata.category(char) == "Cc"), None)
+    if bad is not None:
+        # A tab or line break in a code cannot be typed, shown or matched in JOOR.
+        raise FieldError("code", f"code contains the control character {bad!r}", 422)
+    return code
+
+
 def clean_upc(value: object) -> str | None:
-    """Return the UPC, or None when it is empty."""
+    """Return the UPC (8 to 14 digits: UPC-E to GTIN-14), or None when it is empty."""
     if value is None:
         return None
-    return clean_text("upc", value, 64) or None
+    upc = clean_text("upc", value, 64)
+    if upc and not UPC.fullmatch(upc):
+        raise FieldError("upc", f"upc must be 8 to 14 digits, or empty; {upc!r} is not", 422)
+    return upc or None
 
 
 def clean_stock(value: object) -> int:

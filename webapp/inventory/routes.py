@@ -69,13 +69,12 @@ def stock_partial(item_id: int):
         if wants_fragment():
             return _stock_fragment(item, form, 422)
         return _item_page(item, stock_form=form, status=422)
-    changed = form.stock.data != item.stock
+    changed, store_id, code = form.stock.data != item.stock, current_store_id(), item.code
     item.stock = form.stock.data
     db.session.commit()
+    # Enqueued from values taken before the commit: a read after it could fail and lose it.
     if changed:
-        enqueue_push_inventory(
-            current_store_id(), reason=f"stock of {item.code} edited", items=[item.code]
-        )
+        enqueue_push_inventory(store_id, reason=f"stock of {code} edited", items=[code])
     if wants_fragment():
         return _stock_fragment(item, StockForm(formdata=None, stock=item.stock), 200, saved=True)
     flash(f"Stock of {item.code} set to {item.stock}.")
@@ -97,12 +96,11 @@ def settings(item_id: int):
     form = SettingsForm()
     if not form.validate_on_submit():
         return _item_page(item, settings_form=form, status=422)
-    before = pushed_fields(item)
+    before, store_id, code = pushed_fields(item), current_store_id(), item.code
     item.item_metadata = parse_metadata(form.settings.data or "")
+    changed = pushed_fields(item) != before  # skip_joor, or a value the Twig identifiers read
     db.session.commit()
-    if pushed_fields(item) != before:  # skip_joor, or a value the Twig identifiers read
-        enqueue_push_inventory(
-            current_store_id(), reason=f"settings of {item.code} edited", items=[item.code]
-        )
+    if changed:
+        enqueue_push_inventory(store_id, reason=f"settings of {code} edited", items=[code])
     flash(f"Custom settings of {item.code} saved.")
     return redirect(url_for("inventory.item", item_id=item.id))

@@ -44,8 +44,14 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(256))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Bumped by logout and a password change: sessions carrying an older one are refused.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     store: Mapped[Store] = relationship(back_populates="users")
+
+    def get_id(self) -> str:
+        """The id Flask-Login keeps in the session and the remember cookie, with the version."""
+        return f"{self.id}:{self.session_version}"
 
     def set_password(self, password: str) -> None:
         """Hash and keep the password."""

@@ -4,6 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length
 
+from webapp.numbers import record_id
+
 
 class MoveForm(FlaskForm):
     """Move one order to a folder."""
@@ -15,8 +17,8 @@ class MoveManyForm(FlaskForm):
     """Move the ticked orders to a folder."""
 
     folder_id = SelectField("Move to folder", coerce=int)
-    # Ids are checked against the store when moving, so any integer is accepted here.
-    order_ids = SelectMultipleField("Orders", coerce=int, validate_choice=False)
+    # Ids are checked against the store when moving, so any id is accepted here.
+    order_ids = SelectMultipleField("Orders", coerce=record_id, validate_choice=False)
 
 
 class FolderForm(FlaskForm):

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Response, make_response, render_template, request
+from flask import Response, make_response, render_template
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
 
 from webapp.extensions import db, htmx
+from webapp.numbers import int_arg
 
 PER_PAGE = 50
 
 
 def page_number() -> int:
     """Return the requested page (1 when absent or not a positive number)."""
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
+    return int_arg("page", low=1) or 1
 
 
 def paginate(query: Select, per_page: int = PER_PAGE) -> Pagination:

@@ -10,6 +10,7 @@ from sqlalchemy import update
 from webapp.extensions import db
 from webapp.formkit import select_choices
 from webapp.models import Folder, Order
+from webapp.numbers import whole_number
 from webapp.orders import bp, queries
 from webapp.orders.forms import MoveForm, MoveManyForm
 from webapp.orders.paging import page_or_fragment, paginate
@@ -31,7 +32,8 @@ def _selected_folder() -> int | None:
     raw = request.args.get("folder", "")
     if not raw.isdigit():
         return None
-    return get_scoped_or_404(Folder, int(raw)).id
+    # A number no row can have ("²" is a digit too) is 0 here, which no folder has either: 404.
+    return get_scoped_or_404(Folder, whole_number(raw) or 0).id
 
 
 @bp.get("/")
