@@ -164,9 +164,10 @@ def _insert_all(db: sqlite3.Connection, tables: dict[str, list]) -> None:
 
 def fetch_only(sim_root: str, token: str) -> float:
     """Return orders per second for paging the window alone: the simulator's and HTTP's ceiling."""
-    from webapp.joor import JoorClient, order_type_code
+    from webapp.joor import ClientOptions, JoorClient, order_type_code
 
-    client = JoorClient(token, f"{sim_root}/v2", decode_json=orjson.loads)  # as the app's
+    options = ClientOptions(decode_json=orjson.loads)  # as the app's
+    client = JoorClient(token, f"{sim_root}/v2", options)
     now = datetime.now(UTC)
     started = time.perf_counter()
     count = sum(

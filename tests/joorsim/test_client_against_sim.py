@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from joorsim.testing import RunningSimulator, running_simulator
-from webapp.joor import JoorAuthError, JoorClient, MemoryCreditBudget
+from webapp.joor import ClientOptions, JoorAuthError, JoorClient, MemoryCreditBudget
 
 
 class VirtualTime:
@@ -48,9 +48,7 @@ def make_client(
     if statuses is not None:
         session.hooks["response"].append(lambda r, *a, **k: statuses.append(r.status_code))
     budget = MemoryCreditBudget(clock=vt, sleep=vt.sleep)
-    return JoorClient(
-        token,
-        sim.base_url,
+    options = ClientOptions(
         budget=budget,
         session=session,
         timeout=5,
@@ -59,6 +57,7 @@ def make_client(
         sleep=vt.sleep,
         **kwargs,
     )
+    return JoorClient(token, sim.base_url, options)
 
 
 def all_orders(client: JoorClient) -> list[str]:

@@ -56,6 +56,11 @@ class JoorConnection(db.Model):
     last_full_push_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Warehouses an Overwrite from this store has reached: JOOR's stock there is ours since.
     overwritten_warehouses: Mapped[list | None] = mapped_column(JSONType)
+    # What the client learned of this JOOR account's answers (orders path, paging, date form,
+    # inventory answer; webapp.joor.Dialect), and the last `joor probe`; both are forgotten
+    # when the token or the environment changes.
+    wire_dialect: Mapped[dict | None] = mapped_column(JSONType)
+    probe_result: Mapped[dict | None] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     def has_overwritten(self, warehouse: str) -> bool:

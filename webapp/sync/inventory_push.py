@@ -32,7 +32,13 @@ from webapp.rules import (
     plan_push,
     should_confirm_overwrite,
 )
-from webapp.sync.connection import ClientFactory, get_connection, record_failure, record_success
+from webapp.sync.connection import (
+    ClientFactory,
+    get_connection,
+    record_failure,
+    record_success,
+    remember_dialect,
+)
 from webapp.sync.push_outcome import mark_awaiting_confirmation, record_unsent, run_error
 from webapp.sync.push_sending import UPDATE_BATCH, send_plan
 from webapp.sync.pushed_stock import load_pushed
@@ -274,6 +280,7 @@ def _push(
     stamp = utcnow()
     totals = send_plan(session, client, run, plan, stamp, batch_size=options["batch"])
     record_success(conn)
+    remember_dialect(conn, client.dialect)
     if options["full"]:
         conn.last_full_push_at = stamp
     if plan.mode == "overwrite" and totals["sent"]:
