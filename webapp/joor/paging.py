@@ -25,6 +25,8 @@ logger = logging.getLogger(__name__)
 
 # Pages beyond what the largest total allows (a re-read after orders left counts apart).
 PAGE_SLACK = 3
+# Without a total: a million orders in one window is far beyond any store's.
+MAX_PAGES = 10_000
 PROBE_START = 1
 
 
@@ -55,6 +57,7 @@ class Pager:
         self.total: int | None = None
         self.max_total = 0
         self.size = 0  # the most orders one page brought: JOOR's page size
+        self.furthest = 0  # the furthest page number read
         self.last: _Last | None = None
         self.doubted: OrdersPage | None = None
         self.reasked: int | str | None = None
@@ -152,20 +155,22 @@ class Pager:
         new = self._note(page, ids)
         if not ids:
             return self._empty(page, (number - self._base()) * max(self.size, 1), left)
-        ahead = self.last is not None and number > int(self.last.start)
+        ahead = self.last is None or number > int(self.last.start)
         self._keep(number, ids)
-        read_to = (number - self._base()) * self.size + len(ids)
-        if page.total is not None and read_to >= page.total:
+        self.furthest = max(self.furthest, number)
+        begins = (number - self._base()) * self.size
+        if page.total is not None and begins + len(ids) >= page.total:
             return Step(True, None)
         if page.total is None and len(ids) < self.size:
             return Step(True, None)  # a short page is the last
         if left > 0:
-            # Orders read left the window: the unread ones moved back, maybe onto this page.
+            # Orders read left the window before this page: the first one not read yet moved
+            # back as many places, maybe onto a page already read. Read that one again.
             self.step_backs += 1
-            return Step(True, max(self._base(), self._base() + (read_to - left) // self.size))
+            return Step(True, self._base() + max(0, begins - left) // self.size)
         if not new and ahead:
             raise self._stuck(page, "sent the same orders for another page number")
-        return Step(True, number + 1)
+        return Step(True, self.furthest + 1)
 
     # -- a next position named by JOOR ----------------------------------------------------
 
@@ -259,12 +264,14 @@ class Pager:
 
     def _check_cap(self, page: OrdersPage) -> None:
         """Never page without end: no more pages than JOOR's largest total allows."""
+        if self.requests > MAX_PAGES:
+            raise self._stuck(page, f"sent more than {MAX_PAGES:,} pages for one window")
         if page.total is not None:
             self.max_total = max(self.max_total, page.total)
         if not self.max_total:
             return
         step = max(1, min(self.size or self.count, self.count) - self.overlap)
-        allowed = math.ceil(self.max_total / step) + PAGE_SLACK + 2 * self.step_backs
+        allowed = math.ceil(self.max_total / step) + PAGE_SLACK + self.step_backs
         if self.requests > allowed:
             raise self._stuck(page, f"needed more than {allowed} pages for {self.max_total}")
 

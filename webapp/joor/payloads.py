@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from webapp.joor.errors import JoorMalformedResponseError
 
@@ -130,13 +131,22 @@ def _orders_in(body: dict[str, Any], what: str) -> tuple[list[Any], str]:
     return [], "no-list"
 
 
-def _next_position(body: dict[str, Any]) -> tuple[bool, int | str | None]:
-    """Whether JOOR named a next position, and which (a number, text, or null at the end)."""
+def _next_position(body: dict[str, Any], what: str) -> tuple[bool, int | str | None]:
+    """Whether JOOR named a next position, and which (a number, text, or null at the end).
+
+    A next page named by its address gives only its start_from: the client never calls an
+    address JOOR sends, so no answer can send a request (and the token) to another host.
+    """
     for key in NEXT_KEYS:
         if key in body and not isinstance(body[key], dict | list | bool | float):
             value = body[key]
-            if isinstance(value, str) and value.strip().isdigit():
-                value = int(value)
+            if isinstance(value, str) and ("?" in value or "/" in value):
+                found = parse_qs(urlsplit(value).query).get("start_from")
+                if not found:
+                    raise malformed(what, f"'{key}' is an address without start_from", body)
+                value = found[0]
+            if isinstance(value, str):
+                value = int(value.strip()) if value.strip().isdigit() else value.strip()
             return True, value if value != "" else None
     return False, None
 
@@ -165,7 +175,7 @@ def parse_orders_page(body: Any, start_from: int | str) -> OrdersPage:
         # refusing the page would block every order of the window behind it.
     total = meta.get("total")
     total = None if total is None else _count(total, what, "total", body)
-    has_next, next_start = _next_position(meta)
+    has_next, next_start = _next_position(meta, what)
     return OrdersPage(total, start_from, orders, wrapper, has_next, next_start)
 
 

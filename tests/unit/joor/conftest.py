@@ -54,8 +54,9 @@ def make_client(clock: FakeClock, budget: MemoryCreditBudget) -> Callable[..., J
 
     def make(**overrides: object) -> JoorClient:
         options: dict[str, object] = {"budget": budget, "sleep": clock.sleep, "rng": lambda: 1.0}
+        dialect = overrides.pop("dialect", None)
         options.update(overrides)
-        return JoorClient(TOKEN, BASE_URL, ClientOptions(**options))  # type: ignore[arg-type]
+        return JoorClient(TOKEN, BASE_URL, ClientOptions(**options), dialect=dialect)  # type: ignore[arg-type]
 
     return make
 

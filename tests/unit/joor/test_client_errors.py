@@ -224,9 +224,7 @@ def test_429s_wait_for_the_window_without_using_up_tries(mocked, make_client, cl
     assert clock.waits == [10.0] * 24
 
 
-def test_429s_for_longer_than_the_client_waits_end_the_request_in_words(
-    mocked, make_client, clock
-):
+def test_429s_for_longer_than_the_client_waits_end_the_request_in_words(mocked, make_client, clock):
     mocked.get(ORDERS_URL, status=429, headers={"Retry-After": "300"})
 
     with pytest.raises(JoorRateLimitedError) as raised:
