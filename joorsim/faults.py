@@ -13,6 +13,9 @@ Settings (all optional; a POST changes only the keys it names):
 - ``arrivals_per_page``: each /orders page served adds K new orders inside the requested
   date window (or at "now" without one) after the page is built.
 - ``fault_seed``: reseeds the random draws (error choice, arrival dates) for reproducibility.
+- ``plan``: a list the next /v2 requests take one entry each of, in order: ``"ok"``,
+  ``"malformed"``, ``"truncate"``, ``"429"`` or ``"500"`` (a POST replaces the plan).
+- ``storm_retry_after``: the ``Retry-After`` seconds of storm and planned 429s (default 1).
 
 Truncated and malformed responses are produced *after* the request took effect: a push is
 applied and a ``sync=1`` page is marked even though the client never sees a usable answer.
@@ -26,6 +29,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 _COUNTERS = ("latency_ms", "storm_429", "truncate_next", "malformed_next", "arrivals_per_page")
+PLANNED = frozenset({"ok", "malformed", "truncate", "429", "500"})
 
 
 class FaultError(ValueError):
@@ -44,6 +48,8 @@ class Faults:
     revoke_tokens: list[str] = field(default_factory=list)
     arrivals_per_page: int = 0
     fault_seed: int = 0
+    plan: list[str] = field(default_factory=list)
+    storm_retry_after: int | float = 1
     malformed_served: int = 0
     rng: random.Random = field(default_factory=lambda: random.Random(0), repr=False)
 
@@ -63,7 +69,9 @@ class Faults:
 
     def as_dict(self) -> dict[str, Any]:
         """The settings as ``GET /_sim/faults`` shows them (revoked tokens by last 4 only)."""
-        shown = {n: getattr(self, n) for n in ("error_rate", *_COUNTERS, "fault_seed")}
+        names = ("error_rate", *_COUNTERS, "fault_seed", "storm_retry_after")
+        shown = {n: getattr(self, n) for n in names}
+        shown["plan"] = list(self.plan)
         shown["revoke_tokens"] = [f"...{t[-4:]}" for t in self.revoke_tokens]
         return shown
 
@@ -74,6 +82,13 @@ class Faults:
             return False
         setattr(self, counter, left - 1)
         return True
+
+    def next_planned(self) -> str | None:
+        """Take the plan's next entry ("ok" and an empty plan: no fault)."""
+        if not self.plan:
+            return None
+        planned = self.plan.pop(0)
+        return None if planned == "ok" else planned
 
     def draw_error(self) -> int | None:
         """A 5xx status for this request, drawn at error_rate, or None."""
@@ -97,6 +112,14 @@ def _check(name: str, value: Any) -> Any:
     if name == "revoke_tokens":
         if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
             raise FaultError("revoke_tokens must be a list of strings")
+        return value
+    if name == "plan":
+        if not isinstance(value, list) or not set(value) <= PLANNED:
+            raise FaultError(f"plan must be a list of {', '.join(sorted(PLANNED))}")
+        return list(value)
+    if name == "storm_retry_after":
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise FaultError("storm_retry_after must be a number of seconds, 0 or more")
         return value
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise FaultError(f"{name} must be a non-negative integer")
