@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from webapp.joor.client import JoorClient, format_utc
+from webapp.joor.client import JoorClient, format_utc, with_fraction
 from webapp.joor.dialect import (
     FRACTION_DATES,
     NEXT_KEY,
@@ -161,19 +161,19 @@ def _set_paging(run: _Probe, scheme: str) -> None:
 def _check_empty_window(run: _Probe) -> None:
     """A window with no orders: how JOOR says "none", and whether it takes the plain date form."""
     start, end = EMPTY_WINDOW
+    fraction = run.client.dialect.date_form == FRACTION_DATES  # JOOR refused the plain form
     query = {**PROBE_QUERY, "date_start": start, "date_end": end}
-    answer = run.get(run.found["orders_path"], query)
+    answer = run.get(run.found["orders_path"], with_fraction(query) if fraction else query)
     if answer.error is not None:
-        if answer.status == 400 and "date" in answer.error.body_excerpt.lower():
-            run.found["date_form"] = run.client.dialect.date_form = FRACTION_DATES
-            run.found["date_form_words"] = (
-                "JOOR refused the plain date form (400); dates go with fractional seconds"
-            )
+        if not fraction and answer.status == 400 and "date" in answer.error.body_excerpt.lower():
+            _set_dates(run, FRACTION_DATES, "JOOR refused the plain date form (400)")
         else:
             run.problem(answer.error.user_message)
         return
-    run.found["date_form"] = run.client.dialect.date_form = PLAIN_DATES
-    run.found["date_form_words"] = f"JOOR takes the plain date form ({format_utc_example()})"
+    if fraction:
+        _set_dates(run, FRACTION_DATES, "JOOR took the fractional form (it refused the plain one)")
+    else:
+        _set_dates(run, PLAIN_DATES, f"JOOR takes the plain date form ({format_utc_example()})")
     page = _read(run, answer, 0)
     if page is not None:
         run.found["empty_answer"] = page.wrapper
@@ -181,6 +181,12 @@ def _check_empty_window(run: _Probe) -> None:
         if page.orders:
             run.problem("JOOR listed orders for a window in the year 2000: the date filter "
                         "may not be applied")  # fmt: skip
+
+
+def _set_dates(run: _Probe, form: str, words: str) -> None:
+    run.found["date_form"] = run.client.dialect.date_form = form
+    tail = "; dates go with fractional seconds" if form == FRACTION_DATES else ""
+    run.found["date_form_words"] = words + tail
 
 
 def format_utc_example() -> str:

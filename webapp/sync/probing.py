@@ -27,8 +27,10 @@ def probe_store(session: Session, factory: ClientFactory, store_id: int) -> dict
     found = probe(client)
     result = {"environment": conn.environment, "checked_at": utcnow().isoformat(), **found}
     session.refresh(conn)
-    conn.probe_result = result
     remember_dialect(conn, client.dialect)
+    # GETs cannot see the stock answer's form: the last push showed it, if any did.
+    result["inventory_answer"] = (conn.wire_dialect or {}).get("inventory_answer")
+    conn.probe_result = result
     session.commit()
     log.info(
         "store %s probed JOOR: path %s, paging %s, %s calls",

@@ -118,3 +118,24 @@ def test_the_token_appears_nowhere_in_the_findings(mocked, make_client):
     text = json.dumps(probe(make_client()))
 
     assert TOKEN not in text and ENCODED_TOKEN not in text
+
+
+def test_a_plain_date_form_refused_is_named_and_remembered(mocked, make_client):
+    serve(mocked, ORDERS_URL)
+    mocked.replace(responses.GET, ORDERS_URL, json={"total": 1, "orders": EVERYTHING[:1]})
+    mocked.add(responses.GET, ORDERS_URL, status=400, json={"message": "bad date_start"})
+    client = make_client()
+
+    found = probe(client)
+
+    assert found["date_form"] == client.dialect.date_form == "fraction"
+    assert "refused the plain date form (400)" in found["date_form_words"]
+
+
+def test_a_known_fractional_form_is_what_the_empty_window_sends(mocked, make_client):
+    serve(mocked, ORDERS_URL, empty={"orders": []})
+
+    found = probe(make_client(dialect=Dialect(date_form="fraction")))
+
+    sent = parse_qs(urlsplit(mocked.calls[-1].request.url).query)["date_start"][0]
+    assert sent == "2000-01-01T00:00:00.000Z" and found["empty_answer"] == "orders"
