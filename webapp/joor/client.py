@@ -12,7 +12,12 @@ from typing import Any
 from webapp.joor.budget import BudgetUsage, CreditBudget, MemoryCreditBudget
 from webapp.joor.dialect import FRACTION_DATES, ORDERS_PATHS, PLAIN_DATES, Dialect
 from webapp.joor.environments import EXPORT_STATUS_ALL, INVENTORY_PATH, MAX_PAGE_SIZE
-from webapp.joor.errors import JoorBadRequestError, joor_reason, refused_field
+from webapp.joor.errors import (
+    JoorBadRequestError,
+    both_paths_unknown,
+    field_refusal,
+    names_date,
+)
 from webapp.joor.options import ClientOptions
 from webapp.joor.paging import Pager
 from webapp.joor.payloads import (
@@ -113,6 +118,7 @@ class JoorClient:
         params = self._orders_params(date_start, date_end, order_type, page_size, overlap)
         pager = Pager(self.dialect.paging, page_size, overlap)
         start: int | str | None = pager.first()
+        spent = self._transport.credits_spent
         while start is not None:
             page = self._orders_call({**params, "start_from": start}, start)
             step = pager.after(page)
@@ -127,7 +133,9 @@ class JoorClient:
                 page.wrapper,
             )
             if step.keep:
-                yield page
+                now_spent = self._transport.credits_spent
+                yield replace(page, credits=now_spent - spent)
+                spent = now_spent
             start = step.next_start
 
     def iter_orders(
@@ -174,7 +182,8 @@ class JoorClient:
                 read=parse_inventory_result,
             )
         except JoorBadRequestError as exc:
-            raise _field_refusal(exc, items) from None
+            sent = {name for item in items for name in item}
+            raise field_refusal(exc, [*sent, *REFERENCE_SPELLINGS]) from None
         self.dialect.inventory_answer = result.container
         passed = sum(verdict.passed for verdict in result.verdicts)
         logger.info(
@@ -202,7 +211,9 @@ class JoorClient:
             try:
                 page = self._dated_call(other, params, start, attempts)
             except JoorBadRequestError as again:
-                raise _both_paths_unknown(again) if again.status == 404 else again from None
+                raise (
+                    both_paths_unknown(again, ORDERS_PATHS) if again.status == 404 else again
+                ) from None
             path = other
         if path != self.dialect.orders_path:
             logger.info("JOOR answers orders on %s", path)
@@ -229,7 +240,7 @@ class JoorClient:
                 attempts=attempts,
             )
         except JoorBadRequestError as exc:
-            if not (dated and not fraction and exc.status == 400 and _names_date(exc)):
+            if not (dated and not fraction and exc.status == 400 and names_date(exc)):
                 raise
             logger.warning("JOOR refused the plain date form (400); sending fractional seconds")
             page = request("GET", path, params=with_fraction(params), read=read, attempts=attempts)
@@ -263,37 +274,3 @@ class JoorClient:
             "date_end": end,
             "count": page_size,
         }
-
-
-def _names_date(error: JoorBadRequestError) -> bool:
-    """Whether JOOR's refusal is about the date filter (its body names a date)."""
-    return "date" in error.body_excerpt.lower()
-
-
-def _both_paths_unknown(error: JoorBadRequestError) -> JoorBadRequestError:
-    """JOOR knows neither orders path: the host (the environment) is not JOOR's API."""
-    paths = " nor ".join(ORDERS_PATHS)
-    return JoorBadRequestError(
-        f"JOOR answered 404 to {paths}",
-        status=404,
-        body_excerpt=error.body_excerpt,
-        user_message=(
-            f"JOOR does not know the orders address ({paths}; 404). Check that the "
-            "environment (Production or Sandbox) is the one your token belongs to."
-        ),
-    )
-
-
-def _field_refusal(error: JoorBadRequestError, items: list[dict[str, Any]]) -> JoorBadRequestError:
-    """A refusal of the push that names one of its fields, said as such; else as it was."""
-    reason = joor_reason(error.body_excerpt)
-    sent = {name for item in items for name in item}
-    name = refused_field(reason, [*sent, *REFERENCE_SPELLINGS]) if reason else None
-    if name is None:
-        return error
-    error.user_message = (
-        f'JOOR did not accept the field "{name}" ({error.status}). JOOR said: "{reason}". '
-        "Nothing of this push was changed in JOOR. Contact support with this message: the "
-        "names of the fields sent to JOOR are set by this integration, not by a setting."
-    )
-    return error

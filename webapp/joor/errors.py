@@ -189,3 +189,36 @@ def in_about(seconds: float) -> str:
     if whole >= 120:
         return f"in about {round(whole / 60)} min"
     return f"in about {whole} second{'s' if whole != 1 else ''}"
+
+
+def names_date(error: JoorBadRequestError) -> bool:
+    """Whether JOOR's refusal is about the date filter (its body names a date)."""
+    return "date" in error.body_excerpt.lower()
+
+
+def both_paths_unknown(error: JoorBadRequestError, paths: Iterable[str]) -> JoorBadRequestError:
+    """JOOR knows none of the orders paths: the host (the environment) is not JOOR's API."""
+    tried = " nor ".join(paths)
+    return JoorBadRequestError(
+        f"JOOR answered 404 to {tried}",
+        status=404,
+        body_excerpt=error.body_excerpt,
+        user_message=(
+            f"JOOR does not know the orders address ({tried}; 404). Check that the "
+            "environment (Production or Sandbox) is the one your token belongs to."
+        ),
+    )
+
+
+def field_refusal(error: JoorBadRequestError, sent: Iterable[str]) -> JoorBadRequestError:
+    """A refusal of a push that names one of its fields, said as such; else as it was."""
+    reason = joor_reason(error.body_excerpt)
+    name = refused_field(reason, sent) if reason else None
+    if name is None:
+        return error
+    error.user_message = (
+        f'JOOR did not accept the field "{name}" ({error.status}). JOOR said: "{reason}". '
+        "Nothing of this push was changed in JOOR. Contact support with this message: the "
+        "names of the fields sent to JOOR are set by this integration, not by a setting."
+    )
+    return error

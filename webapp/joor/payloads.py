@@ -36,6 +36,8 @@ class OrdersPage:
     wrapper: str = ORDERS_KEY
     has_next: bool = False
     next_start: int | str | None = None
+    # What reading it cost: every attempt since the page before (retries, paging checks).
+    credits: int = field(default=1, compare=False)
 
 
 @dataclass(frozen=True)

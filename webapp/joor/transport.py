@@ -73,6 +73,7 @@ class Transport:
         self.base_url = base_url.rstrip("/")
         self.options = options
         self.budget: CreditBudget = options.budget
+        self.credits_spent = 0  # every attempt's credits, as drawn from the budget
         self._session = options.session if options.session is not None else requests.Session()
 
     def __repr__(self) -> str:
@@ -103,6 +104,7 @@ class Transport:
         cost, attempt, held = cost_of(method), 0, 0.0
         while True:
             self.budget.acquire(cost)
+            self.credits_spent += cost
             try:
                 answer = self._send_once(method, path, params, body, attempt + 1)
                 return read(answer) if read is not None else answer
@@ -122,6 +124,7 @@ class Transport:
     def exchange(self, method: str, path: str, params: dict[str, Any] | None = None) -> Exchange:
         """Send one attempt and report it, whatever JOOR answers (for `joor probe`)."""
         self.budget.acquire(cost_of(method))
+        self.credits_spent += cost_of(method)
         started = time.perf_counter()
         response, error = None, None
         try:

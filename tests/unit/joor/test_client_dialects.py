@@ -412,3 +412,13 @@ def test_a_transient_fault_is_still_retried_for_pages(mocked, make_client):
 
     assert list(make_client().iter_order_pages(START, END, 6))[0].orders == []
     assert len(mocked.calls) == 2
+
+
+def test_each_page_says_what_reading_it_cost(mocked, make_client):
+    everything = orders(250)
+    serve(mocked, by_page(everything, base=1))
+
+    pages = list(make_client().iter_order_pages(START, END, 6, overlap=5))
+
+    # The page after the first also paid for the paging check (start_from 95, then 1).
+    assert [page.credits for page in pages] == [1, 3, 1]
