@@ -56,11 +56,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def simulator(orders: int, lines: int):
+def simulator(orders: int, lines: int, dialect: str = "reference", tokens=TOKENS):
     """Serve `python -m joorsim` on a free loopback port; yield its /v2 base URL."""
     port = free_port()
     args = [sys.executable, "-m", "joorsim", "--port", str(port), "--orders", str(orders)]
-    args += ["--lines", str(lines), "--seed", "11", "--days", "30", "--token", ",".join(TOKENS)]
+    args += ["--lines", str(lines), "--seed", "11", "--days", "30", "--token", ",".join(tokens)]
+    args += ["--dialect", dialect]
     proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
     root = f"http://127.0.0.1:{port}"
     try:

@@ -112,3 +112,38 @@ def test_a_token_check_is_one_call_even_when_joor_cannot_be_reached(app, store):
 def test_the_probe_refuses_a_store_that_is_not_connected(runner, store):
     result = runner.invoke(args=["joor", "probe", "--store", "acme"])
     assert result.exit_code == 1 and "not connected to JOOR" in result.output
+
+
+def test_what_was_learned_is_forgotten_when_the_token_or_environment_changes(
+    app, runner, probed_store, canary_sim
+):
+    canary_sim.state.set_dialect("order-path")
+    assert runner.invoke(args=["joor", "probe", "--store", "acme"]).exit_code == 0
+    status = json.loads(runner.invoke(args=["joor", "status", "--store", "acme"]).output)
+    assert status["orders_path"] == "/order/"
+    assert status["joor_answers"]["paging"] == "offset"
+
+    # The same token again keeps what was learned of its account.
+    connect(db.session, factory_from_app(app), probed_store.id, CANARY, "local")
+    conn = get_connection(db.session, probed_store.id)
+    assert conn.probe_result and conn.wire_dialect["paging"] == "offset"
+
+    # Another token (another account) starts afresh: only what its own check found.
+    with canary_sim.state.lock:
+        canary_sim.state.tokens = (*canary_sim.state.tokens, "second-account-token")
+    canary_sim.state.set_dialect("reference")
+    connect(db.session, factory_from_app(app), probed_store.id, "second-account-token", "local")
+    db.session.refresh(conn)
+    assert conn.probe_result is None
+    assert conn.wire_dialect == {"orders_path": "/orders"}
+
+
+def test_another_environment_forgets_what_was_learned(app, probed_store, canary_sim):
+    from webapp.sync.connection import adopt_token
+
+    conn = get_connection(db.session, probed_store.id)
+    conn.wire_dialect = {"orders_path": "/order/", "paging": "page-numbers"}
+    conn.probe_result = {"orders_path": "/order/"}
+    adopt_token(conn, conn.token_encrypted, CANARY, "sandbox")
+
+    assert conn.wire_dialect is None and conn.probe_result is None

@@ -79,7 +79,7 @@ class Pager:
         if self._to_check():
             if not set(ids) & set(self.last.ids) and not self._orders_left(page):
                 return self._doubt(page)
-            self.checked, self.scheme = True, self.scheme or OFFSET
+            self.checked, self.scheme = True, OFFSET
         if self.scheme in (PAGES, PAGES_FROM_0):
             return self._by_page(page, ids)
         return self._by_offset(page, ids)
