@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections import deque
 from dataclasses import dataclass, field
 
 from webapp.joor.dialect import NEXT_KEY, OFFSET, PAGES, PAGES_FROM_0, PAGING_WORDS
@@ -28,6 +29,7 @@ PAGE_SLACK = 3
 # Without a total: a million orders in one window is far beyond any store's.
 MAX_PAGES = 10_000
 PROBE_START = 1
+RECENT_PAGES = 10
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,9 @@ class Pager:
         self.count, self.overlap = count, overlap
         self.requests = self.step_backs = 0
         self.checked = scheme in (PAGES, PAGES_FROM_0)
-        self.seen: set[str] = set()
+        # The ids of the last few pages: enough to see a page bring nothing new, in flat memory.
+        self.recent: deque[set[str]] = deque(maxlen=RECENT_PAGES)
+        self.read = 0  # orders read anew in the window
         self.asked: set[int | str] = set()
         self.total: int | None = None
         self.max_total = 0
@@ -231,8 +235,9 @@ class Pager:
 
     def _note(self, page: OrdersPage, ids: list[str]) -> int:
         """Remember the page's ids and total; return how many orders it brought anew."""
-        fresh = [key for key in ids if key not in self.seen]
-        self.seen.update(fresh)
+        fresh = [key for key in ids if not any(key in seen for seen in self.recent)]
+        self.recent.append(set(ids))
+        self.read += len(fresh)
         if page.total is not None:
             self.total = page.total
             self.max_total = max(self.max_total, page.total)
@@ -282,14 +287,14 @@ class Pager:
             page.start_from,
             scheme,
             what,
-            len(self.seen),
+            self.read,
         )
         return JoorPagingError(
             f"JOOR orders paging stopped at start_from={page.start_from!r} ({scheme}): JOOR {what}",
             user_message=(
                 f"JOOR's pages of orders did not add up (paging {scheme}; at start_from "
                 f"{page.start_from}, JOOR {what}), so the import stopped rather than skip "
-                f"an order without a word. The {len(self.seen):,} orders read so far are "
-                "kept; contact support with this run's number."
+                "an order without a word. The orders read so far are kept; contact support "
+                "with this run's number."
             ),
         )
