@@ -1,7 +1,7 @@
 """wire dialect and probe result: what the client learned of a JOOR account's answers
 
 Revision ID: ee5893fdd29c
-Revises: 5b2f0e7c1a9d
+Revises: 135d360baf4f
 Create Date: 2026-12-03 12:07:48
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'ee5893fdd29c'
-down_revision = '5b2f0e7c1a9d'
+down_revision = '135d360baf4f'
 branch_labels = None
 depends_on = None
 
