@@ -13,13 +13,12 @@ from __future__ import annotations
 import argparse
 import json
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bench.import_orders import make_app, manual_run, simulator
+from bench.import_orders import import_all, make_app, simulator
 
 DIALECTS = ("page-number", "next-key")
 
@@ -27,29 +26,24 @@ DIALECTS = ("page-number", "next-key")
 def import_window(app, token: str) -> dict:
     """Import the last 31 days for a new store on the token; return what was stored."""
     from webapp.extensions import db
-    from webapp.models import Order
-    from webapp.sync.connection import factory_from_app, get_connection
-    from webapp.sync.import_runs import import_run
+    from webapp.models import JoorConnection, Order, SyncRun
 
+    imported = import_all(app, token)  # the app's database holds this one store
     with app.app_context():
-        run = manual_run(app, token)
-        started = time.perf_counter()
-        run = import_run(db.session, factory_from_app(app), app.extensions["redis"], run.id)
-        seconds = time.perf_counter() - started
-        stored = select(Order.source_id).where(Order.store_id == run.store_id)
-        count = db.session.scalar(select(func.count()).select_from(stored.subquery()))
+        count = db.session.scalar(select(func.count(Order.id)))
         distinct = db.session.scalar(select(func.count(func.distinct(Order.source_id))))
-        learned = get_connection(db.session, run.store_id).wire_dialect or {}
+        run = db.session.scalar(select(SyncRun).order_by(SyncRun.id.desc()))
+        learned = db.session.scalar(select(JoorConnection.wire_dialect)) or {}
         return {
             "status": run.status,
             "error": run.error,
-            "orders_in_window": run.done,
+            "orders_in_window": imported["orders"],
             "orders_stored": count,
             "duplicates": count - distinct,
-            "counts": run.counts,
-            "credits": run.credits_used,
+            "counts": imported["counts"],
+            "credits": imported["credits"],
             "paging_found": learned.get("paging"),
-            "seconds": round(seconds, 2),
+            "seconds": round(imported["seconds"], 2),
         }
 
 

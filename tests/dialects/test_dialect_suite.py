@@ -150,23 +150,23 @@ def test_every_dialect_connects_imports_once_and_pushes(app, store, dialect_sim)
     assert order_count(store.id) == expected and duplicate_source_ids(store.id) == 0
 
     skus = sim.state.catalog_skus()
-    for n, sku in enumerate(skus[:5]):
+    for n, sku in enumerate(skus[:10]):
         make_item(store, sku["upc"], stock=3 + n)
-    make_item(store, UNKNOWN_UPC, stock=1)
+    make_item(store, UNKNOWN_UPC, stock=1)  # JOOR refuses it: a small share, still done
     update = push(app, store)
     assert update.status == "succeeded", update.error
-    assert (update.counts["sent"], update.counts["passed"], update.counts["failed"]) == (6, 5, 1)
+    assert (update.counts["sent"], update.counts["passed"], update.counts["failed"]) == (11, 10, 1)
     logged = verdicts(update.run_id)
-    assert len(logged) == 6 and all(event.reason for event in logged)
+    assert len(logged) == 11 and all(event.reason for event in logged)
     assert [e.reason for e in logged if e.outcome == "failed"] == [f"unknown upc: {UNKNOWN_UPC}"]
 
-    sim.state.push_inventory([{"warehouse": "Secondary", "upc": skus[9]["upc"], "inventory": 4}])
+    sim.state.push_inventory([{"warehouse": "Secondary", "upc": skus[20]["upc"], "inventory": 4}])
     configure(store, inventory_mode="overwrite")
     overwrite = push(app, store, full=True, confirmed=True)
     assert overwrite.status == "succeeded", overwrite.error
-    assert len(verdicts(overwrite.run_id)) == 6
+    assert len(verdicts(overwrite.run_id)) == 11
     held = {item["upc"]: item["inventory"] for item in sim.state.read_inventory("Default")}
-    assert held == {sku["upc"]: 3 + n for n, sku in enumerate(skus[:5])}
+    assert held == {sku["upc"]: 3 + n for n, sku in enumerate(skus[:10])}
     secondary = sim.state.read_inventory("Secondary")
     assert len(secondary) == (0 if dialect == "account-overwrite" else 1)
     page = login(app, store.users[0].email).get(f"/integrations/joor/runs/{overwrite.run_id}")
