@@ -56,11 +56,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def simulator(orders: int, lines: int):
+def simulator(orders: int, lines: int, dialect: str = "reference", tokens=TOKENS):
     """Serve `python -m joorsim` on a free loopback port; yield its /v2 base URL."""
     port = free_port()
     args = [sys.executable, "-m", "joorsim", "--port", str(port), "--orders", str(orders)]
-    args += ["--lines", str(lines), "--seed", "11", "--days", "30", "--token", ",".join(TOKENS)]
+    args += ["--lines", str(lines), "--seed", "11", "--days", "30", "--token", ",".join(tokens)]
+    args += ["--dialect", dialect]
     proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
     root = f"http://127.0.0.1:{port}"
     try:
@@ -164,9 +165,10 @@ def _insert_all(db: sqlite3.Connection, tables: dict[str, list]) -> None:
 
 def fetch_only(sim_root: str, token: str) -> float:
     """Return orders per second for paging the window alone: the simulator's and HTTP's ceiling."""
-    from webapp.joor import JoorClient, order_type_code
+    from webapp.joor import ClientOptions, JoorClient, order_type_code
 
-    client = JoorClient(token, f"{sim_root}/v2", decode_json=orjson.loads)  # as the app's
+    options = ClientOptions(decode_json=orjson.loads)  # as the app's
+    client = JoorClient(token, f"{sim_root}/v2", options)
     now = datetime.now(UTC)
     started = time.perf_counter()
     count = sum(

@@ -27,7 +27,7 @@ from jobs.runtime import (
     redis_connection,
 )
 from webapp.extensions import db
-from webapp.joor import JoorAuthError, JoorBadRequestError, JoorConfigError
+from webapp.joor import JoorAuthError, JoorBadRequestError, JoorConfigError, JoorPagingError
 from webapp.models import SyncRun
 from webapp.models.base import utcnow
 from webapp.models.sync import FAILED, KIND_MANUAL
@@ -54,7 +54,14 @@ LOCK_WAIT_SECONDS = 60
 WAITING = ACTIVE - {JobStatus.STARTED}
 POLL_WAITING_SECONDS = 24 * 3600
 BUSY_RETRY_SECONDS = 30
-NOT_RETRIED = (JoorAuthError, JoorBadRequestError, JoorConfigError, ImportSetupError)
+# A retry cannot fix these; JOOR's pages not adding up would only repeat.
+NOT_RETRIED = (
+    JoorAuthError,
+    JoorBadRequestError,
+    JoorConfigError,
+    JoorPagingError,
+    ImportSetupError,
+)
 
 
 def summary(run: SyncRun) -> dict:

@@ -1,9 +1,10 @@
 """A local JOOR v2 API simulator for development, demos and end-to-end tests.
 
-Run ``python -m joorsim --port 5050 --orders N --seed S``; in tests use
+Run ``python -m joorsim --port 5050 --orders N --seed S [--dialect NAME]``; in tests use
 ``joorsim.testing.running_simulator(**options)`` or ``create_app(...).test_client()``.
 Modules: ``app`` (endpoints), ``hooks`` (/_sim/), ``state`` (SimState), ``orderbook`` and
-``orders`` (orders), ``inventory``, ``budget``, ``faults``, ``catalog``, ``people``.
+``orders`` (orders), ``dialects`` (the forms of JOOR's answers), ``inventory``, ``budget``,
+``faults``, ``catalog``, ``people``.
 """
 
 from joorsim.app import create_app

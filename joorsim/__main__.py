@@ -3,7 +3,8 @@
 Flags: --host (127.0.0.1), --port (5050), --orders N (200), --seed S (1), --days D (30),
 --lines L (fixed line items per order; default 1-15, a few with none), --token T
 (``demo-token``; several comma-separated, each its own credit account), --no-rate-limit,
---initial-stock (demo stock in ``Default``), --error-rate F, --latency-ms MS, --fault-seed S.
+--initial-stock (demo stock in ``Default``), --error-rate F, --latency-ms MS, --fault-seed S,
+--dialect NAME (``reference``; see ``joorsim.dialects`` for the forms of JOOR's answers).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import time
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from joorsim.app import create_app
+from joorsim.dialects import DIALECTS
 from joorsim.state import DEFAULT_TOKEN, SimState
 
 
@@ -43,6 +45,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--error-rate", type=float, default=0.0)
     p.add_argument("--latency-ms", type=int, default=0)
     p.add_argument("--fault-seed", type=int, default=0)
+    p.add_argument("--dialect", choices=list(DIALECTS), default="reference")
     return p.parse_args(argv)
 
 
@@ -58,6 +61,7 @@ def main(argv: list[str] | None = None) -> None:
         days=args.days,
         lines_per_order=args.lines,
         initial_stock=args.initial_stock,
+        dialect=args.dialect,
         faults={
             "error_rate": args.error_rate,
             "latency_ms": args.latency_ms,
@@ -70,6 +74,7 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"JOOR simulator on http://{args.host}:{server.server_port}/v2 "
         f"(token {', '.join(state.tokens)}; {args.orders} orders, seed {args.seed}, "
+        f"dialect {args.dialect}, "
         f"ready in {time.perf_counter() - started:.2f}s)",
         flush=True,
     )

@@ -6,8 +6,10 @@ used only when no state is given. The app keeps its state in ``app.extensions["j
 Every /v2 request goes through, in order: the latency fault; the token check
 (``Authorization: OAuth2 <base64(token)>``, else 401 JSON); the content-type check
 (``Content-Type: application/json`` on every request, GETs included, else **400** JSON);
-a 429 storm; the random 5xx error rate; the credit budget (GET 1, write 5; 429 with
-``Retry-After``); then the endpoint; then truncation or malformed-body faults.
+the dialect's orders path (the other one answers 404, free); the planned fault or a 429
+storm; the random 5xx error rate; the credit budget (GET 1, write 5; 429 with
+``Retry-After``); then the endpoint in the dialect's form (``dialects``); then truncation or
+malformed-body faults.
 """
 
 from __future__ import annotations
@@ -20,15 +22,18 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 
 from joorsim.budget import cost_of
+from joorsim.dialects import ORDER, ORDERS, date_refusal, inventory_body
 from joorsim.orderbook import QueryError, parse_query
 from joorsim.state import SimState
 
 v2 = Blueprint("v2", __name__, url_prefix="/v2")
+# Wrong for every endpoint and every dialect ([] would be a dialect's "no orders").
 MALFORMED_BODIES = [
     ("<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html"),
-    ("[]", "application/json"),
+    ('["unexpected"]', "application/json"),
     ('{"result": null, "data": "unexpected"}', "application/json"),
 ]
+ORDER_LISTS = {"v2.list_orders": ORDERS, "v2.list_order": ORDER}
 
 
 def sim_state() -> SimState:
@@ -67,15 +72,24 @@ def gatekeep() -> Response | None:
         return error(401, "unauthorized", "missing, invalid or revoked access token")
     if request.mimetype != "application/json":
         return error(400, "bad_content_type", "Content-Type must be application/json")
+    path = ORDER_LISTS.get(request.endpoint or "")
+    if path and path not in state.dialect.orders_paths:
+        return error(404, "not_found", "no such endpoint")
     return _faults_and_budget(state, token)
 
 
 def _faults_and_budget(state: SimState, token: str) -> Response | None:
-    """The storm, error-rate and credit-budget refusals, in that order."""
+    """The planned fault, the storm, error-rate and credit-budget refusals, in that order."""
     with state.lock:
-        if state.faults.take("storm_429"):
-            return error(429, "rate_limited", "too many requests (storm)", **{"Retry-After": "1"})
-        status = state.faults.draw_error()
+        planned = state.faults.next_planned()
+        if planned in ("truncate", "malformed"):
+            g.joorsim_corrupt = planned
+        if planned == "429" or state.faults.take("storm_429"):
+            wait = state.faults.storm_retry_after
+            return error(
+                429, "rate_limited", "too many requests (storm)", **{"Retry-After": f"{wait:g}"}
+            )
+        status = 500 if planned == "500" else state.faults.draw_error()
     if status:
         return error(status, "server_error", f"simulated {status}")
     retry_after = state.charge(token, cost_of(request.method))
@@ -93,11 +107,12 @@ def corrupt(response: Response) -> Response:
     if not g.get("joorsim_handled") or response.status_code != 200:
         return response
     state = sim_state()
+    planned = g.get("joorsim_corrupt")
     with state.lock:
-        if state.faults.take("truncate_next"):
+        if planned == "truncate" or (not planned and state.faults.take("truncate_next")):
             body = response.get_data()
             response.set_data(body[: max(1, len(body) // 2)])
-        elif state.faults.take("malformed_next"):
+        elif planned == "malformed" or state.faults.take("malformed_next"):
             text, mimetype = MALFORMED_BODIES[state.faults.next_malformed_kind()]
             response.set_data(text.encode())
             response.mimetype = mimetype
@@ -107,12 +122,22 @@ def corrupt(response: Response) -> Response:
 @v2.get("/orders", strict_slashes=False)
 def list_orders() -> Response:
     """List one page of orders with JOOR's filters."""
+    state = sim_state()
+    refused = date_refusal(state.dialect, request.args)
+    if refused:
+        return error(400, "bad_request", refused)
     try:
         query = parse_query(request.args)
     except QueryError as exc:
         return error(400, "bad_request", str(exc))
     # Assembled from cached per-order JSON: byte for byte what jsonify would send.
-    return Response(sim_state().orders_page_json(query), mimetype="application/json")
+    return Response(state.orders_page_json(query), mimetype="application/json")
+
+
+@v2.get("/order", strict_slashes=False)
+def list_order() -> Response:
+    """The orders list on the path JOOR's known public callers use (the order-path dialect)."""
+    return list_orders()
 
 
 @v2.post("/bulk-inventory", strict_slashes=False)
@@ -130,7 +155,9 @@ def bulk_inventory() -> Response:
         return response
     overwrite = request.args.get("overwrite", "0") in ("1", "true")
     dec_pending = request.args.get("dec_pending", "0") in ("1", "true")
-    return jsonify(sim_state().push_inventory(items, overwrite, dec_pending))
+    state = sim_state()
+    answer = state.push_inventory(items, overwrite, dec_pending)
+    return jsonify(inventory_body(state.dialect, answer))
 
 
 def _json_errors(app: Flask) -> None:

@@ -17,6 +17,9 @@ Settings (all optional; a POST changes only the keys it names):
   items is refused whole with 413 ``{"error": "too_many_items", "message": "...",
   "max_items": N}``, as JOOR's reference names no limit of its own. It is charged (JOOR had
   the call) and changes no stock.
+- ``plan``: a list the next /v2 requests take one entry each of, in order: ``"ok"``,
+  ``"malformed"``, ``"truncate"``, ``"429"`` or ``"500"`` (a POST replaces the plan).
+- ``storm_retry_after``: the ``Retry-After`` seconds of storm and planned 429s (default 1).
 
 Truncated and malformed responses are produced *after* the request took effect: a push is
 applied and a ``sync=1`` page is marked even though the client never sees a usable answer.
@@ -31,6 +34,7 @@ from typing import Any
 
 _COUNTERS = ("latency_ms", "storm_429", "truncate_next", "malformed_next", "arrivals_per_page")
 MAX_INVENTORY_ITEMS = 1000
+PLANNED = frozenset({"ok", "malformed", "truncate", "429", "500"})
 
 
 class FaultError(ValueError):
@@ -50,6 +54,8 @@ class Faults:
     arrivals_per_page: int = 0
     fault_seed: int = 0
     max_inventory_items: int = MAX_INVENTORY_ITEMS
+    plan: list[str] = field(default_factory=list)
+    storm_retry_after: int | float = 1
     malformed_served: int = 0
     rng: random.Random = field(default_factory=lambda: random.Random(0), repr=False)
 
@@ -70,7 +76,8 @@ class Faults:
     def as_dict(self) -> dict[str, Any]:
         """The settings as ``GET /_sim/faults`` shows them (revoked tokens by last 4 only)."""
         names = ("error_rate", *_COUNTERS, "fault_seed", "max_inventory_items")
-        shown = {n: getattr(self, n) for n in names}
+        shown = {n: getattr(self, n) for n in (*names, "storm_retry_after")}
+        shown["plan"] = list(self.plan)
         shown["revoke_tokens"] = [f"...{t[-4:]}" for t in self.revoke_tokens]
         return shown
 
@@ -81,6 +88,13 @@ class Faults:
             return False
         setattr(self, counter, left - 1)
         return True
+
+    def next_planned(self) -> str | None:
+        """Take the plan's next entry ("ok" and an empty plan: no fault)."""
+        if not self.plan:
+            return None
+        planned = self.plan.pop(0)
+        return None if planned == "ok" else planned
 
     def draw_error(self) -> int | None:
         """A 5xx status for this request, drawn at error_rate, or None."""
@@ -104,6 +118,14 @@ def _check(name: str, value: Any) -> Any:
     if name == "revoke_tokens":
         if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
             raise FaultError("revoke_tokens must be a list of strings")
+        return value
+    if name == "plan":
+        if not isinstance(value, list) or not set(value) <= PLANNED:
+            raise FaultError(f"plan must be a list of {', '.join(sorted(PLANNED))}")
+        return list(value)
+    if name == "storm_retry_after":
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise FaultError("storm_retry_after must be a number of seconds, 0 or more")
         return value
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise FaultError(f"{name} must be a non-negative integer")

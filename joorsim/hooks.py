@@ -1,4 +1,4 @@
-"""Test hooks under /_sim/ (no auth, no credits): read-backs, faults, new orders, reset.
+"""Test hooks under /_sim/ (no auth, no credits): read-backs, faults, dialect, orders, reset.
 
 - ``GET /_sim/inventory?warehouse=W`` -> ``{"warehouse", "items": [{"upc", "style_number",
   "style_identifier", "color_code", "size", "inventory"}]}`` (SKUs holding a quantity in W;
@@ -12,6 +12,8 @@
   ``{"order_ids": ["4810201", ...]}``; generated ones are modified "now".
 - ``POST /_sim/orders/<order_id>/touch`` -> bumps its date_modified to now (404 if unknown).
 - ``POST /_sim/reset`` -> back to the initial state.
+- ``GET|POST /_sim/dialect`` -> ``{"dialect": NAME, "dialects": [...]}`` (POST
+  ``{"dialect": NAME}`` switches it; 400 naming the known ones for another name).
 - ``GET /_sim/credits?token=T`` -> ``{"rate_limit", "used", "limit", "remaining",
   "window_seconds", "resets_in"}`` (T defaults to the first configured token).
 """
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from joorsim.dialects import DIALECTS
 from joorsim.faults import FaultError
 from joorsim.state import SimState
 
@@ -93,6 +96,21 @@ def touch_order(order_id: int) -> Response | tuple[Response, int]:
     if not _state().touch_order(order_id):
         return _bad(f"unknown order {order_id}", 404)
     return jsonify({"order_id": str(order_id)})
+
+
+@hooks.route("/dialect", methods=["GET", "POST"])
+def dialect() -> Response | tuple[Response, int]:
+    """Name the dialect the simulator answers in, or switch it."""
+    state = _state()
+    if request.method == "POST":
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict) or not isinstance(body.get("dialect"), str):
+            return _bad('body must be {"dialect": NAME}')
+        try:
+            state.set_dialect(body["dialect"])
+        except ValueError as exc:
+            return _bad(str(exc))
+    return jsonify({"dialect": state.dialect.name, "dialects": list(DIALECTS)})
 
 
 @hooks.post("/reset")

@@ -6,7 +6,9 @@ A SKU is known when its ``upc`` is in the catalogue (UPC items) or its four styl
 integer (booleans, floats and strings fail). Update changes only the listed SKUs; Overwrite
 (``overwrite=1``) also drops every other SKU of each warehouse that appears in a passing
 item of the call. Stock is kept per UPC; a dropped SKU disappears from the read-back.
-Items are applied in order, so a SKU sent twice ends with its last quantity.
+Items are applied in order, so a SKU sent twice ends with its last quantity. With
+``account=True`` (the ``account-overwrite`` dialect) an Overwrite drops every unnamed SKU of
+every warehouse of the account.
 """
 
 from __future__ import annotations
@@ -67,7 +69,12 @@ class InventoryBook:
         return sku, "" if sku else f"unknown style: {self._sku_label(item)}"
 
     def apply(
-        self, items: list[Any], overwrite: bool = False, dec_pending: bool = False
+        self,
+        items: list[Any],
+        overwrite: bool = False,
+        dec_pending: bool = False,
+        *,
+        account: bool = False,
     ) -> dict[str, Any]:
         """Apply one bulk-inventory call and return JOOR's response body."""
         log, present = [], set()
@@ -82,8 +89,9 @@ class InventoryBook:
             present.add(item["warehouse"])
             self.stock[item["warehouse"]][sku.upc] = item["inventory"]
             log.append({**entry, "status": "pass", "message": "inventory updated"})
-        if overwrite:
-            self._drop_unsent(items, log, present)
+        if overwrite and present:
+            # JOOR's reference says "for the account": every warehouse, in that reading.
+            self._drop_unsent(items, log, set(self.warehouses) if account else present)
         self.pushes.append(
             {"overwrite": overwrite, "dec_pending": dec_pending, "items": items, "log": log}
         )

@@ -9,7 +9,8 @@ Filter semantics (JOOR's codes; the "ours" parts follow the shared wire decision
 - ``sync`` (default 1): additionally hides orders exported and unchanged since, then marks the
   returned page exported. ``sync=0`` reads without marking.
 - ``date_start``/``date_end`` bound ``date_modified``: start inclusive, end exclusive; each
-  requires the other. ``count`` defaults to 50 and is clamped to 100; ``start_from`` is 0-based.
+  requires the other. ``count`` defaults to 50 and is clamped to 100; ``start_from`` is 0-based
+(the dialect may count pages instead, and shapes the answer: see ``dialects``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from joorsim.catalog import Catalog
+from joorsim.dialects import REFERENCE, Dialect, offset_of, orders_body
 from joorsim.orders import (
     FIRST_ORDER_ID,
     ORDER_TYPES,
@@ -139,16 +141,17 @@ class OrderBook:
         orders = [build_order(h, self.catalog, self.seed) for h in page]
         return {"total": total, "start_from": q.start_from, "count": len(orders), "orders": orders}
 
-    def query_json(self, q: OrderQuery) -> bytes:
-        """The same page as `query`, as the JSON body Flask's jsonify would send (cached parts)."""
-        total, page = self._page(q)
-        head = f'{{"total":{total},"start_from":{q.start_from},"count":{len(page)},"orders":['
-        return b"".join((head.encode(), b",".join(map(self._order_json, page)), b"]}\n"))
+    def query_json(self, q: OrderQuery, dialect: Dialect = REFERENCE) -> bytes:
+        """The same page as `query`, as the JSON body the dialect sends (cached parts)."""
+        total, page = self._page(q, offset_of(dialect, q.start_from, q.count))
+        orders = [self._order_json(header) for header in page]
+        return orders_body(dialect, total, q.start_from, q.count, orders)
 
-    def _page(self, q: OrderQuery) -> tuple[int, list[OrderHeader]]:
+    def _page(self, q: OrderQuery, offset: int | None = None) -> tuple[int, list[OrderHeader]]:
         """(total selected, the page's headers), marking the page exported when sync is on."""
         selected = self._select(q)
-        page = selected[q.start_from : q.start_from + q.count]
+        offset = q.start_from if offset is None else offset
+        page = selected[offset : offset + q.count]
         if q.sync and page:
             for h in page:
                 h.exported_modified = h.modified

@@ -2,12 +2,13 @@
 
 ``SimState(orders=200, seed=1, tokens="demo-token", rate_limit=True, credit_limit=300,
 window_seconds=300, days=30, lines_per_order=None, clock=time.time, anchor=None,
-warehouses=("Default", "Secondary"), initial_stock=False, faults=None, styles=40)``
+warehouses=("Default", "Secondary"), initial_stock=False, faults=None, styles=40,
+dialect="reference")``
 
 ``clock`` returns epoch seconds and drives the credit windows and the dates of orders added
 later; ``anchor`` (epoch seconds, default ``clock()`` at construction) is the "now" the seeded
 orders' dates count back from, so the same seed and anchor give byte-identical orders.
-``reset()`` returns to the state right after construction (same anchor).
+``reset()`` returns to the state right after construction (same anchor, same dialect).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from joorsim.budget import CreditBudget
 from joorsim.catalog import Catalog
+from joorsim.dialects import Dialect, dialect_named
 from joorsim.faults import Faults
 from joorsim.inventory import DEFAULT_WAREHOUSES, InventoryBook
 from joorsim.orderbook import OrderBook, OrderQuery
@@ -51,6 +53,7 @@ class SimState:
         initial_stock: bool = False,
         faults: dict[str, Any] | None = None,
         styles: int = 40,
+        dialect: str = "reference",
     ) -> None:
         self.lock = threading.RLock()
         self.clock = clock or time.time
@@ -66,6 +69,7 @@ class SimState:
             "warehouses": tuple(warehouses),
             "initial_stock": initial_stock,
             "faults": dict(faults or {}),
+            "dialect": dialect_named(dialect),
         }
         self.anchor = int(anchor if anchor is not None else self.clock())
         self.catalog = Catalog(seed, styles)
@@ -82,6 +86,7 @@ class SimState:
             self.budget = CreditBudget(o["credit_limit"], o["window_seconds"], self.clock)
             self.faults = Faults()
             self.faults.update(o["faults"])
+            self.dialect: Dialect = o["dialect"]
 
     def now(self) -> int:
         """The clock as whole epoch seconds."""
@@ -109,7 +114,7 @@ class SimState:
     def orders_page_json(self, query: OrderQuery) -> bytes:
         """The same page as `orders_page`, as the JSON body the endpoint sends."""
         with self.lock:
-            body = self.book.query_json(query)
+            body = self.book.query_json(query, self.dialect)
             self._arrive(query)
             return body
 
@@ -133,7 +138,8 @@ class SimState:
     ) -> dict[str, Any]:
         """Apply a bulk-inventory call and return its verdicts."""
         with self.lock:
-            return self.inventory.apply(items, overwrite, dec_pending)
+            account = self.dialect.account_overwrite
+            return self.inventory.apply(items, overwrite, dec_pending, account=account)
 
     def read_inventory(self, warehouse: str) -> list[dict[str, Any]]:
         """SKUs holding a quantity in the warehouse, with their identifiers."""
@@ -151,6 +157,12 @@ class SimState:
             {**s.identifiers(), "name": s.name, "color": s.color, "price": s.price}
             for s in self.catalog.skus
         ]
+
+    def set_dialect(self, name: str) -> Dialect:
+        """Answer in another dialect from now on (ValueError for an unknown name)."""
+        with self.lock:
+            self.dialect = dialect_named(name)
+            return self.dialect
 
     def set_faults(self, settings: dict[str, Any]) -> dict[str, Any]:
         """Change fault settings (FaultError when invalid) and return them all."""

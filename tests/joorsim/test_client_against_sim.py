@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from joorsim.testing import RunningSimulator, running_simulator
-from webapp.joor import JoorAuthError, JoorClient, MemoryCreditBudget
+from webapp.joor import ClientOptions, JoorAuthError, JoorClient, MemoryCreditBudget
 
 
 class VirtualTime:
@@ -48,9 +48,7 @@ def make_client(
     if statuses is not None:
         session.hooks["response"].append(lambda r, *a, **k: statuses.append(r.status_code))
     budget = MemoryCreditBudget(clock=vt, sleep=vt.sleep)
-    return JoorClient(
-        token,
-        sim.base_url,
+    options = ClientOptions(
         budget=budget,
         session=session,
         timeout=5,
@@ -59,6 +57,7 @@ def make_client(
         sleep=vt.sleep,
         **kwargs,
     )
+    return JoorClient(token, sim.base_url, options)
 
 
 def all_orders(client: JoorClient) -> list[str]:
@@ -149,3 +148,38 @@ def test_client_rides_out_a_429_storm_and_5xx_without_losing_a_page(sim):
     assert {500, 502, 503} & set(seen)
     left = requests.get(f"{sim.root_url}/_sim/faults", timeout=5).json()
     assert (left["storm_429"], left["truncate_next"]) == (0, 0)
+
+
+LEARNED = {
+    "reference": ("/orders", "offset"),
+    "order-path": ("/order/", "offset"),
+    "bare-list": ("/orders", "offset"),
+    "page-number": ("/orders", "page-numbers"),
+    "next-key": ("/orders", "next-key"),
+    "inventory-container": ("/orders", "offset"),
+    "empty-null": ("/orders", "offset"),
+    "account-overwrite": ("/orders", "offset"),
+    "fraction-dates": ("/orders", "offset"),
+}
+
+
+@pytest.mark.parametrize("dialect", list(LEARNED))
+def test_the_client_reads_every_order_once_in_every_dialect_and_learns_it(sim, dialect):
+    requests.post(f"{sim.root_url}/_sim/dialect", json={"dialect": dialect}, timeout=5)
+    client = make_client(sim)
+
+    ids = all_orders(client)
+
+    assert len(ids) == len(set(ids)) == 1000
+    assert (client.dialect.orders_path, client.dialect.paging) == LEARNED[dialect]
+    assert client.dialect.date_form == ("fraction" if dialect == "fraction-dates" else "plain")
+
+
+@pytest.mark.parametrize("dialect", ["page-number", "next-key"])
+def test_ten_thousand_orders_page_through_once_each(dialect):
+    with running_simulator(orders=10_000, seed=3, days=30, lines_per_order=1,
+                           dialect=dialect) as big:  # fmt: skip
+        client = make_client(big)
+        ids = all_orders(client)
+        assert len(ids) == len(set(ids)) == 10_000
+        assert client.dialect.paging == LEARNED[dialect][1]

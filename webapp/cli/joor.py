@@ -70,7 +70,11 @@ def connect_command(slug: str, token: str, environment: str) -> None:
     except JoorError as exc:
         again = "Nothing was saved; run the command again."
         raise click.ClickException(check_failure(exc, again)) from None
-    click.echo(f"Connected {store.slug} to JOOR ({environment}), token ending {conn.token_last4}.")
+    path = (conn.wire_dialect or {}).get("orders_path")
+    where = f"; JOOR answers orders at {path}" if path else ""
+    click.echo(
+        f"Connected {store.slug} to JOOR ({environment}), token ending {conn.token_last4}{where}."
+    )
 
 
 @joor_group.command("configure", epilog="Settings: " + ", ".join(SETTING_NAMES) + ".")
@@ -171,6 +175,9 @@ def status_command(slug: str) -> None:
         "last_error": conn.last_error,
         "next_poll_at": _iso(conn.next_poll_at),
         "watermark": _iso(conn.watermark),
+        # How JOOR answers this account, as the client found it (`joor probe` says more).
+        "orders_path": (conn.wire_dialect or {}).get("orders_path"),
+        "joor_answers": conn.wire_dialect or {},
         "settings": current_values(db.session, conn),
         "runs": [_run_line(run) for run in recent],
     }
@@ -193,6 +200,25 @@ def _run_line(run: SyncRun) -> dict:
 
 def _iso(moment: datetime | date | None) -> str | None:
     return moment.isoformat() if moment else None
+
+
+@joor_group.command("probe")
+@click.option("--store", "slug", required=True, help="The store's slug.")
+def probe_command(slug: str) -> None:
+    """Ask JOOR at most 3 GET questions with the store's token; print how it answers (JSON).
+
+    Each call's path, status and milliseconds; the answer's shape (keys and types only);
+    the orders path, wrapper and paging found; rate-limit headers; the credits spent. The
+    result is kept on the connection (the panel's Connection details show it).
+    """
+    from webapp.sync.probing import probe_store
+
+    store = _store(slug)
+    try:
+        result = probe_store(db.session, factory_from_app(current_app), store.id)
+    except JoorError as exc:
+        raise click.ClickException(exc.user_message) from None
+    click.echo(json.dumps(result, indent=2))
 
 
 from webapp.cli.joor_push import push_command  # noqa: E402 - the push command joins this group

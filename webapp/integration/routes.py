@@ -8,6 +8,7 @@ from webapp.integration import bp
 from webapp.integration.alerts import alert_banner
 from webapp.integration.common import store_connection, varying
 from webapp.integration.connect import connect_context, status_context
+from webapp.integration.details import details_context
 from webapp.integration.forms import ConnectForm, ImportForm, SettingsForm
 from webapp.integration.imports import import_context
 from webapp.integration.runs import RECENT_RUNS, keyset_page
@@ -29,6 +30,7 @@ def render_panel(
         "integration/panel.html",
         status_ctx=status_context(conn),
         connect_ctx=connect_context(conn, connect),
+        details_ctx=details_context(conn),
         settings_ctx=settings_context(conn, settings),
         import_ctx=import_context(import_form),
         recent=keyset_page(scoped(SyncRun), SyncRun.id, descending=True, per_page=RECENT_RUNS),

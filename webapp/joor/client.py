@@ -1,24 +1,25 @@
-"""The JOOR v2 API client: connection check, order paging and bulk inventory."""
+"""The JOOR v2 API client: token check, order paging and bulk inventory, tolerant of the forms
+JOOR's public reference leaves open (see ``dialect``, ``payloads`` and ``paging``)."""
 
 from __future__ import annotations
 
-import json
 import logging
-import random
-import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import requests
-
 from webapp.joor.budget import BudgetUsage, CreditBudget, MemoryCreditBudget
-from webapp.joor.environments import (
-    EXPORT_STATUS_ALL,
-    INVENTORY_PATH,
-    MAX_PAGE_SIZE,
-    ORDERS_PATH,
+from webapp.joor.dialect import FRACTION_DATES, ORDERS_PATHS, PLAIN_DATES, Dialect
+from webapp.joor.environments import EXPORT_STATUS_ALL, INVENTORY_PATH, MAX_PAGE_SIZE
+from webapp.joor.errors import (
+    JoorBadRequestError,
+    both_paths_unknown,
+    field_refusal,
+    names_date,
 )
+from webapp.joor.options import ClientOptions
+from webapp.joor.paging import Pager
 from webapp.joor.payloads import (
     InventoryResult,
     OrdersPage,
@@ -26,13 +27,16 @@ from webapp.joor.payloads import (
     parse_inventory_result,
     parse_orders_page,
 )
-from webapp.joor.transport import RetryHook, Transport
+from webapp.joor.transport import Transport
 
 logger = logging.getLogger(__name__)
 
 # Re-read this many orders of the previous page: when an order leaves the window while we page
 # (modified again in JOOR), later orders shift back and would otherwise fall between two pages.
 PAGE_OVERLAP = 5
+DATE_PARAMS = ("date_start", "date_end")
+# The reference's spelling of style_identifier: a refusal may name it though we never send it.
+REFERENCE_SPELLINGS = ("style_identifer",)
 
 
 def format_utc(moment: datetime, *, round_up: bool = False) -> str:
@@ -46,50 +50,47 @@ def format_utc(moment: datetime, *, round_up: bool = False) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def with_fraction(params: dict[str, Any]) -> dict[str, Any]:
+    """The same query with its dates in JOOR's documented form, fractional seconds included."""
+    dated = dict(params)
+    for name in DATE_PARAMS:
+        if isinstance(dated.get(name), str) and dated[name].endswith("Z"):
+            dated[name] = dated[name][:-1] + ".000Z"
+    return dated
+
+
 class JoorClient:
-    """Talks to one JOOR account; use one client per job or thread (sessions are not shared)."""
+    """Talks to one JOOR account; use one client per job or thread (sessions are not shared).
+
+    ``dialect`` is what earlier calls learned of this account (path, paging, dates); the
+    client updates it as it learns more, for the caller to keep.
+    """
 
     def __init__(
         self,
         token: str,
         base_url: str,
+        options: ClientOptions | None = None,
         *,
-        budget: CreditBudget | None = None,
-        session: requests.Session | None = None,
-        timeout: float = 30,
-        max_retries: int = 5,
-        backoff_base: float = 1.0,
-        backoff_cap: float = 60,
-        sleep: Callable[[float], None] = time.sleep,
-        rng: Callable[[], float] = random.random,
-        # Answers are decoded with this; the app hands in a faster decoder (orjson), which
-        # keeps this package to the standard library and requests.
-        decode_json: Callable[[bytes], Any] = json.loads,
-        on_retry: RetryHook | None = None,
+        dialect: Dialect | None = None,
     ) -> None:
-        self.budget: CreditBudget = (
-            budget if budget is not None else MemoryCreditBudget(sleep=sleep)
-        )
-        self._transport = Transport(
-            token,
-            base_url,
-            budget=self.budget,
-            session=session,
-            timeout=timeout,
-            max_retries=max_retries,
-            backoff_base=backoff_base,
-            backoff_cap=backoff_cap,
-            sleep=sleep,
-            rng=rng,
-            decode_json=decode_json,
-            on_retry=on_retry,
-        )
-        self._request = self._transport.request
+        options = options or ClientOptions()
+        if options.budget is None:
+            options = replace(options, budget=MemoryCreditBudget(sleep=options.sleep))
+        self.options = options
+        self.budget: CreditBudget = options.budget  # type: ignore[assignment]
+        self.dialect = dialect if dialect is not None else Dialect()
+        self._transport = Transport(token, base_url, options)
 
     @property
     def base_url(self) -> str:
         """Return the base URL requests go to."""
         return self._transport.base_url
+
+    @property
+    def transport(self) -> Transport:
+        """The transport (for `joor probe`, which reports each call as it went)."""
+        return self._transport
 
     def __repr__(self) -> str:
         return f"JoorClient(base_url={self.base_url!r})"
@@ -98,10 +99,11 @@ class JoorClient:
         """Return the account's credit usage in the current window."""
         return self.budget.usage()
 
-    def check_connection(self) -> None:
-        """Read one order without marking anything exported; raise a JoorError if that fails."""
-        body = self._request("GET", ORDERS_PATH, params={"sync": 0, "count": 1, "start_from": 0})
-        parse_orders_page(body, 0)
+    def check_connection(self) -> OrdersPage:
+        """Read one order without marking anything exported, in one call (two when the
+        orders path is not known yet and the first answers 404); raise a JoorError if JOOR
+        refuses. A person waits on it, so nothing is tried again."""
+        return self._orders_call({"sync": 0, "count": 1, "start_from": 0}, 0, attempts=1)
 
     def iter_order_pages(
         self,
@@ -114,31 +116,27 @@ class JoorClient:
     ) -> Iterator[OrdersPage]:
         """Yield pages of orders modified in [date_start, date_end), one page in memory at once."""
         params = self._orders_params(date_start, date_end, order_type, page_size, overlap)
-        start, total = 0, None
-        while True:
-            body = self._request("GET", ORDERS_PATH, params={**params, "start_from": start})
-            page = parse_orders_page(body, start)
+        pager = Pager(self.dialect.paging, page_size, overlap)
+        start: int | str | None = pager.first()
+        spent = self._transport.credits_spent
+        while start is not None:
+            page = self._orders_call({**params, "start_from": start}, start)
+            step = pager.after(page)
+            if pager.checked and pager.scheme and pager.scheme != self.dialect.paging:
+                logger.info("JOOR pages this account %s", pager.scheme)
+                self.dialect.paging = pager.scheme
             logger.info(
-                "JOOR orders page start_from=%s got %s of total %s",
+                "JOOR orders page start_from=%s got %s of total %s (%s)",
                 start,
                 len(page.orders),
                 page.total,
+                page.wrapper,
             )
-            yield page
-            seen_to = start + len(page.orders)
-            # Without a total (JOOR's wrapper keys are not documented) only an empty page ends
-            # the window: a short one may just be JOOR capping the page size.
-            if not page.orders or (page.total is not None and seen_to >= page.total):
-                return
-            left = total - page.total if total is not None and page.total is not None else 0
-            total = page.total
-            if left > 0:
-                # Orders already read left the window (modified again in JOOR) since the last
-                # page, so every later one moved back as many places: some may now sit before
-                # this page. Read on from that far back; what is read twice is known already.
-                start = max(0, start - left)
-            else:
-                start = seen_to - overlap if len(page.orders) > overlap else seen_to
+            if step.keep:
+                now_spent = self._transport.credits_spent
+                yield replace(page, credits=now_spent - spent)
+                spent = now_spent
+            start = step.next_start
 
     def iter_orders(
         self,
@@ -167,7 +165,7 @@ class JoorClient:
     def push_inventory(
         self, items: list[dict[str, Any]], *, overwrite: bool, dec_pending: bool = False
     ) -> InventoryResult:
-        """Send absolute stock counts; overwrite replaces the warehouses' inventory in JOOR."""
+        """Send absolute stock counts; overwrite replaces the account's inventory in JOOR."""
         if not items:
             return InventoryResult(sku_count=0, verdicts=[])
         params = {}
@@ -175,19 +173,81 @@ class JoorClient:
             params["overwrite"] = 1
         if dec_pending:
             params["dec_pending"] = 1
-        body = self._request(
-            "POST", INVENTORY_PATH, params=params or None, body={"inventory_items": list(items)}
-        )
-        result = parse_inventory_result(body)
+        try:
+            result = self._transport.request(
+                "POST",
+                INVENTORY_PATH,
+                params=params or None,
+                body={"inventory_items": list(items)},
+                read=parse_inventory_result,
+            )
+        except JoorBadRequestError as exc:
+            sent = {name for item in items for name in item}
+            raise field_refusal(exc, [*sent, *REFERENCE_SPELLINGS]) from None
+        self.dialect.inventory_answer = result.container
         passed = sum(verdict.passed for verdict in result.verdicts)
         logger.info(
-            "JOOR bulk-inventory overwrite=%s sent %s, passed %s, failed %s",
+            "JOOR bulk-inventory overwrite=%s sent %s, passed %s, failed %s (%s)",
             overwrite,
             len(items),
             passed,
             len(result.verdicts) - passed,
+            result.container,
         )
         return result
+
+    def _orders_call(
+        self, params: dict[str, Any], start: int | str, attempts: int | None = None
+    ) -> OrdersPage:
+        """One orders page from the path JOOR answers on: the known one, else each in turn."""
+        path = self.dialect.orders_path or ORDERS_PATHS[0]
+        try:
+            page = self._dated_call(path, params, start, attempts)
+        except JoorBadRequestError as exc:
+            if exc.status != 404:
+                raise
+            other = self.dialect.other_path(path)
+            logger.warning("JOOR answered 404 on %s; trying %s", path, other)
+            try:
+                page = self._dated_call(other, params, start, attempts)
+            except JoorBadRequestError as again:
+                raise (
+                    both_paths_unknown(again, ORDERS_PATHS) if again.status == 404 else again
+                ) from None
+            path = other
+        if path != self.dialect.orders_path:
+            logger.info("JOOR answers orders on %s", path)
+            self.dialect.orders_path = path
+        return page
+
+    def _dated_call(
+        self, path: str, params: dict[str, Any], start: int | str, attempts: int | None
+    ) -> OrdersPage:
+        """Send the orders query; a 400 naming the date sends the dates' fractional form once."""
+        dated = "date_start" in params
+        fraction = self.dialect.date_form == FRACTION_DATES
+
+        def read(body: Any) -> OrdersPage:
+            return parse_orders_page(body, start)
+
+        request = self._transport.request
+        try:
+            page = request(
+                "GET",
+                path,
+                params=with_fraction(params) if fraction else params,
+                read=read,
+                attempts=attempts,
+            )
+        except JoorBadRequestError as exc:
+            if not (dated and not fraction and exc.status == 400 and names_date(exc)):
+                raise
+            logger.warning("JOOR refused the plain date form (400); sending fractional seconds")
+            page = request("GET", path, params=with_fraction(params), read=read, attempts=attempts)
+            self.dialect.date_form = FRACTION_DATES
+        if dated and self.dialect.date_form is None:
+            self.dialect.date_form = PLAIN_DATES
+        return page
 
     def _orders_params(
         self,

@@ -16,8 +16,7 @@ ENVIRONMENTS: dict[str, str] = {
 
 _FIXED_URLS = {"production": PRODUCTION_URL, "sandbox": SANDBOX_URL}
 
-# Ours: JOOR's reference does not show the orders path; one line changes it.
-ORDERS_PATH = "/orders"
+# The orders path is not documented: the client finds it (dialect.ORDERS_PATHS).
 INVENTORY_PATH = "/bulk-inventory"
 MAX_PAGE_SIZE = 100
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
+from collections.abc import Iterable
 
 BODY_EXCERPT_CHARS = 500
 # Where JOOR's error bodies may say why (undocumented for v2), and how much of it we quote.
 REASON_KEYS = ("message", "error", "detail", "error_description")
 REASON_CHARS = 200
+_FIELD_WORDS = re.compile(r"\b(field|parameter|param|key|attribute|property|column)s?\b", re.I)
 
 
 class JoorError(Exception):
@@ -70,6 +73,15 @@ class JoorBadRequestError(JoorError):
     default_user_message = "JOOR rejected the request without saying why."
 
 
+class JoorPagingError(JoorError):
+    """JOOR's pages cannot be walked to the window's end without risking a skipped order."""
+
+    default_user_message = (
+        "JOOR's pages of orders did not add up, so the import stopped rather than skip an "
+        "order without a word. The orders stored so far are kept; contact support."
+    )
+
+
 class JoorMalformedResponseError(JoorError):
     """JOOR answered 200 with a body we cannot read: not JSON, truncated, or the wrong shape."""
 
@@ -106,6 +118,12 @@ def user_message_for_status(
         )
     if status >= 500:
         return f"JOOR is having trouble right now ({status}). We will try again later."
+    if 300 <= status < 400:
+        return (
+            f"JOOR answered with a redirect ({status}), which is not followed: calls go only "
+            "to JOOR's API address for the environment. Check that the environment "
+            "(Production or Sandbox) is the right one."
+        )
     reason = joor_reason(body_excerpt)
     if not reason:
         return f"JOOR rejected the request ({status}) without saying why."
@@ -125,6 +143,20 @@ def joor_reason(body_excerpt: str) -> str:
     elif body is not None or text[:1] in ("<", "{", "["):
         text = ""  # a bare JSON value, JSON cut short, an HTML page: not words for a merchant
     return " ".join(text.split())[:REASON_CHARS]
+
+
+def refused_field(reason: str, names: Iterable[str]) -> str | None:
+    """The field a JOOR refusal names, among those sent ("style_identifier"), or None.
+
+    A name with an underscore is a field wherever it appears; a plain word ("size") only
+    where the reason speaks of a field, so "unknown warehouse: X" stays about the value.
+    """
+    for name in sorted(set(names), key=len, reverse=True):
+        if re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", reason, re.I) and (
+            "_" in name or _FIELD_WORDS.search(reason)
+        ):
+            return name
+    return None
 
 
 def error_for_status(
@@ -157,3 +189,36 @@ def in_about(seconds: float) -> str:
     if whole >= 120:
         return f"in about {round(whole / 60)} min"
     return f"in about {whole} second{'s' if whole != 1 else ''}"
+
+
+def names_date(error: JoorBadRequestError) -> bool:
+    """Whether JOOR's refusal is about the date filter (its body names a date)."""
+    return "date" in error.body_excerpt.lower()
+
+
+def both_paths_unknown(error: JoorBadRequestError, paths: Iterable[str]) -> JoorBadRequestError:
+    """JOOR knows none of the orders paths: the host (the environment) is not JOOR's API."""
+    tried = " nor ".join(paths)
+    return JoorBadRequestError(
+        f"JOOR answered 404 to {tried}",
+        status=404,
+        body_excerpt=error.body_excerpt,
+        user_message=(
+            f"JOOR does not know the orders address ({tried}; 404). Check that the "
+            "environment (Production or Sandbox) is the one your token belongs to."
+        ),
+    )
+
+
+def field_refusal(error: JoorBadRequestError, sent: Iterable[str]) -> JoorBadRequestError:
+    """A refusal of a push that names one of its fields, said as such; else as it was."""
+    reason = joor_reason(error.body_excerpt)
+    name = refused_field(reason, sent) if reason else None
+    if name is None:
+        return error
+    error.user_message = (
+        f'JOOR did not accept the field "{name}" ({error.status}). JOOR said: "{reason}". '
+        "Nothing of this push was changed in JOOR. Contact support with this message: the "
+        "names of the fields sent to JOOR are set by this integration, not by a setting."
+    )
+    return error

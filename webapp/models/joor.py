@@ -61,6 +61,11 @@ class JoorConnection(db.Model):
     overwrite_basis: Mapped[dict | None] = mapped_column(JSONType)
     # The share (percent) of JOOR's credit window pushes may use: the rest is kept for orders.
     push_share: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
+    # What the client learned of this JOOR account's answers (orders path, paging, date form,
+    # inventory answer; webapp.joor.Dialect), and the last `joor probe`; both are forgotten
+    # when the token or the environment changes.
+    wire_dialect: Mapped[dict | None] = mapped_column(JSONType)
+    probe_result: Mapped[dict | None] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     def has_overwritten(self, warehouse: str) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from webapp.crypto import TokenDecryptError, decrypt, encrypt, reencrypt
 from webapp.joor import (
+    ClientOptions,
+    Dialect,
     JoorAuthError,
     JoorClient,
     JoorConfigError,
@@ -56,7 +58,12 @@ class ClientFactory:
     client_options: tuple[tuple[str, Any], ...] = ()
 
     def for_token(
-        self, token: str, environment: str, on_retry=None, share: int | None = None
+        self,
+        token: str,
+        environment: str,
+        on_retry=None,
+        share: int | None = None,
+        dialect: Dialect | None = None,
     ) -> JoorClient:
         """Return a client for a token in an environment, drawing on that account's budget.
 
@@ -67,8 +74,11 @@ class ClientFactory:
         budget = RedisCreditBudget(self.redis, account_key_for(token))
         if share is not None:
             budget = SharedBudget(budget, share)
-        options = {"decode_json": orjson.loads, "on_retry": on_retry, **dict(self.client_options)}
-        return JoorClient(token, base_url, budget=budget, timeout=self.timeout, **options)
+        options = ClientOptions(
+            budget=budget, timeout=self.timeout, decode_json=orjson.loads, on_retry=on_retry
+        )
+        options = replace(options, **dict(self.client_options))
+        return JoorClient(token, base_url, options, dialect=dialect)
 
     def for_connection(
         self, connection: JoorConnection, on_retry=None, share: int | None = None
@@ -88,7 +98,8 @@ class ClientFactory:
                 connection.store_id,
             )
             raise UnreadableTokenError("stored token unreadable") from None
-        return self.for_token(token, connection.environment, on_retry, share)
+        learned = Dialect.from_dict(connection.wire_dialect)
+        return self.for_token(token, connection.environment, on_retry, share, learned)
 
     def budget_usage(self, connection: JoorConnection):
         """Return the credit usage of the connection's JOOR account in the current window."""
@@ -138,20 +149,29 @@ def connect(
     token = token.strip()
     if not token:
         raise JoorConfigError("empty token", user_message="Paste the access token JOOR gave you.")
-    factory.for_token(token, environment).check_connection()
+    client = factory.for_token(token, environment)
+    client.check_connection()
     conn = get_connection(session, store_id)
-    adopt_token(conn, encrypt(factory.cipher, token), token, environment)
+    adopt_token(conn, encrypt(factory.cipher, token), token, environment, client.dialect)
     session.commit()
     log.info("store %s connected to JOOR (%s)", store_id, environment)
     return conn
 
 
-def adopt_token(conn: JoorConnection, encrypted: str, token: str, environment: str) -> None:
+def adopt_token(
+    conn: JoorConnection,
+    encrypted: str,
+    token: str,
+    environment: str,
+    checked: Dialect | None = None,
+) -> None:
     """Make a token JOOR accepted the connection's own and poll at once (caller commits).
 
     Another JOOR account (or environment) has its own orders and holds none of our stock: its
     first poll looks back afresh instead of starting from the previous account's watermark,
-    and its first push sends every count, as no full push has reached it yet.
+    and its first push sends every count, as no full push has reached it yet. What the
+    client learned of the old one's answers (path, paging, dates) is forgotten too; `checked`
+    is what the token's check learned of the new one.
     """
     account_key = account_key_for(token)
     if account_key != conn.account_key or environment != conn.environment:
@@ -159,6 +179,9 @@ def adopt_token(conn: JoorConnection, encrypted: str, token: str, environment: s
         forget_pushed(Session.object_session(conn), conn.store_id)
         conn.last_full_push_at = None
         conn.overwritten_warehouses = conn.overwrite_basis = None
+        conn.wire_dialect, conn.probe_result = None, None
+    if checked is not None:
+        remember_dialect(conn, checked)
     conn.token_encrypted, conn.token_last4 = encrypted, token[-4:]
     conn.account_key, conn.environment = account_key, environment
     conn.status, conn.last_error, conn.last_error_at = STATUS_CONNECTED, "", None
@@ -182,6 +205,14 @@ def disconnect(session: Session, store_id: int) -> JoorConnection:
     session.commit()
     log.info("store %s disconnected from JOOR", store_id)
     return conn
+
+
+def remember_dialect(conn: JoorConnection, learned: Dialect) -> None:
+    """Keep what a client learned of JOOR's answers on the connection (the caller commits)."""
+    known = {**(conn.wire_dialect or {}), **learned.as_dict()}
+    if known != (conn.wire_dialect or {}):
+        log.info("store %s: JOOR answers %s", conn.store_id, known)
+        conn.wire_dialect = known
 
 
 def record_success(conn: JoorConnection) -> None:

@@ -21,7 +21,13 @@ from webapp.models.base import utcnow
 from webapp.models.sync import KIND_MANUAL, KIND_POLL
 from webapp.sync import runs
 from webapp.sync.cancelling import ImportCancelled, cancel_requested, cancelled_words
-from webapp.sync.connection import ClientFactory, get_connection, record_failure, record_success
+from webapp.sync.connection import (
+    ClientFactory,
+    get_connection,
+    record_failure,
+    record_success,
+    remember_dialect,
+)
 from webapp.sync.locks import LockLostError, StoreLock
 from webapp.sync.order_import import import_window
 from webapp.sync.order_mapping import SOURCE_NAME
@@ -132,6 +138,7 @@ def _import_locked(
         _reset_for_retry(session, run)
     log.info("run %s: %s import for store %s, attempt %s", run.id, run.kind, run.store_id,
              run.attempts)  # fmt: skip
+    client = None
     try:
         plan = plan_for_run(session, run)
         client = factory.for_connection(conn, on_retry=retry_notice(factory.redis, run.id))
@@ -140,6 +147,7 @@ def _import_locked(
         if who:  # cancelled while its worker was dead: the attempt that takes over stops
             raise ImportCancelled(who)
         import_window(session, client, run, plan, lock=lock, cancelled=stop)
+        remember_dialect(conn, client.dialect)
     except ImportCancelled as exc:
         # Not a failure to retry: the pages stored before the stop were committed with it.
         runs.finish_run(session, run, error=cancelled_words(str(exc), run.done))
@@ -150,6 +158,8 @@ def _import_locked(
         raise
     except JoorError as exc:
         session.rollback()
+        if client is not None:  # what JOOR showed of its answers holds however the run ended
+            remember_dialect(conn, client.dialect)
         record_failure(conn, exc)
         runs.finish_run(session, run, error=exc.user_message)
         raise

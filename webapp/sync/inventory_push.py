@@ -28,7 +28,13 @@ from webapp.rules import (
     empty_overwrite,
     should_confirm_overwrite,
 )
-from webapp.sync.connection import ClientFactory, get_connection, record_failure, record_success
+from webapp.sync.connection import (
+    ClientFactory,
+    get_connection,
+    record_failure,
+    record_success,
+    remember_dialect,
+)
 from webapp.sync.push_basis import (
     last_full_overwrite,
     note_snapshot,
@@ -242,6 +248,7 @@ def _push(
     stamp = utcnow()
     totals = _send(session, factory, client, conn, run, plan, stamp, batch)
     record_success(conn)
+    remember_dialect(conn, client.dialect)
     if options["full"]:
         conn.last_full_push_at = resumed or stamp
     if plan.mode == "update":

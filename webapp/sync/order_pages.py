@@ -64,7 +64,7 @@ class PreparedPage:
     size: int
     mapped: dict[str, MappedOrder]
     events: list[dict[str, Any]]
-    credits: int = 1  # the JOOR request that fetched it
+    credits: int = 1  # the JOOR requests that fetched it (retries and paging checks too)
 
 
 def not_listed(source_ids: list[str]) -> PreparedPage:
@@ -88,7 +88,7 @@ def prepare_pages(pages: Iterable[OrdersPage], plan: ImportPlan) -> Iterator[Pre
         recent.append(set(ids))
         if plan.only_ids is not None:
             fresh = [pair for pair in fresh if pair[0] in plan.only_ids]
-        yield prepare_page(fresh, plan, total=page.total)
+        yield prepare_page(fresh, plan, total=page.total, credits=page.credits)
 
 
 def _key(order: dict[str, Any]) -> str:
@@ -114,7 +114,11 @@ def unnamed_subject(order: dict[str, Any]) -> str:
 
 
 def prepare_page(
-    orders: list[tuple[str, dict[str, Any]]], plan: ImportPlan, *, total: int | None
+    orders: list[tuple[str, dict[str, Any]]],
+    plan: ImportPlan,
+    *,
+    total: int | None,
+    credits: int = 1,
 ) -> PreparedPage:
     """Map (source id, payload) pairs; the ones skipped or unusable become events."""
     mapped: dict[str, MappedOrder] = {}
@@ -131,7 +135,7 @@ def prepare_page(
         except Exception:  # noqa: BLE001 - one unreadable order must not stop the window
             log.exception("order %s could not be mapped", source_id)
             events.append(outcome_event(source_id, FAILED, UNREADABLE))
-    return PreparedPage(total=total, size=len(orders), mapped=mapped, events=events)
+    return PreparedPage(total, len(orders), mapped, events, credits)
 
 
 def outcome_event(subject: str, outcome: str, reason: str, order_id: int | None = None) -> dict:

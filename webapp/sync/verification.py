@@ -7,7 +7,7 @@ import logging
 from sqlalchemy.orm import Session
 
 from webapp.crypto import decrypt
-from webapp.joor import JoorAuthError, JoorError
+from webapp.joor import Dialect, JoorAuthError, JoorError
 from webapp.models import JoorConnection
 from webapp.models.joor import STATUS_CONNECTED, STATUS_DISCONNECTED, STATUS_FAILING
 from webapp.sync.connection import ClientFactory, adopt_token, get_connection
@@ -24,8 +24,9 @@ def verify_pending_token(session: Session, factory: ClientFactory, store_id: int
         return conn
     token = decrypt(factory.cipher, pending)
     environment = conn.pending_environment or conn.environment
+    client = factory.for_token(token, environment)
     try:
-        factory.for_token(token, environment).check_connection()
+        client.check_connection()
     except JoorError as exc:
         session.refresh(conn)
         if conn.pending_token_encrypted == pending:  # a newer submission has its own check
@@ -34,14 +35,14 @@ def verify_pending_token(session: Session, factory: ClientFactory, store_id: int
         return conn
     session.refresh(conn)
     if conn.pending_token_encrypted == pending:
-        _accept(conn, token, environment)
+        _accept(conn, token, environment, client.dialect)
     session.commit()
     return conn
 
 
-def _accept(conn: JoorConnection, token: str, environment: str) -> None:
+def _accept(conn: JoorConnection, token: str, environment: str, checked: Dialect) -> None:
     """Make the checked token the connection's token and schedule a poll now."""
-    adopt_token(conn, conn.pending_token_encrypted, token, environment)
+    adopt_token(conn, conn.pending_token_encrypted, token, environment, checked)
     _clear_pending(conn)
     log.info("store %s connected to JOOR (%s) after the check", conn.store_id, environment)
 

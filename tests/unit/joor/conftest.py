@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 import pytest
 import responses
 
-from webapp.joor import JoorClient, MemoryCreditBudget
+from webapp.joor import ClientOptions, JoorClient, MemoryCreditBudget
 
 TOKEN = "tok-Secret-4d1f9c"
 ENCODED_TOKEN = base64.b64encode(TOKEN.encode()).decode()
@@ -54,8 +54,9 @@ def make_client(clock: FakeClock, budget: MemoryCreditBudget) -> Callable[..., J
 
     def make(**overrides: object) -> JoorClient:
         options: dict[str, object] = {"budget": budget, "sleep": clock.sleep, "rng": lambda: 1.0}
+        dialect = overrides.pop("dialect", None)
         options.update(overrides)
-        return JoorClient(TOKEN, BASE_URL, **options)  # type: ignore[arg-type]
+        return JoorClient(TOKEN, BASE_URL, ClientOptions(**options), dialect=dialect)  # type: ignore[arg-type]
 
     return make
 

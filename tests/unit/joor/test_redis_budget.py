@@ -10,7 +10,7 @@ import pytest
 import redis
 import responses
 
-from webapp.joor import JoorClient, JoorRateLimitedError, RedisCreditBudget
+from webapp.joor import ClientOptions, JoorClient, JoorRateLimitedError, RedisCreditBudget
 
 ORDERS_URL = "https://api.example-joor.test/v2/orders"
 # A long window makes crossing a window boundary mid-test rare; tests that would be fooled by
@@ -160,9 +160,8 @@ def test_a_client_with_only_eval_works_too(redis_client, account):
 def test_a_429_seen_by_one_worker_holds_the_others(redis_client, account):
     worker_budget = make_budget(redis_client, account)
     other_worker = make_budget(redis_client, account, max_wait=0)
-    client = JoorClient(
-        "tok", "https://api.example-joor.test/v2", budget=worker_budget, max_retries=0
-    )
+    options = ClientOptions(budget=worker_budget, max_retries=0)
+    client = JoorClient("tok", "https://api.example-joor.test/v2", options)
 
     with responses.RequestsMock() as mocked:
         mocked.get(ORDERS_URL, status=429, headers={"Retry-After": "30"})
