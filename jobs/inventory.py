@@ -14,6 +14,7 @@ from rq.job import Job, JobStatus
 
 from jobs.overwrite_count import count_overwrite_ahead
 from jobs.push_reasons import items_of, note_why, why_of
+from jobs.retries import note_retry
 from jobs.runtime import (
     ACTIVE,
     DEFAULT,
@@ -155,6 +156,9 @@ def push_inventory(
             kwargs = {"trigger": trigger, "full": full, "confirmed": confirmed, "run_id": run_id}
             _push_later(store_id, kwargs)
             return {"run_id": run_id, "status": "waiting for the store's other push"}
+        except Exception:
+            note_retry(db.session, run_id)  # RQ tries again: the run says when
+            raise
         count_overwrite_ahead(app, store_id)
         return summary.to_json()
 

@@ -20,7 +20,7 @@ from webapp.joor import (
 )
 from webapp.models import JoorConnection, SyncRun
 from webapp.models.base import utcnow
-from webapp.models.sync import KIND_INVENTORY
+from webapp.models.sync import AWAITING_CONFIRMATION, KIND_INVENTORY
 from webapp.rules import (
     IdentifierSettings,
     PushPlan,
@@ -33,7 +33,7 @@ from webapp.rules import (
     should_confirm_overwrite,
 )
 from webapp.sync.connection import ClientFactory, get_connection, record_failure, record_success
-from webapp.sync.push_outcome import mark_awaiting_confirmation, record_unsent, run_error
+from webapp.sync.push_outcome import record_unsent, run_error
 from webapp.sync.push_sending import UPDATE_BATCH, send_plan
 from webapp.sync.pushed_stock import load_pushed
 from webapp.sync.retry_notice import retry_notice
@@ -219,10 +219,10 @@ def run_push(
     try:
         with store_push_lock(factory.redis, run.store_id, wait=lock_wait):
             _push(session, factory, run, by_reason, **options)
+    except ConfirmationNeededError as exc:
+        _fail(session, run, str(exc), status=AWAITING_CONFIRMATION)
     except PushRefusedError as exc:
         _fail(session, run, str(exc))
-        if isinstance(exc, ConfirmationNeededError):
-            mark_awaiting_confirmation(session, run)
     except JoorError as exc:
         _joor_failed(session, run, exc)
         if isinstance(exc, RETRYABLE):
@@ -286,10 +286,10 @@ def _push(
     finish_run(session, run, error=error)
 
 
-def _fail(session: Session, run: SyncRun, message: str) -> None:
-    """Finish the run failed with words, whatever the session went through."""
+def _fail(session: Session, run: SyncRun, message: str, status: str = "") -> None:
+    """Finish the run failed (or in `status`) with words, whatever the session went through."""
     session.rollback()
-    finish_run(session, run, error=message)
+    finish_run(session, run, error=message, status=status)
 
 
 def _joor_failed(session: Session, run: SyncRun, error: JoorError) -> None:
