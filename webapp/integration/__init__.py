@@ -5,4 +5,12 @@ from flask import Blueprint
 bp = Blueprint("integration", __name__, url_prefix="/integrations")
 
 # Views attach to bp on import; one module per section of the panel.
-from webapp.integration import cancel, connect, imports, routes, runs, settings  # noqa: E402,F401
+from webapp.integration import (  # noqa: E402,F401
+    cancel,
+    connect,
+    imports,
+    live,
+    routes,
+    runs,
+    settings,
+)

@@ -10,10 +10,8 @@ from webapp.integration.common import store_connection, varying
 from webapp.integration.connect import connect_context, status_context
 from webapp.integration.forms import ConnectForm, ImportForm, SettingsForm
 from webapp.integration.imports import import_context
-from webapp.integration.runs import RECENT_RUNS, keyset_page
+from webapp.integration.live import recent_context
 from webapp.integration.settings import settings_context
-from webapp.models import SyncRun
-from webapp.scoping import scoped
 
 
 def render_panel(
@@ -31,7 +29,7 @@ def render_panel(
         connect_ctx=connect_context(conn, connect),
         settings_ctx=settings_context(conn, settings),
         import_ctx=import_context(import_form),
-        recent=keyset_page(scoped(SyncRun), SyncRun.id, descending=True, per_page=RECENT_RUNS),
+        recent=recent_context(),
         alert_banner=alert_banner(conn.store_id),
     )
     return varying(make_response(html, status))
