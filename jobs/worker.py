@@ -113,12 +113,13 @@ def main() -> None:
     stopping: list[bool] = []
     wait = 1.0
     while not stopping:
-        worker = build_worker(app)
+        worker = None
         try:
+            worker = build_worker(app)  # RQ names its connection: Redis must answer
             worker.work(with_scheduler=True, logging_level="INFO")
         except REDIS_DOWN as exc:  # at start, or RQ's farewell to a Redis that is gone
             log.warning("worker: Redis unreachable (%s); trying again in %.0f s", exc, wait)
-        if worker._stop_requested or _signalled(worker):
+        if worker is not None and (worker._stop_requested or _signalled(worker)):
             break
         for signum in (signal.SIGTERM, signal.SIGINT):  # RQ's handlers left with its loop
             signal.signal(signum, lambda *_: stopping.append(True))

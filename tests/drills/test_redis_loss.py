@@ -21,6 +21,7 @@ import pytest
 import redis
 
 from jobs.orders import enqueue_manual_import
+from jobs.runtime import DEFAULT, queue
 from joorsim.testing import running_simulator
 from tests.jobs.order_support import (
     connect_store,
@@ -100,3 +101,30 @@ def test_an_import_outlives_redis_lost_and_restarted_empty(
     assert run.status == "succeeded", run.error
     assert order_count(store.id) == expected and duplicate_source_ids(store.id) == 0
     assert run.counts.get("imported") == expected and run.attempts == 2
+
+
+def test_a_worker_started_before_redis_waits_for_it_then_works(
+    app, service_env, lost_redis, tmp_path
+):
+    # As under `make run` or a PaaS restart: the worker comes up first; exiting would make
+    # honcho stop every process.
+    lost_redis.kill()
+    log = tmp_path / "worker.log"
+    env = {**service_env, "REDIS_URL": lost_redis.url, "PYTHONUNBUFFERED": "1"}
+    worker = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "jobs.worker"], cwd=ROOT, env=env, stdout=log.open("wb"),
+        stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    try:
+        waited = lambda: "Redis unreachable" in log.read_text()  # noqa: E731
+        wait_for(waited, 60, "the worker to find Redis away")
+        lost_redis.start()
+        connection = redis.Redis.from_url(lost_redis.url)
+        job = queue(DEFAULT, connection).enqueue("jobs.housekeeping.prune_logs")
+        done = lambda: job.get_status(refresh=True) == "finished"  # noqa: E731
+        wait_for(done, 60, "the worker to run a job once Redis is up")
+        alive = worker.poll() is None
+    finally:
+        stop(worker, signal.SIGTERM)
+        print(log.read_text()[-3000:])
+    assert alive
