@@ -88,7 +88,8 @@ def connect_context(conn: JoorConnection, form: ConnectForm | None = None) -> di
     """What the connect section shows."""
     return {
         "conn": conn,
-        "form": form or connect_form(environment=conn.environment or None),
+        # After a refused token, the environment the merchant chose for it, not Production.
+        "form": form or connect_form(environment=conn.pending_environment or conn.environment),
         "disconnect_form": EmptyForm(formdata=None),
         "checking": conn.status == STATUS_CHECKING,
         "check_is_slow": _check_is_slow(conn),

@@ -9,7 +9,7 @@ from jobs.inventory import enqueue_push_inventory
 from webapp.extensions import db
 from webapp.inventory import bp
 from webapp.inventory.forms import SettingsForm, StockForm
-from webapp.inventory.joor_view import connection, joor_views
+from webapp.inventory.joor_view import connection, joor_views, kept_out_ids
 from webapp.liveness import Liveness, store_liveness
 from webapp.models import InventoryItem
 from webapp.models.sync import KIND_INVENTORY
@@ -19,9 +19,11 @@ from webapp.scoping import current_store_id, get_scoped_or_404, scoped
 from webapp.sync.stock_source import pushed_fields
 
 
-def _search(text: str):
-    """Return the store's items by code, matching code, name or UPC."""
+def _search(text: str, kept_out: bool = False):
+    """Return the store's items by code, matching code, name or UPC (or only those kept out)."""
     query = scoped(InventoryItem).order_by(InventoryItem.code)
+    if kept_out:
+        query = query.where(InventoryItem.id.in_(kept_out_ids(current_store_id())))
     text = text.strip().lower()
     if text:
         columns = (InventoryItem.code, InventoryItem.name, InventoryItem.upc)
@@ -32,14 +34,15 @@ def _search(text: str):
 @bp.get("/")
 def index():
     """List inventory items with their stock, settings and what JOOR sees."""
-    text = request.args.get("q", "")
-    page = paginate(_search(text))
+    text, kept_out = request.args.get("q", ""), request.args.get("kept_out") == "1"
+    page = paginate(_search(text, kept_out))
     conn = connection()
     return page_or_fragment(
         "inventory/index.html",
         "inventory/_list.html",
         page=page,
         q=text,
+        kept_out=kept_out,
         views=joor_views(page.items),
         conn=conn,
         live=_push_liveness(conn),

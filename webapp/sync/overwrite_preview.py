@@ -22,6 +22,7 @@ from webapp.models import InventoryItem, JoorConnection, PushedStock
 from webapp.rules import IdentifierSettings, compile_identifiers, first_overwrite, plan_push
 from webapp.sync.connection import get_connection
 from webapp.sync.inventory_push import identifier_settings
+from webapp.sync.push_outcome import CHOSEN
 from webapp.sync.pushed_stock import load_pushed
 from webapp.sync.stock_source import iter_stock_items
 
@@ -41,6 +42,7 @@ class OverwriteSummary:
     kept_skus: int = 0  # held at JOOR's count for items with a problem (0 in older caches)
     first: bool = False  # no Overwrite from this store has reached the warehouse yet
     unit: str = "style"  # what the style counts count: "SKU" when the identifier is the UPC
+    chosen_skips: int = 0  # items kept out by skip_joor or skip_push: JOOR sets them to zero
 
 
 def overwrite_summary(
@@ -83,6 +85,7 @@ def overwrite_summary(
         kept_skus=len(plan.kept),
         unit="style" if settings.mode == "style" else "SKU",
         first=first_overwrite(plan),
+        chosen_skips=sum(1 for _, reason in plan.skipped if reason.code in CHOSEN),
     )
     _write(cache, key, summary)
     return summary
