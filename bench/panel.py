@@ -176,12 +176,16 @@ def live_figures(session: requests.Session, root: str, live_id: int, args) -> di
     """What a page polls while an import runs: the panel's runs, the log, the run, the stock."""
     base = f"{root}/integrations/joor"
     hx = {"headers": {"HX-Request": "true"}}
+    ids = ",".join(map(str, range(1, 51)))  # a page of the list's items
     urls = {
         "live_recent_runs": f"{base}/runs/recent",
         "live_log_first_page": f"{base}/runs",
+        "live_log_rows": f"{base}/runs/rows",
         "live_run_progress": f"{base}/runs/{live_id}/progress",
         "live_run_events": f"{base}/runs/{live_id}",
+        "live_run_summary": f"{base}/runs/{live_id}/summary",
         "live_inventory_list": f"{root}/inventory/",
+        "live_inventory_last_pushed": f"{root}/inventory/last-pushed?ids={ids}",
     }
     return {
         name: measure(session, url, args.requests, args.seconds, **hx) for name, url in urls.items()
