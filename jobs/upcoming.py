@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from redis.exceptions import RedisError
+from rq.exceptions import NoSuchJobError
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import select
 
@@ -56,8 +57,10 @@ def _scheduled_push(store_id: int) -> Upcoming | None:
         return Upcoming("a push of the stock changed here", datetime.now(UTC))
     if status != "scheduled":
         return None
-    registry = ScheduledJobRegistry(queue=queue(DEFAULT))
-    when = registry.get_scheduled_time(job)
+    try:
+        when = ScheduledJobRegistry(queue=queue(DEFAULT)).get_scheduled_time(job)
+    except NoSuchJobError:  # moved onto its queue a moment ago: it starts now
+        when = datetime.now(UTC)
     return Upcoming("a push of the stock changed here", when.astimezone(UTC))
 
 
