@@ -96,7 +96,7 @@ def test_runs_stored_before_the_new_states_are_shown_as_what_happened(tmp_path, 
         ("manual", "queued", ""),
     ]  # fmt: skip
     with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"), revision="5b2f0e7c1a9d")
+        upgrade(directory=str(ROOT / "migrations"), revision="135d360baf4f")
         engine = create_engine(url)
         with engine.begin() as conn:
             conn.execute(text("INSERT INTO stores (id, slug, name, created_at) "

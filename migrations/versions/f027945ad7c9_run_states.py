@@ -1,7 +1,7 @@
 """run states: retrying (with its next attempt), cancelled, awaiting confirmation
 
 Revision ID: f027945ad7c9
-Revises: 5b2f0e7c1a9d
+Revises: 135d360baf4f
 Create Date: 2026-12-03 12:03:08.071428
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'f027945ad7c9'
-down_revision = '5b2f0e7c1a9d'
+down_revision = '135d360baf4f'
 branch_labels = None
 depends_on = None
 
