@@ -48,7 +48,7 @@ class Liveness:
     def mark(self) -> str:
         """A short token that changes whenever a run starts, ends, or work comes on its way."""
         wake = int(self.wake_at.timestamp()) if self.wake_at else 0
-        return f"{self.newest}.{int(self.active)}.{wake}"
+        return f"{self.newest}.{int(self.active)}.{int(self.coming is not None)}.{wake}"
 
 
 def store_liveness(

@@ -11,31 +11,27 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
-import sys
 import time
-from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 import redis
 
-from jobs.orders import enqueue_manual_import
 from jobs.runtime import DEFAULT, queue
 from joorsim.testing import running_simulator
 from tests.jobs.order_support import (
-    connect_store,
     duplicate_source_ids,
     fresh_run,
     order_count,
-    use_simulator,
-    window_total,
 )
-from tests.jobs.test_order_killed_worker import start_worker, stop, wait_for
+from tests.jobs.test_order_killed_worker import (
+    queue_manual_import,
+    start_module,
+    start_worker,
+    stop,
+    wait_for,
+)
 from tests.services import RedisServer
-from webapp.extensions import db
 
-ROOT = Path(__file__).resolve().parents[2]
 SIM = {"orders": 3000, "seed": 7, "lines_per_order": 3, "days": 5}
 RECOVERY_LIMIT = 60  # seconds from Redis back to the import finished (issue 21, item 5)
 pytestmark = pytest.mark.slow
@@ -50,32 +46,16 @@ def lost_redis():
         server.stop()
 
 
-def start_clock(env: dict, log_path: Path) -> subprocess.Popen:
-    """Start `python -m jobs.clock` as `make run` and a PaaS do."""
-    return subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "jobs.clock"],
-        cwd=ROOT,
-        env=env,
-        stdout=log_path.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
 def test_an_import_outlives_redis_lost_and_restarted_empty(
     app, store, service_env, lost_redis, tmp_path
 ):
     app.extensions["redis"] = redis.Redis.from_url(lost_redis.url, socket_timeout=10)
     env = {**service_env, "REDIS_URL": lost_redis.url, "PYTHONUNBUFFERED": "1"}
     with running_simulator(**SIM, faults={"latency_ms": 300}) as sim:
-        use_simulator(app, sim)
-        conn = connect_store(app, store)
-        conn.poll_minutes, conn.next_poll_at = 0, None  # only the manual import runs
-        db.session.commit()
-        expected = window_total(sim)
-        run_id = enqueue_manual_import(store.id, date.today() - timedelta(days=10)).id
+        run_id, expected = queue_manual_import(app, store, sim)
         worker = start_worker(env, sim, tmp_path / "worker.log")
-        clock = start_clock({**env, "JOOR_LOCAL_URL": sim.base_url}, tmp_path / "clock.log")
+        clock_env = {**env, "JOOR_LOCAL_URL": sim.base_url}
+        clock = start_module("jobs.clock", clock_env, tmp_path / "clock.log")
         try:
             wait_for(lambda: 0 < fresh_run(run_id).done < expected, 60, "the import to start")
             lost_redis.kill()
@@ -111,10 +91,7 @@ def test_a_worker_started_before_redis_waits_for_it_then_works(
     lost_redis.kill()
     log = tmp_path / "worker.log"
     env = {**service_env, "REDIS_URL": lost_redis.url, "PYTHONUNBUFFERED": "1"}
-    worker = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "jobs.worker"], cwd=ROOT, env=env, stdout=log.open("wb"),
-        stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
+    worker = start_module("jobs.worker", env, log)
     try:
         waited = lambda: "Redis unreachable" in log.read_text()  # noqa: E731
         wait_for(waited, 60, "the worker to find Redis away")

@@ -198,3 +198,11 @@ def test_the_first_full_push_shows_on_the_panel_with_the_clocks_next_tick(auth_c
 
     make_run(store.id, "inventory", status="running")  # Push now: that run shows itself
     assert "Coming:" not in html(auth_client.get(f"{PANEL}/runs/recent", headers=HX))
+
+
+def test_ticking_sync_inventory_tells_the_open_panel_a_first_push_comes(auth_client, store):
+    connect_store(store.id, warehouse="Default")
+    page = html(auth_client.get(PANEL))
+    url = re.search(r'hx-get="(/integrations/joor/status\?seen=[^"]+)"', page).group(1)
+    connect_store(store.id, sync_inventory=True)  # saved on the panel (no clock time known)
+    assert auth_client.get(url, headers=HX).headers["HX-Trigger"] == "runs-changed"
