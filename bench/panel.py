@@ -1,8 +1,9 @@
-"""Benchmark the panel under gunicorn on loopback: the status partial and the import log.
+"""Benchmark the panel under gunicorn on loopback: the status partial, the log, the live parts.
 
-A SQLite database gets one store, a few hundred runs and one run with 100,000 events; gunicorn
-(2 workers) serves the app; a logged-in requests.Session fetches each page N times in a row.
-Prints one JSON line: requests per second and median latency (ms) per page.
+A SQLite database gets one store, a few hundred runs, one run with 100,000 events, one import
+running (what the live partials poll for) and 200 items pushed to JOOR; gunicorn (2 workers)
+serves the app; a logged-in requests.Session fetches each page N times in a row. Prints one
+JSON line: requests per second and median latency (ms) per page.
 """
 
 from __future__ import annotations
@@ -33,8 +34,11 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def seed(events: int, runs: int) -> int:
-    """Create the store, its connection, runs and one big run; return the big run's id."""
+ITEMS = 200
+
+
+def seed(events: int, runs: int) -> tuple[int, int]:
+    """Create the store, its connection, runs, one big run and one running; return their ids."""
     from sqlalchemy import insert
 
     from webapp import create_app
@@ -70,7 +74,58 @@ def seed(events: int, runs: int) -> int:
             ]  # fmt: skip
             db.session.execute(insert(SyncEvent), rows)
         db.session.commit()
-        return big.id
+        live = _seed_running(store.id, now)
+        _seed_items(store.id, now)
+        return big.id, live
+
+
+def _seed_running(store_id: int, now: datetime) -> int:
+    """One manual import half way through 4,000 orders; return its id."""
+    from sqlalchemy import insert
+
+    from webapp.extensions import db
+    from webapp.models import SyncEvent, SyncRun
+
+    run = SyncRun(store_id=store_id, kind="manual", status="running", total=4000, done=2000,
+                  counts={"imported": 2000}, params={"since": "2026-01-01"}, started_at=now,
+                  heartbeat_at=now)  # fmt: skip
+    db.session.add(run)
+    db.session.commit()
+    rows = [
+        {"run_id": run.id, "store_id": store_id, "subject": f"L{n:07d}", "outcome": "imported",
+         "reason": "new order", "created_at": now}
+        for n in range(2000)
+    ]  # fmt: skip
+    db.session.execute(insert(SyncEvent), rows)
+    db.session.commit()
+    return run.id
+
+
+def _seed_items(store_id: int, now: datetime) -> None:
+    """Items identified by UPC, each with the count JOOR last accepted in Default."""
+    from sqlalchemy import insert
+
+    from webapp.extensions import db
+    from webapp.models import InventoryItem, PushedStock
+    from webapp.sync.connection import get_connection
+
+    conn = get_connection(db.session, store_id)
+    conn.token_encrypted, conn.warehouse, conn.sync_inventory = "x", "Default", True
+    items = [
+        {"store_id": store_id, "code": f"SKU{n:05d}", "name": f"Item {n}", "upc": f"{n:012d}",
+         "stock": n % 40, "metadata": {}, "variation_list": {}, "created_at": now,
+         "updated_at": now}
+        for n in range(ITEMS)
+    ]  # fmt: skip
+    db.session.execute(insert(InventoryItem), items)
+    pushed = [
+        {"store_id": store_id, "warehouse": "Default", "identifier_key": f"{n:012d}",
+         "item_code": f"SKU{n:05d}", "quantity": n % 40, "accepted_at": now,
+         "last_status": "pass", "last_attempt_at": now}
+        for n in range(ITEMS)
+    ]  # fmt: skip
+    db.session.execute(insert(PushedStock), pushed)
+    db.session.commit()
 
 
 def serve(port: int, env: dict) -> subprocess.Popen:
@@ -117,6 +172,26 @@ def measure(session: requests.Session, url: str, count: int, budget: float, **kw
             "median_ms": round(statistics.median(timings) * 1000, 2)}  # fmt: skip
 
 
+def live_figures(session: requests.Session, root: str, live_id: int, args) -> dict:
+    """What a page polls while an import runs: the panel's runs, the log, the run, the stock."""
+    base = f"{root}/integrations/joor"
+    hx = {"headers": {"HX-Request": "true"}}
+    ids = ",".join(map(str, range(1, 51)))  # a page of the list's items
+    urls = {
+        "live_recent_runs": f"{base}/runs/recent",
+        "live_log_first_page": f"{base}/runs",
+        "live_log_rows": f"{base}/runs/rows",
+        "live_run_progress": f"{base}/runs/{live_id}/progress",
+        "live_run_events": f"{base}/runs/{live_id}",
+        "live_run_summary": f"{base}/runs/{live_id}/summary",
+        "live_inventory_list": f"{root}/inventory/",
+        "live_inventory_last_pushed": f"{root}/inventory/last-pushed?ids={ids}",
+    }
+    return {
+        name: measure(session, url, args.requests, args.seconds, **hx) for name, url in urls.items()
+    }
+
+
 def main() -> None:
     """Seed, serve, measure, print one JSON line."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -128,7 +203,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="joorsync-bench-"))
     os.environ.update(DATABASE_URL=f"sqlite:///{tmp / 'bench.sqlite3'}", SECRET_KEY=SECRET)
     os.environ.setdefault("LOGIN_ATTEMPTS_PER_WINDOW", "1000")
-    run_id = seed(args.events, args.runs)
+    run_id, live_id = seed(args.events, args.runs)
     port = _free_port()
     server = serve(port, dict(os.environ))
     try:  # gunicorn must stop whatever happens, or it keeps the port and the database
@@ -143,6 +218,7 @@ def main() -> None:
                 session, f"{base}/runs/{run_id}?outcome=failed", args.requests, args.seconds, **hx
             ),
         }
+        figures.update(live_figures(session, f"http://127.0.0.1:{port}", live_id, args))
         t0 = time.perf_counter()
         size = len(session.get(f"{base}/runs/{run_id}/events.csv").content)
         figures["csv_100k_seconds"] = round(time.perf_counter() - t0, 2)

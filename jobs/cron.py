@@ -4,6 +4,8 @@ Everything here only enqueues, under deterministic ids and short Redis claims, s
 clock started by mistake creates no duplicate work:
 
 - a poll for each store whose "Check for New Orders" time has come (`poll-<store>-<minute>`);
+- retries Redis lost (restarted without its data): a run still `retrying` past its time with
+  no job waiting for it is enqueued again (jobs.retries);
 - recovery of runs a killed worker left `running`: RQ's abandoned started jobs are
   cleaned (retried when they have retries left), the dead import's store lock is freed, an
   import no RQ job will finish is enqueued again as `import-<run>`, and such a push is
@@ -24,6 +26,7 @@ from sqlalchemy import or_, select
 
 from jobs.alerts import enqueue_alert_evaluation
 from jobs.housekeeping import enqueue_prune_logs
+from jobs.retries import rebuild_lost_retries
 from jobs.runtime import (
     ACTIVE,
     QUEUES,
@@ -47,6 +50,7 @@ FULL_PUSH_EVERY = timedelta(hours=24)
 # A full push that fails (JOOR down, an Overwrite awaiting confirmation) is tried again after
 # this long, not every tick: one failed run an hour, not one a minute.
 FULL_PUSH_RETRY_SECONDS = 3600
+FULL_PUSH_ATTEMPT = "joorsync:full-push-attempt:{}"
 FIRST_FULL_PUSH = "the first full push: every count, as none has reached this JOOR account yet"
 DAILY_FULL_PUSH = "the daily full push: every count again, in case JOOR missed a change"
 CLAIM_SECONDS = 50  # under a tick: two clocks in the same minute make one decision
@@ -74,6 +78,7 @@ def tick(now: datetime | None = None) -> dict:
         done = {
             "polls": enqueue_due_polls(now),
             "recovered": recover_abandoned_runs(now),
+            "retries": rebuild_lost_retries(now),
             "full_pushes": enqueue_full_pushes(now),
             "housekeeping": enqueue_prune_logs(now),
             "alerts": enqueue_alert_evaluation(now),
@@ -215,7 +220,7 @@ def enqueue_full_pushes(now: datetime) -> list[int]:
     for store_id, last_full_push_at in due:
         if awaits_confirmation(db.session, get_connection(db.session, store_id), cutoff):
             continue  # its Overwrite waits for a person's yes: one failed run a day says so
-        attempt = f"joorsync:full-push-attempt:{store_id}"
+        attempt = FULL_PUSH_ATTEMPT.format(store_id)
         if redis_connection().set(attempt, "1", nx=True, ex=FULL_PUSH_RETRY_SECONDS):
             if last_full_push_at is None:  # Sync Inventory just turned on, say
                 enqueue_full_push(store_id, created_by="automatic", trigger=FIRST_FULL_PUSH)

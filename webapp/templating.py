@@ -27,6 +27,21 @@ def ago(value: datetime | None, now: datetime | None = None) -> str:
     return "in a moment" if future else "just now"
 
 
+def until(value: datetime | None, now: datetime | None = None) -> str:
+    """Say how long until a moment, in words ("in about 8 seconds"; "now" once it has come)."""
+    from webapp.joor.errors import in_about
+
+    if value is None:
+        return ""
+    seconds = (value - (now or datetime.now(UTC))).total_seconds()
+    return in_about(seconds) if seconds >= 1 else "now"
+
+
+def clock_time(value: datetime | None) -> str:
+    """Format a moment as 'HH:MM:SS UTC' (a time later today, to the second)."""
+    return value.strftime("%H:%M:%S UTC") if value else ""
+
+
 def utc_text(value: datetime | None) -> str:
     """Format a moment as 'YYYY-MM-DD HH:MM UTC'."""
     return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
@@ -48,5 +63,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["available_endpoints"] = available_endpoints
     app.jinja_env.filters["ago"] = ago
     app.jinja_env.filters["utc"] = utc_text
+    app.jinja_env.filters["until"] = until
+    app.jinja_env.filters["clock"] = clock_time
     app.jinja_env.filters["moment"] = moment_text
     app.jinja_env.filters["thousands"] = lambda n: f"{n or 0:,}"

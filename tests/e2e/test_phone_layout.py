@@ -68,3 +68,19 @@ def test_the_inventory_list_fits_a_phone_with_stock_and_save_in_reach(phone, sto
     assert _page_width(phone) <= PHONE["width"]
     assert _right_edge(phone.get_by_label("Stock of LONG-STYLE")) <= PHONE["width"]
     assert _right_edge(phone.get_by_role("button", name="Save")) <= PHONE["width"]
+
+
+def test_the_orders_list_stacks_on_a_phone_without_scrolling_sideways(phone, store):
+    make_order(
+        store,
+        customer_name="Maison Dupont-Lefèvre Wholesale Boutiques International",
+        company_name="Dupont-Lefèvre Group of Fine Retailers and Concept Stores",
+        ship_start=date(2026, 12, 22),
+        ship_end=date(2027, 1, 22),
+    )
+    phone.goto("/orders/")
+    screenshot(phone, "phone-orders")
+    wrap = phone.locator(".table-wrap").first
+    assert wrap.evaluate("el => el.scrollWidth <= el.clientWidth")  # nothing hidden to the right
+    assert _page_width(phone) <= PHONE["width"]
+    assert _right_edge(phone.locator("td[data-label='Ship window']").first) <= PHONE["width"]

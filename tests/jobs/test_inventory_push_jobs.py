@@ -229,7 +229,9 @@ def test_a_push_failing_on_joor_is_retried_on_the_same_run(sim, skus, joor_app, 
     work(joor_app)
 
     [run] = runs(joor_store)
-    assert run.status == "failed" and "JOOR is having trouble" in run.error
+    # Not "failed" with a finish time, to turn "succeeded" later: it says it tries again, when.
+    assert run.status == "retrying" and "JOOR is having trouble" in run.error
+    assert run.finished_at is None and run.next_attempt_at > run.heartbeat_at
     set_faults(sim, error_rate=0.0)
     assert release_scheduled(joor_app) == 1  # RQ's retry, waiting its interval
     work(joor_app)

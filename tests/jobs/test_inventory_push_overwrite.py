@@ -22,7 +22,7 @@ from tests.jobs.inventory_push_support import (  # noqa: F401 - fixtures
     style_metadata,
 )
 from webapp.extensions import db
-from webapp.models import InventoryItem, PushedStock, SyncRun
+from webapp.models import InventoryItem, PushedStock
 from webapp.sync.inventory_push import EMPTY_OVERWRITE
 
 
@@ -95,7 +95,7 @@ def test_dropping_more_than_a_fifth_of_skus_needs_confirmation(sim, skus, joor_s
 
     refused = push(joor_store)
 
-    assert refused.status == "failed"
+    assert refused.status == "awaiting_confirmation"
     assert refused.error == (
         "Nothing was sent: this Overwrite would drop 2 of the 4 SKUs this store has pushed to "
         "JOOR. Confirm it with Push inventory now on the panel, or run `joor push --yes`."
@@ -140,7 +140,7 @@ def test_dropped_skus_are_not_counted_as_held_by_the_next_overwrite(sim, skus, j
     # JOOR now holds 4 SKUs; dropping one more is a quarter of them, so it asks.
     summary = push(joor_store)
 
-    assert summary.status == "failed" and "drop 1 of the 4 SKUs" in summary.error
+    assert summary.status == "awaiting_confirmation" and "drop 1 of the 4 SKUs" in summary.error
 
 
 def test_overwrite_keeps_joors_count_for_items_it_cannot_tell_apart(sim, skus, joor_store):
@@ -218,13 +218,13 @@ def test_the_first_overwrite_to_a_warehouse_waits_for_a_persons_yes(sim, skus, j
 
     automatic = push(joor_store)
 
-    assert automatic.status == "failed"
+    # Not a failure: nothing went wrong, and a person's yes is what it waits for.
+    assert automatic.status == "awaiting_confirmation"
     assert automatic.error.startswith(
         "Nothing was sent: this would be the first Overwrite from this store to the Default "
         "warehouse, and JOOR's stock there cannot be read"
     )
     assert sim_stock(sim) == {skus[5]["upc"]: 8}
-    assert db.session.get(SyncRun, automatic.run_id).params["awaiting_confirmation"] is True
 
     confirmed = push(joor_store, confirmed=True)
 
@@ -257,7 +257,8 @@ def test_the_first_overwrite_after_update_pushes_still_asks_then_never_again(sim
     configure(joor_store, inventory_mode="overwrite")
 
     asked = push(joor_store)
-    assert asked.status == "failed" and "the first Overwrite from this store" in asked.error
+    assert asked.status == "awaiting_confirmation"
+    assert "the first Overwrite from this store" in asked.error
     assert sim_stock(sim) == {skus[0]["upc"]: 2, skus[5]["upc"]: 8}
 
     assert push(joor_store, confirmed=True).status == "succeeded"

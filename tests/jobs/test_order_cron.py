@@ -294,7 +294,6 @@ def test_an_overwrite_waiting_for_a_yes_is_asked_again_daily_not_hourly(
 ):
     import jobs.inventory
     from webapp.sync.inventory_push import create_push_run
-    from webapp.sync.push_outcome import mark_awaiting_confirmation
 
     asked = []
     monkeypatch.setattr(
@@ -302,8 +301,10 @@ def test_an_overwrite_waiting_for_a_yes_is_asked_again_daily_not_hourly(
     )
     connected.sync_inventory, connected.inventory_mode = True, "overwrite"
     run = create_push_run(db.session, store.id, trigger="full push", full=True)
-    runs.finish_run(db.session, run, error="Nothing was sent: this would be the first Overwrite")
-    mark_awaiting_confirmation(db.session, run)
+    runs.finish_run(
+        db.session, run, error="Nothing was sent: this would be the first Overwrite",
+        status="awaiting_confirmation",
+    )  # fmt: skip
 
     assert cron.enqueue_full_pushes(utcnow() + timedelta(hours=2)) == []
     assert cron.enqueue_full_pushes(utcnow() + timedelta(hours=25)) == [store.id]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from rq import SimpleWorker
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry
 from sqlalchemy import select
@@ -147,9 +148,10 @@ def test_a_transient_failure_is_recorded_and_retried_by_rq(app, store, sim, conn
     run = order_jobs.enqueue_manual_import(store.id, SINCE)
     work(app)
     run = fresh_run(run.id)
-    # Queued for RQ's retry in 10 s, the failure said in words.
-    assert run.status == "queued" and run.finished_at is None
-    assert "having trouble" in run.error and run.error.endswith("Next attempt in about 10 s.")
+    # Retrying in 10 s (RQ's retry), the failure said in words.
+    assert run.status == "retrying" and run.finished_at is None
+    assert "having trouble" in run.error
+    assert (run.next_attempt_at - run.heartbeat_at).total_seconds() == pytest.approx(10, abs=1)
     scheduled = ScheduledJobRegistry(DEFAULT, connection=app.extensions["redis"])
     assert run.job_id in scheduled.get_job_ids()
     assert duplicate_source_ids(store.id) == 0

@@ -36,9 +36,13 @@ pytestmark = pytest.mark.slow
 
 def start_worker(service_env, sim, log_path: Path) -> subprocess.Popen:
     """Start `python -m jobs.worker` in its own session (so its work horse dies with it)."""
-    env = {**service_env, "JOOR_LOCAL_URL": sim.base_url}
+    return start_module("jobs.worker", {**service_env, "JOOR_LOCAL_URL": sim.base_url}, log_path)
+
+
+def start_module(module: str, env: dict, log_path: Path) -> subprocess.Popen:
+    """Start `python -m <module>` (a worker, the clock) in its own session, logging to a file."""
     return subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "jobs.worker"],
+        [sys.executable, "-m", module],
         cwd=ROOT,
         env=env,
         stdout=log_path.open("wb"),
@@ -76,6 +80,19 @@ def family(pid: int) -> list[int]:
     return found
 
 
+def queue_manual_import(app, store, sim) -> tuple[int, int]:
+    """Connect the store to the simulator and queue one manual import, with nothing else due.
+
+    Returns the run's id and how many orders it should bring in.
+    """
+    use_simulator(app, sim)
+    conn = connect_store(app, store)
+    conn.poll_minutes, conn.next_poll_at = 0, None  # only the manual import runs
+    db.session.commit()
+    expected = window_total(sim)
+    return enqueue_manual_import(store.id, date.today() - timedelta(days=10)).id, expected
+
+
 def stop(proc: subprocess.Popen, sig: int) -> None:
     """Signal the worker, its work horse and its scheduler, then reap the worker."""
     for pid in reversed(family(proc.pid)):
@@ -88,12 +105,7 @@ def test_a_worker_killed_mid_import_is_recovered_and_every_order_lands_once(
     app, store, service_env, tmp_path
 ):
     with running_simulator(**SIM_OPTIONS, faults={"latency_ms": 250}) as sim:
-        use_simulator(app, sim)
-        conn = connect_store(app, store)
-        conn.poll_minutes, conn.next_poll_at = 0, None  # only the manual import runs
-        db.session.commit()
-        expected = window_total(sim)
-        run_id = enqueue_manual_import(store.id, date.today() - timedelta(days=10)).id
+        run_id, expected = queue_manual_import(app, store, sim)
 
         worker = start_worker(service_env, sim, tmp_path / "worker1.log")
         try:

@@ -85,3 +85,14 @@ def test_a_token_joor_could_not_check_is_not_saved_and_says_to_submit_it_again(
         "The new token was not saved: The token could not be checked with JOOR: JOOR is having"
     )
     assert "Submit it again." in conn.last_error and "try again later" not in conn.last_error
+
+
+def test_after_a_refused_token_the_connect_form_starts_on_the_environment_chosen(
+    app, store, sim, auth_client
+):
+    # Reset to Production, the merchant's right token would wait 25 s for JOOR's real API.
+    _, conn = submit(app, store, "typo-token", environment="local")
+    assert conn.status == "disconnected" and conn.environment != "local"
+    panel = auth_client.get("/integrations/joor").get_data(as_text=True)
+    form = panel[panel.index('id="joor-connect"') :]
+    assert '<option selected value="local">' in form

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from webapp.crypto import encrypt
 from webapp.extensions import db, get_cipher
 from webapp.models import JoorConnection, SyncRun
 from webapp.models.base import utcnow
+from webapp.models.sync import FINISHED
 from webapp.sync.connection import get_connection
-from webapp.sync.runs import add_counts, add_events, create_run, finish_run, start_run
+from webapp.sync.runs import add_counts, add_events, create_run, finish_run, retry_at, start_run
 
 TOKEN = "secret-joor-token-7f3a"  # noqa: S105 - a test token
+ERRORS = {
+    "failed": "JOOR refused the token.",
+    "retrying": "JOOR is having trouble right now.",
+    "cancelled": "Cancelled by t@x.com after 0 orders; the orders imported before then stay.",
+    "awaiting_confirmation": "Nothing was sent: this would be the first Overwrite.",
+}
 
 
 def connect_store(store_id: int, **fields) -> JoorConnection:
@@ -40,6 +49,9 @@ def make_run(
     run.total = max(len(events), sum(counts.values()))
     run.done = run.total if status != "running" else run.total // 2
     db.session.commit()
-    if status in ("succeeded", "failed"):
-        finish_run(db.session, run, error="JOOR refused the token." if status == "failed" else "")
+    if status in FINISHED:
+        finish_run(db.session, run, error=ERRORS.get(status, ""), status=status)
+    elif status == "retrying":
+        run.error = ERRORS[status]
+        retry_at(db.session, run, utcnow() + timedelta(seconds=60))
     return run

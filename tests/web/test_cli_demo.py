@@ -17,6 +17,7 @@ def test_demo_prints_the_login_at_the_web_port_make_run_uses(demo_runner):
     assert result.exit_code == 0, result.output
     assert "Demo login: demo@example.com / " in result.output
     assert "(http://127.0.0.1:5111)" in result.output
+    assert "Demo store: demo   (the command line's --store demo" in result.output
 
 
 def test_demo_prints_port_5000_when_none_is_set(demo_runner):

@@ -103,7 +103,8 @@ def test_a_big_overwrite_needs_yes(sim, skus, joor_app, joor_store):
     refused = run_cli(joor_app)
     confirmed = run_cli(joor_app, "--yes")
 
-    assert refused.exit_code == 1
+    assert refused.exit_code == 1  # not done: it waits for --yes
+    assert json.loads(refused.output)["status"] == "awaiting_confirmation"
     assert "run `joor push --yes`" in json.loads(refused.output)["error"]
     assert confirmed.exit_code == 0, confirmed.output
     assert sim_stock(sim) == {skus[0]["upc"]: 1}

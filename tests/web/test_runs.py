@@ -37,7 +37,7 @@ def test_progress_polls_while_running_and_stops_when_finished(auth_client, store
     assert "<b>2</b> imported" in html(response) and "<b>1</b> failed" in html(response)
     assert '<span class="badge partial"' in html(response)  # not a plain success
     clean = make_run(store.id, status="succeeded", events=_events(2), imported=2)
-    assert '<span class="badge succeeded">' in html(
+    assert '<span class="badge succeeded"' in html(
         auth_client.get(f"{PANEL}/runs/{clean.id}/progress", headers=HX)
     )
 
@@ -55,8 +55,28 @@ def test_a_run_whose_joor_call_is_tried_again_says_so(auth_client, store, app):
 
     fragment = html(auth_client.get(progress, headers=HX))
     assert (
-        "JOOR is having trouble right now (502): trying again in 4 s (attempt 3 of 6)." in fragment
+        "JOOR is having trouble right now (502): trying again in about 4 seconds (attempt 3 of 6)."
+        in fragment
     )
+    # The moment the wait is over (the call is tried again), the page says no more of it.
+    retry_notice(app.extensions["redis"], run.id)(error, 3, 0.0, 6)
+    assert "run-retrying" not in html(auth_client.get(progress, headers=HX))
+
+
+def test_a_retry_notice_is_read_only_while_its_wait_lasts(app):
+    import time
+
+    from webapp.joor import JoorTransientError
+    from webapp.sync.retry_notice import retry_notice, retrying
+
+    redis = app.extensions["redis"]
+    error = JoorTransientError("502", user_message="JOOR is having trouble right now. We…")
+    retry_notice(redis, 7)(error, 1, 30.0, 6)
+    now = time.time()
+    assert retrying(redis, 7, now=now) == (
+        "JOOR is having trouble right now: trying again in about 30 seconds (attempt 2 of 6)."
+    )
+    assert retrying(redis, 7, now=now + 31) is None  # the wait is over: nothing to say
 
 
 def test_a_run_without_joors_total_shows_what_it_has_done(auth_client, store):
@@ -89,14 +109,15 @@ def test_a_failed_run_that_counted_nothing_has_no_full_bar(auth_client, store):
     assert "<progress" not in fragment and "0 orders done" in fragment
 
 
-def test_a_run_queued_again_after_an_error_waits_for_its_next_attempt(auth_client, store):
-    from webapp.extensions import db
-    from webapp.sync.runs import queue_again
-
-    run = make_run(store.id, status="failed")
-    queue_again(db.session, run, note="Next attempt in about 60 s.")
+def test_a_retrying_run_says_when_it_tries_again_and_is_not_red(auth_client, store):
+    run = make_run(store.id, status="retrying")
     fragment = html(auth_client.get(f"{PANEL}/runs/{run.id}/progress", headers=HX))
-    assert "Waiting for the next attempt…" in fragment and "Waiting for a worker" not in fragment
+    assert 'hx-trigger="every 1s"' in fragment  # still under way: the page follows it
+    assert 'class="badge retrying"' in fragment and 'class="error"' not in fragment
+    when = r"It tries again by itself in about (59|60) seconds \(\d\d:\d\d:\d\d UTC\); nothing"
+    assert re.search(when, fragment)
+    assert "JOOR is having trouble right now." in fragment
+    assert "Waiting for a worker" not in fragment
 
 
 def test_queued_run_polls_with_an_indeterminate_bar(auth_client, store):

@@ -41,8 +41,10 @@ def demo_command() -> None:
     _seed_demo_data(store)
     port = os.environ.get("PORT") or "5000"  # the web port `make run` starts gunicorn on
     line = f"Demo login: {DEMO_EMAIL} / {password}   (http://127.0.0.1:{port})"
+    slug = f"Demo store: {DEMO_SLUG}   (the command line's --store {DEMO_SLUG}; see README)"
     click.echo("=" * len(line))
     click.echo(line)
+    click.echo(slug)
     click.echo("=" * len(line))
 
 

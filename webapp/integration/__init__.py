@@ -10,6 +10,7 @@ from webapp.integration import (  # noqa: E402,F401
     connect,
     details,
     imports,
+    live,
     routes,
     runs,
     settings,

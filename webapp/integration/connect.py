@@ -22,6 +22,8 @@ from webapp.integration.common import (
     wants_fragment,
 )
 from webapp.integration.forms import ConnectForm, EmptyForm, environment_choices
+from webapp.integration.live import announce_runs
+from webapp.liveness import Liveness, store_liveness
 from webapp.models import JoorConnection, SyncRun
 from webapp.models.base import utcnow
 from webapp.models.joor import STATUS_CHECKING, STATUS_DISCONNECTED
@@ -57,9 +59,11 @@ def credit_usage(conn: JoorConnection):
         return None
 
 
-def status_context(conn: JoorConnection) -> dict:
-    """What the status fragment shows."""
+def status_context(conn: JoorConnection, live: Liveness | None = None) -> dict:
+    """What the status fragment shows (and the runs' liveness mark its next poll sends)."""
+    live = live or store_liveness(conn.store_id)
     return {
+        "runs_mark": live.mark,
         "conn": conn,
         "usage": credit_usage(conn),
         "live": conn.status != STATUS_DISCONNECTED,
@@ -84,7 +88,8 @@ def connect_context(conn: JoorConnection, form: ConnectForm | None = None) -> di
     """What the connect section shows."""
     return {
         "conn": conn,
-        "form": form or connect_form(environment=conn.environment or None),
+        # After a refused token, the environment the merchant chose for it, not Production.
+        "form": form or connect_form(environment=conn.pending_environment or conn.environment),
         "disconnect_form": EmptyForm(formdata=None),
         "checking": conn.status == STATUS_CHECKING,
         "check_is_slow": _check_is_slow(conn),
@@ -118,8 +123,10 @@ def status_partial():
     if not wants_fragment():
         return fragment_or_panel("integration/_status.html")
     # The open alert's banner rides along, so it comes and goes while the merchant watches.
-    html = render_template("integration/_status.html", **status_context(conn))
-    return varying(make_response(html + alert_banner(conn.store_id, oob=True)))
+    live = store_liveness(conn.store_id)
+    html = render_template("integration/_status.html", **status_context(conn, live))
+    response = varying(make_response(html + alert_banner(conn.store_id, oob=True)))
+    return announce_runs(response, live)  # a run started or ended: the page's lists follow
 
 
 @bp.get("/joor/connection")

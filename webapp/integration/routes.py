@@ -11,10 +11,8 @@ from webapp.integration.connect import connect_context, status_context
 from webapp.integration.details import details_context
 from webapp.integration.forms import ConnectForm, ImportForm, SettingsForm
 from webapp.integration.imports import import_context
-from webapp.integration.runs import RECENT_RUNS, keyset_page
+from webapp.integration.live import recent_context
 from webapp.integration.settings import settings_context
-from webapp.models import SyncRun
-from webapp.scoping import scoped
 
 
 def render_panel(
@@ -33,7 +31,7 @@ def render_panel(
         details_ctx=details_context(conn),
         settings_ctx=settings_context(conn, settings),
         import_ctx=import_context(import_form),
-        recent=keyset_page(scoped(SyncRun), SyncRun.id, descending=True, per_page=RECENT_RUNS),
+        recent=recent_context(),
         alert_banner=alert_banner(conn.store_id),
     )
     return varying(make_response(html, status))

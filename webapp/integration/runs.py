@@ -1,4 +1,4 @@
-"""The import log: runs newest first, one run's events, CSV download and retry."""
+"""The activity log: runs newest first, one run's events, CSV download and retry."""
 
 from __future__ import annotations
 
@@ -13,14 +13,10 @@ from sqlalchemy import Select, exists, func, select
 
 from webapp.extensions import db
 from webapp.integration import bp
-from webapp.integration.common import (
-    fragment_or_panel,
-    go_to,
-    page_or_fragment,
-)
-from webapp.integration.forms import EmptyForm
+from webapp.integration.common import go_to, page_or_fragment, wants_fragment
+from webapp.integration.live import log_live, run_summary_context
 from webapp.models import SyncEvent, SyncRun
-from webapp.models.sync import FAILED, KIND_INVENTORY, KINDS, QUEUED, RUNNING, SUCCEEDED
+from webapp.models.sync import ACTIVE, FINISHED, KIND_INVENTORY, KINDS
 from webapp.numbers import int_arg
 from webapp.scoping import get_scoped_or_404, scoped
 from webapp.sync.import_runs import failed_not_imported
@@ -30,12 +26,13 @@ from webapp.sync.push_sending import sent_words
 from webapp.templating import moment_text
 
 PER_PAGE = 50
-RECENT_RUNS = 8
 KIND_LABELS = {"poll": "Scheduled", "manual": "Manual", "inventory": "Inventory push"}
 OUTCOME_FILTERS = {
     "succeeded": "Succeeded",
     "failed": "Failed",
-    "running": "Running",
+    "awaiting_confirmation": "Waiting for confirmation",
+    "cancelled": "Cancelled",
+    "running": "Queued, running or retrying",
     "has_failures": "Has failures",
 }
 CSV_BATCH = 2000
@@ -77,10 +74,10 @@ def run_query(kind: str, outcome: str) -> Select:
     query = scoped(SyncRun)
     if kind in KINDS:
         query = query.where(SyncRun.kind == kind)
-    if outcome in (SUCCEEDED, FAILED):
+    if outcome in FINISHED:
         query = query.where(SyncRun.status == outcome)
     elif outcome == "running":
-        query = query.where(SyncRun.status.in_((QUEUED, RUNNING)))
+        query = query.where(SyncRun.status.in_(ACTIVE))
     elif outcome == "has_failures":
         failed = select(SyncEvent.id).where(
             SyncEvent.run_id == SyncRun.id, SyncEvent.outcome.in_(("failed", "fail"))
@@ -90,15 +87,17 @@ def run_query(kind: str, outcome: str) -> Select:
 
 
 def runs_context(per_page: int = PER_PAGE) -> dict:
-    """What the import log shows for the query string's filters and page."""
+    """What the activity log shows for the query string's filters and page."""
     kind, outcome = request.args.get("kind", ""), request.args.get("outcome", "")
     page = keyset_page(run_query(kind, outcome), SyncRun.id, descending=True, per_page=per_page)
+    first = "after" not in request.args and "before" not in request.args
     return {
         "page": page,
         "kind": kind,
         "outcome": outcome,
         "kinds": KIND_LABELS,
         "outcomes": OUTCOME_FILTERS,
+        "live": log_live(first),
     }
 
 
@@ -106,13 +105,6 @@ def runs_context(per_page: int = PER_PAGE) -> dict:
 def runs():
     """List the store's runs newest first, filtered by kind and outcome."""
     return page_or_fragment("integration/runs.html", "integration/_runs.html", **runs_context())
-
-
-@bp.get("/joor/runs/recent")
-def recent_runs_partial():
-    """Show the panel's short list of the newest runs."""
-    page = keyset_page(scoped(SyncRun), SyncRun.id, descending=True, per_page=RECENT_RUNS)
-    return fragment_or_panel("integration/_recent_runs.html", page=page)
 
 
 def event_outcomes(run_id: int) -> list[str]:
@@ -171,19 +163,15 @@ def run_detail(run_id: int):
     if outcome:
         query = query.where(SyncEvent.outcome == outcome)
     page = keyset_page(query, SyncEvent.id, descending=False)
-    return page_or_fragment(
-        "integration/run.html",
-        "integration/_events.html",
-        run=run,
-        page=page,
-        outcome=outcome,
-        outcomes=event_outcomes(run.id),
-        kinds=KIND_LABELS,
-        retry_form=EmptyForm(formdata=None),
-        facts=run_facts(run),
-        retryable=_retryable(run),
-        imported_since=_imported_since(run, page.rows),
-    )
+    events = {
+        "page": page,
+        "outcome": outcome,
+        "outcomes": event_outcomes(run.id),
+        "imported_since": _imported_since(run, page.rows),
+    }
+    # The events' fragment polls on its own; the page around it gets the run's summary too.
+    context = {"run": run} if wants_fragment() else run_summary_context(run)
+    return page_or_fragment("integration/run.html", "integration/_events.html", **context, **events)
 
 
 def _imported_since(run: SyncRun, events: list[SyncEvent]) -> dict[str, int]:
@@ -195,7 +183,7 @@ def _imported_since(run: SyncRun, events: list[SyncEvent]) -> dict[str, int]:
     return {source_id: order_id for source_id, (_run, order_id) in found.items()}
 
 
-def _retryable(run: SyncRun) -> int:
+def retryable_count(run: SyncRun) -> int:
     """How many of a finished import's failed orders are still not here (a retry's work)."""
     if (
         run.kind == KIND_INVENTORY

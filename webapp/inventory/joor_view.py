@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import or_
+from sqlalchemy import String, cast, or_
 
 from webapp.extensions import db
 from webapp.models import InventoryItem, JoorConnection, PushedStock
@@ -42,6 +42,17 @@ def stock_item(item: InventoryItem) -> StockItem:
 def connection() -> JoorConnection | None:
     """Return the current store's JOOR connection, if it has one."""
     return db.session.scalar(scoped(JoorConnection))
+
+
+def kept_out_ids(store_id: int) -> list[int]:
+    """The store's items a push to JOOR leaves out by their own settings (skip_joor, skip_push).
+
+    Only items whose settings mention a skip are read; the rules decide which are on.
+    """
+    candidates = db.session.scalars(
+        scoped(InventoryItem).where(cast(InventoryItem.item_metadata, String).ilike("%skip%"))
+    )
+    return [item.id for item in candidates if should_skip(stock_item(item)) is not None]
 
 
 def joor_views(items: Sequence[InventoryItem]) -> dict[int, JoorView]:

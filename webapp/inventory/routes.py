@@ -9,17 +9,21 @@ from jobs.inventory import enqueue_push_inventory
 from webapp.extensions import db
 from webapp.inventory import bp
 from webapp.inventory.forms import SettingsForm, StockForm
-from webapp.inventory.joor_view import connection, joor_views
+from webapp.inventory.joor_view import connection, joor_views, kept_out_ids
+from webapp.liveness import Liveness, store_liveness
 from webapp.models import InventoryItem
-from webapp.orders.paging import page_or_fragment, paginate, wants_fragment
+from webapp.models.sync import KIND_INVENTORY
+from webapp.orders.paging import PER_PAGE, page_or_fragment, paginate, wants_fragment
 from webapp.rules import format_metadata, parse_metadata
 from webapp.scoping import current_store_id, get_scoped_or_404, scoped
 from webapp.sync.stock_source import pushed_fields
 
 
-def _search(text: str):
-    """Return the store's items by code, matching code, name or UPC."""
+def _search(text: str, kept_out: bool = False):
+    """Return the store's items by code, matching code, name or UPC (or only those kept out)."""
     query = scoped(InventoryItem).order_by(InventoryItem.code)
+    if kept_out:
+        query = query.where(InventoryItem.id.in_(kept_out_ids(current_store_id())))
     text = text.strip().lower()
     if text:
         columns = (InventoryItem.code, InventoryItem.name, InventoryItem.upc)
@@ -30,16 +34,44 @@ def _search(text: str):
 @bp.get("/")
 def index():
     """List inventory items with their stock, settings and what JOOR sees."""
-    text = request.args.get("q", "")
-    page = paginate(_search(text))
+    text, kept_out = request.args.get("q", ""), request.args.get("kept_out") == "1"
+    page = paginate(_search(text, kept_out))
+    conn = connection()
     return page_or_fragment(
         "inventory/index.html",
         "inventory/_list.html",
         page=page,
         q=text,
+        kept_out=kept_out,
         views=joor_views(page.items),
-        conn=connection(),
+        conn=conn,
+        live=_push_liveness(conn),
     )
+
+
+def _push_liveness(conn) -> Liveness | None:
+    """Whether the list follows pushes: only a store that syncs inventory has any."""
+    if conn is None or not (conn.is_connected and conn.sync_inventory):
+        return None
+    return store_liveness(conn.store_id, kinds=(KIND_INVENTORY,))
+
+
+@bp.get("/last-pushed")
+def last_pushed_partial():
+    """Show the listed items' Last pushed cells; it polls while a push to JOOR is under way."""
+    if not wants_fragment():
+        return redirect(url_for("inventory.index"))
+    wanted = request.args.get("ids", "").split(",")
+    ids = [int(n) for n in wanted if n.isdigit() and len(n) < 10][:PER_PAGE]
+    query = scoped(InventoryItem).where(InventoryItem.id.in_(ids)).order_by(InventoryItem.code)
+    items = list(db.session.scalars(query))
+    html = render_template(
+        "inventory/_pushed_live.html", items=items, ids=",".join(map(str, ids)), cells=True,
+        views=joor_views(items), live=_push_liveness(connection()),
+    )  # fmt: skip
+    response = make_response(html)
+    response.vary.add("HX-Request")
+    return response
 
 
 def _item_page(item: InventoryItem, stock_form=None, settings_form=None, status: int = 200):
@@ -76,7 +108,10 @@ def stock_partial(item_id: int):
     if changed:
         enqueue_push_inventory(store_id, reason=f"stock of {code} edited", items=[code])
     if wants_fragment():
-        return _stock_fragment(item, StockForm(formdata=None, stock=item.stock), 200, saved=True)
+        form = StockForm(formdata=None, stock=item.stock)
+        response = _stock_fragment(item, form, 200, saved=True)
+        response.headers["HX-Trigger"] = "pushes-changed"  # the list says when the push comes
+        return response
     flash(f"Stock of {item.code} set to {item.stock}.")
     return redirect(url_for("inventory.item", item_id=item.id))
 

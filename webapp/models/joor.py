@@ -29,6 +29,7 @@ class JoorConnection(db.Model):
     # A token the merchant submitted, waiting for the worker to check it against JOOR; it
     # replaces token_encrypted only once JOOR accepts it, so a typo never breaks a connection.
     pending_token_encrypted: Mapped[str | None] = mapped_column(Text)
+    # Kept after JOOR refuses the token: the Connect form starts on the environment chosen.
     pending_environment: Mapped[str] = mapped_column(String(16), default="")
     pending_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     account_key: Mapped[str] = mapped_column(String(64), default="")

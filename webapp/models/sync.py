@@ -17,8 +17,15 @@ KINDS = (KIND_POLL, KIND_MANUAL, KIND_INVENTORY)
 
 QUEUED = "queued"
 RUNNING = "running"
+# Failed for now; RQ (or the clock, when Redis lost the job) runs it again at next_attempt_at.
+RETRYING = "retrying"
 SUCCEEDED = "succeeded"
-FAILED = "failed"
+FAILED = "failed"  # the one final state that asks a person to act
+CANCELLED = "cancelled"
+# An Overwrite push that nothing was sent by: it waits for a person's yes, given in a new run.
+AWAITING_CONFIRMATION = "awaiting_confirmation"
+ACTIVE = (QUEUED, RUNNING, RETRYING)
+FINISHED = (SUCCEEDED, FAILED, CANCELLED, AWAITING_CONFIRMATION)
 
 
 class SyncRun(db.Model):
@@ -30,7 +37,7 @@ class SyncRun(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16), default=QUEUED, index=True)
+    status: Mapped[str] = mapped_column(String(32), default=QUEUED, index=True)
     params: Mapped[dict] = mapped_column(JSONType, default=dict)
     total: Mapped[int | None] = mapped_column(Integer)
     done: Mapped[int] = mapped_column(Integer, default=0)
@@ -44,11 +51,13 @@ class SyncRun(db.Model):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When a retrying run tries again: kept here, so a retry Redis lost can be rebuilt.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def is_finished(self) -> bool:
         """Tell whether the run has reached a final state."""
-        return self.status in (SUCCEEDED, FAILED)
+        return self.status in FINISHED
 
     @property
     def percent(self) -> int:

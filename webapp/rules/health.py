@@ -208,6 +208,11 @@ def _overdue_fix(facts: HealthFacts) -> str:
     """What to do about overdue checks, from what the newest check did."""
     if facts.last_check_status == "failed":
         return f"The last check failed: {facts.last_check_error} {RUNS_FIX}".strip()
+    if facts.last_check_status == "retrying":
+        return (
+            f"The last check failed for now ({facts.last_check_error.rstrip('.')}) and tries "
+            "again by itself; its run on the JOOR panel says when."
+        )
     if facts.last_check_status in ("queued", "running"):
         return (
             "The last check is still waiting for a worker: make sure the worker process is "

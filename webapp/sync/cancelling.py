@@ -1,8 +1,9 @@
 """Stopping an import the merchant no longer wants: at once while it waits, after a page if it runs.
 
 A running import is asked through Redis and stops at its next page, keeping every order stored
-before; a queued one (waiting for a worker, or for its next attempt) is closed at once, and a
-worker that picks its job up later finds it finished.
+before; a queued or retrying one (waiting for a worker, or for its next attempt) is closed at
+once, and a worker that picks its job up later finds it finished. Either way the run ends
+`cancelled`, not failed: nothing went wrong.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from webapp.models import SyncRun
-from webapp.models.sync import QUEUED, RUNNING
+from webapp.models.sync import CANCELLED, QUEUED, RETRYING, RUNNING
 from webapp.sync import runs
 
 CANCEL_KEY = "joorsync:cancel:{}"
@@ -25,8 +26,9 @@ class ImportCancelled(Exception):
 
 def cancel_import(session: Session, redis: Any, run: SyncRun, who: str) -> str:
     """Stop a queued or running import; return what happens, in words (commits)."""
-    if run.status == QUEUED:
-        runs.finish_run(session, run, error=f"Cancelled by {who} before it started.")
+    if run.status in (QUEUED, RETRYING):
+        before = "before it started" if run.status == QUEUED else "before its next attempt"
+        runs.finish_run(session, run, error=f"Cancelled by {who} {before}.", status=CANCELLED)
         return f"Run #{run.id} is cancelled."
     if run.status == RUNNING:
         redis.set(CANCEL_KEY.format(run.id), who, ex=CANCEL_KEPT_SECONDS)

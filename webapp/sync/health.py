@@ -17,7 +17,14 @@ from webapp.models import (
 )
 from webapp.models.alerts import TOPIC_CONNECTION, TOPIC_ORDERS
 from webapp.models.base import utcnow
-from webapp.models.sync import FAILED, KIND_INVENTORY, KIND_MANUAL, KIND_POLL, SUCCEEDED
+from webapp.models.sync import (
+    AWAITING_CONFIRMATION,
+    FAILED,
+    KIND_INVENTORY,
+    KIND_MANUAL,
+    KIND_POLL,
+    SUCCEEDED,
+)
 from webapp.rules.health import (
     CONNECTED,
     FAILURE_STREAK,
@@ -100,7 +107,7 @@ def _last_push(session: Session, store_id: int) -> PushFacts | None:
         refused=int(counts.get("failed", 0)),
         warehouse=_warehouse_sent(session, run) if refused else "",
         reasons=refused,
-        awaiting_confirmation=bool((run.params or {}).get("awaiting_confirmation")),
+        awaiting_confirmation=run.status == AWAITING_CONFIRMATION,
     )
 
 

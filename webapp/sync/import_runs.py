@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, aliased
 from webapp.joor import JoorError
 from webapp.models import Folder, Order, SyncEvent, SyncRun
 from webapp.models.base import utcnow
-from webapp.models.sync import KIND_MANUAL, KIND_POLL
+from webapp.models.sync import CANCELLED, KIND_MANUAL, KIND_POLL
 from webapp.sync import runs
 from webapp.sync.cancelling import ImportCancelled, cancel_requested, cancelled_words
 from webapp.sync.connection import (
@@ -150,7 +150,7 @@ def _import_locked(
         remember_dialect(conn, client.dialect)
     except ImportCancelled as exc:
         # Not a failure to retry: the pages stored before the stop were committed with it.
-        runs.finish_run(session, run, error=cancelled_words(str(exc), run.done))
+        runs.finish_run(session, run, error=cancelled_words(str(exc), run.done), status=CANCELLED)
         return run
     except LockLostError:
         session.rollback()

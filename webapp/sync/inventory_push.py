@@ -21,7 +21,7 @@ from webapp.joor import (
 )
 from webapp.models import JoorConnection, SyncRun
 from webapp.models.base import utcnow
-from webapp.models.sync import KIND_INVENTORY
+from webapp.models.sync import AWAITING_CONFIRMATION, KIND_INVENTORY
 from webapp.rules import (
     PushPlan,
     TemplateError,
@@ -48,7 +48,7 @@ from webapp.sync.push_credits import (
     wait_for_credits,
 )
 from webapp.sync.push_kind import confirm_message, describe
-from webapp.sync.push_outcome import mark_awaiting_confirmation, record_unsent, run_error
+from webapp.sync.push_outcome import record_unsent, run_error
 from webapp.sync.push_planning import build_plan as build_plan
 from webapp.sync.push_planning import dry_run as dry_run
 from webapp.sync.push_planning import identifier_settings as identifier_settings
@@ -185,10 +185,10 @@ def run_push(
     try:
         with store_push_lock(factory.redis, run.store_id, wait=lock_wait):
             _push(session, factory, run, by_reason, **options)
+    except ConfirmationNeededError as exc:
+        _fail(session, run, str(exc), status=AWAITING_CONFIRMATION)
     except PushRefusedError as exc:
         _fail(session, run, str(exc))
-        if isinstance(exc, ConfirmationNeededError):
-            mark_awaiting_confirmation(session, run)
     except JoorError as exc:
         _joor_failed(session, run, exc)
         if isinstance(exc, RETRYABLE):
@@ -300,10 +300,10 @@ def _send(
         raise PushWaitingError(paused.retry_after) from paused
 
 
-def _fail(session: Session, run: SyncRun, message: str) -> None:
-    """Finish the run failed with words, whatever the session went through."""
+def _fail(session: Session, run: SyncRun, message: str, status: str = "") -> None:
+    """Finish the run failed (or in `status`) with words, whatever the session went through."""
     session.rollback()
-    finish_run(session, run, error=message)
+    finish_run(session, run, error=message, status=status)
 
 
 def _joor_failed(session: Session, run: SyncRun, error: JoorError) -> None:

@@ -28,6 +28,7 @@ from webapp.rules import (
 )
 from webapp.sync.connection import get_connection
 from webapp.sync.push_basis import warehouse_state
+from webapp.sync.push_outcome import CHOSEN
 from webapp.sync.push_planning import identifier_settings
 from webapp.sync.pushed_stock import load_pushed
 from webapp.sync.stock_source import iter_stock_items
@@ -51,6 +52,7 @@ class OverwriteSummary:
     known_skus: int = 0  # SKUs JOOR holds from this store there
     identifiers_changed: int = 0  # of those, SKUs the settings give another identifier
     confirm: bool = False  # the snapshot goes out only with a person's yes
+    chosen_skips: int = 0  # items kept out by skip_joor or skip_push: JOOR sets them to zero
 
 
 def overwrite_summary(
@@ -98,6 +100,7 @@ def overwrite_summary(
         known_skus=plan.known_sku_count,
         identifiers_changed=plan.identifiers_changed,
         confirm=should_confirm_overwrite(plan),
+        chosen_skips=sum(1 for _, reason in plan.skipped if reason.code in CHOSEN),
     )
     _write(cache, key, summary)
     return summary

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from webapp.models import JoorConnection, SyncRun
 from webapp.models.base import utcnow
 from webapp.models.joor import STATUS_CONNECTED
-from webapp.models.sync import KIND_MANUAL, KIND_POLL, QUEUED, RUNNING
+from webapp.models.sync import ACTIVE, KIND_MANUAL, KIND_POLL
 from webapp.sync import runs
 
 OVERLAP = timedelta(minutes=10)
@@ -51,13 +51,13 @@ def due_store_ids(session: Session, now: datetime | None = None) -> list[int]:
 def active_import(
     session: Session, store_id: int, kinds: tuple[str, ...] = (KIND_POLL, KIND_MANUAL)
 ) -> SyncRun | None:
-    """Return the store's newest queued or running order import of these kinds, if any."""
+    """Return the store's newest queued, running or retrying import of these kinds, if any."""
     return session.scalar(
         select(SyncRun)
         .where(
             SyncRun.store_id == store_id,
             SyncRun.kind.in_(kinds),
-            SyncRun.status.in_((QUEUED, RUNNING)),
+            SyncRun.status.in_(ACTIVE),
         )
         .order_by(SyncRun.id.desc())
         .limit(1)

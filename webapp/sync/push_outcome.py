@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from webapp.models import JoorConnection, SyncEvent, SyncRun
-from webapp.models.sync import KIND_INVENTORY
+from webapp.models.sync import AWAITING_CONFIRMATION, KIND_INVENTORY
 from webapp.rules import PushPlan, batched
 from webapp.rules.refusals import refused_words, too_many_refused
 from webapp.rules.skips import SKIP_PUSH, skip_channel
@@ -128,15 +128,11 @@ def _commonest_refusal(session: Session, run: SyncRun, refused: int) -> str:
     return f' The most common: "{row[0]}" ({row[1]:,} SKUs).'
 
 
-def mark_awaiting_confirmation(session: Session, run: SyncRun) -> None:
-    """Note on a failed run that its Overwrite waits for a yes (see awaits_confirmation)."""
-    # The clock then asks again once a day, not every hour, while nobody says yes.
-    run.params = {**(run.params or {}), "awaiting_confirmation": True}
-    session.commit()
-
-
 def awaits_confirmation(session: Session, conn: JoorConnection, since: datetime) -> bool:
-    """True while the store's last push, since `since`, waits for a yes to an Overwrite."""
+    """True while the store's last push, since `since`, waits for a yes to an Overwrite.
+
+    The clock then asks again once a day, not every hour, while nobody says yes.
+    """
     if conn.inventory_mode != "overwrite":
         return False  # switched to Update: nothing to confirm any more
     last = session.scalar(
@@ -145,5 +141,5 @@ def awaits_confirmation(session: Session, conn: JoorConnection, since: datetime)
         .order_by(SyncRun.id.desc())
         .limit(1)
     )
-    waiting = last is not None and (last.params or {}).get("awaiting_confirmation")
+    waiting = last is not None and last.status == AWAITING_CONFIRMATION
     return bool(waiting and last.finished_at and last.finished_at > since)

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from webapp.models import SyncEvent, SyncRun
-from webapp.models.sync import FAILED, SUCCEEDED
+from webapp.models.sync import FINISHED
 
 # Runs deleted per transaction: an import's run may carry tens of thousands of events, and
 # small transactions keep the tables free for imports running meanwhile.
@@ -27,7 +27,7 @@ def prune_run_logs(session: Session, now: datetime, days: int) -> int:
     old = (
         select(SyncRun.id)
         .where(
-            SyncRun.status.in_((SUCCEEDED, FAILED)),
+            SyncRun.status.in_(FINISHED),
             SyncRun.finished_at < now - timedelta(days=days),
             SyncRun.id.not_in(latest),
         )

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from webapp.models import SyncRun
 from webapp.models.base import utcnow
-from webapp.models.sync import FAILED, QUEUED, RUNNING, SUCCEEDED
+from webapp.models.sync import FAILED, QUEUED, RETRYING, RUNNING, SUCCEEDED
 from webapp.sync.dbapi import insert_many, insert_sql, json_text, timestamp_text
 
 # A running run whose heartbeat is older than this was abandoned (worker killed).
@@ -43,7 +43,7 @@ def create_run(
 def start_run(session: Session, run: SyncRun, *, job_id: str = "") -> None:
     """Mark the run running (again, on a retry) and commit."""
     now = utcnow()
-    run.status, run.error, run.finished_at = RUNNING, "", None
+    run.status, run.error, run.finished_at, run.next_attempt_at = RUNNING, "", None, None
     run.started_at = run.started_at or now
     run.heartbeat_at = now
     run.attempts = (run.attempts or 0) + 1
@@ -88,18 +88,35 @@ def add_events(session: Session, run: SyncRun, events: Iterable[dict]) -> None:
 
 
 def queue_again(session: Session, run: SyncRun, *, note: str) -> None:
-    """Show a failed run as queued for its next attempt, its error kept with `note`; commit."""
-    run.status, run.finished_at = QUEUED, None
-    run.error = f"{run.error} {note}".strip()
+    """Show a run as queued again (it waits for another run), `note` saying why; commit."""
+    run.status, run.finished_at, run.next_attempt_at = QUEUED, None, None
+    run.error = note
     session.commit()
 
 
-def finish_run(session: Session, run: SyncRun, *, error: str = "") -> None:
-    """Mark the run succeeded, or failed with the error in words, and commit."""
-    run.status = FAILED if error else SUCCEEDED
+def retry_at(session: Session, run: SyncRun, when: datetime) -> None:
+    """Show a run that failed for now as retrying at `when`, its error kept; commit."""
+    run.status, run.finished_at, run.next_attempt_at = RETRYING, None, when
+    session.commit()
+
+
+def finish_run(session: Session, run: SyncRun, *, error: str = "", status: str = "") -> None:
+    """Mark the run finished (succeeded, or failed with the error in words) and commit.
+
+    `status` names another final state (cancelled, awaiting confirmation), `error` its words.
+    """
+    run.status = status or (FAILED if error else SUCCEEDED)
     run.error = error
     run.finished_at = run.heartbeat_at = utcnow()
+    run.next_attempt_at = None
     session.commit()
+
+
+def overdue_retries(session: Session, *, now=None, grace: timedelta) -> list[SyncRun]:
+    """Return retrying runs whose next attempt is more than `grace` overdue."""
+    cutoff = (now or utcnow()) - grace
+    query = select(SyncRun).where(SyncRun.status == RETRYING, SyncRun.next_attempt_at < cutoff)
+    return list(session.scalars(query.order_by(SyncRun.id)))
 
 
 def long_queued_runs(session: Session, *, now=None) -> list[SyncRun]:

@@ -30,7 +30,7 @@ def verify_pending_token(session: Session, factory: ClientFactory, store_id: int
     except JoorError as exc:
         session.refresh(conn)
         if conn.pending_token_encrypted == pending:  # a newer submission has its own check
-            _refuse(conn, exc)
+            _refuse(conn, exc, environment)
         session.commit()
         return conn
     session.refresh(conn)
@@ -47,7 +47,7 @@ def _accept(conn: JoorConnection, token: str, environment: str, checked: Dialect
     log.info("store %s connected to JOOR (%s) after the check", conn.store_id, environment)
 
 
-def _refuse(conn: JoorConnection, exc: JoorError) -> None:
+def _refuse(conn: JoorConnection, exc: JoorError, environment: str) -> None:
     """Drop the refused token; the connection goes back to what it was before."""
     if not conn.token_encrypted:
         conn.status = STATUS_DISCONNECTED
@@ -65,6 +65,7 @@ def _refuse(conn: JoorConnection, exc: JoorError) -> None:
             f"The token ending {conn.token_last4} is still in use."
         )
     _clear_pending(conn)
+    conn.pending_environment = environment  # the form offers the one chosen again
     log.warning("store %s: JOOR refused the submitted token (status %s)", conn.store_id, exc.status)
 
 

@@ -122,6 +122,19 @@ def test_scheduled_checks_not_succeeding_for_twice_their_interval_need_attention
     assert judge_health(on_time).state == "connected"
 
 
+def test_overdue_checks_whose_last_one_is_retrying_say_it_tries_again_by_itself():
+    late = replace(
+        FINE,
+        last_check_success_at=NOW - timedelta(minutes=31),
+        last_check_status="retrying",
+        last_check_error="JOOR is having trouble right now.",
+    )
+    assert judge_health(late).fix == (
+        "The last check failed for now (JOOR is having trouble right now) and tries again by "
+        "itself; its run on the JOOR panel says when."
+    )
+
+
 def test_a_schedule_switched_on_lately_is_not_overdue_for_checks_before_it():
     switched = replace(FINE, last_check_success_at=NOW - timedelta(days=9),
                        checks_expected_since=NOW - timedelta(minutes=20))  # fmt: skip

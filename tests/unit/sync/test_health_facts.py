@@ -99,3 +99,17 @@ def test_another_store_trouble_is_never_this_store_episode(store, other_store):
     evaluate_store(db.session, other_store.id)
     assert open_episodes(db.session, store.id) == []
     assert [e.cause for e in open_episodes(db.session, other_store.id)] == ["imports_failing"]
+
+
+def test_a_push_awaiting_confirmation_needs_attention(store):
+    connect_store(store.id, sync_inventory=True, warehouse="Default", inventory_mode="overwrite")
+    make_run(store.id, "inventory", status="awaiting_confirmation")
+    assert verdict(store).cause == "confirm_overwrite"
+
+
+def test_a_cancelled_import_breaks_a_streak_of_failures(store):
+    connect_store(store.id)
+    # Nothing failed there: a cancelled import is a person's choice, not one of three failures.
+    for status in ("failed", "cancelled", "failed", "failed"):
+        make_run(store.id, "manual", status=status)
+    assert verdict(store).state == "connected"

@@ -525,7 +525,7 @@ def test_a_queued_import_cancelled_never_runs(app, store, sim, connected):
     assert words == f"Run #{run.id} is cancelled."
     # A worker that picks its job up anyway finds it finished.
     run = import_run(db.session, factory_from_app(app), app.extensions["redis"], run.id)
-    assert run.status == "failed"
+    assert run.status == "cancelled"
     assert run.error == "Cancelled by owner@example.com before it started."
     assert order_count(store.id) == 0
 
@@ -547,7 +547,7 @@ def test_a_running_import_cancelled_stops_after_its_page_and_keeps_it(
     monkeypatch.setattr(sim.state, "orders_page_json", serve_then_cancel)
     run = import_run(db.session, factory_from_app(app), redis, run.id)  # no error for RQ
 
-    assert run.status == "failed"
+    assert run.status == "cancelled"
     assert run.error == (
         "Cancelled by owner@example.com after 100 orders; the orders imported before then stay."
     )
@@ -569,6 +569,6 @@ def test_a_run_cancelled_while_its_worker_was_dead_stops_when_taken_over(
 
     run = import_run(db.session, factory_from_app(app), app.extensions["redis"], run.id)
 
-    assert run.status == "failed" and run.error.startswith("Cancelled by owner@example.com")
+    assert run.status == "cancelled" and run.error.startswith("Cancelled by owner@example.com")
     assert order_count(store.id) == 0
     assert sim.state.credits(TOKEN)["used"] == spent  # not one page asked of JOOR
