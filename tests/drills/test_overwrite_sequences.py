@@ -106,7 +106,7 @@ def store_in_joor(store, sim, catalogue):
     )  # fmt: skip
     db.session.commit()
     unasked, _ = push(store)
-    assert unasked.status == "failed" and "first Overwrite" in unasked.error
+    assert unasked.status == "awaiting_confirmation" and "first Overwrite" in unasked.error
     assert calls(sim) == []
     first, run = push(store, confirmed=True)
     assert first.status == "succeeded" and first.counts["passed"] == ITEMS
@@ -162,7 +162,7 @@ def test_automatic_pushes_never_zero_what_nobody_confirmed(sim, store_in_joor):
     # Issue 21: a Size template that renders other identifiers, every style still there.
     configure(store, size="{{ item.metadata.size|lower }}")
     summary, _ = push(store)
-    assert summary.status == "failed" and "treated as a first one" in summary.error
+    assert summary.status == "awaiting_confirmation" and "treated as a first one" in summary.error
     assert joor_holds(sim) == held
     configure(store, size=TEMPLATES["size"])
 
@@ -175,7 +175,7 @@ def test_automatic_pushes_never_zero_what_nobody_confirmed(sim, store_in_joor):
         seen.add(style)
     db.session.commit()
     summary, _ = push(store)
-    assert summary.status == "failed"
+    assert summary.status == "awaiting_confirmation"
     assert f"of the {ITEMS:,} SKUs (0 of {len(seen)} styles)" in summary.error
     assert joor_holds(sim) == held
     in_step(sim, store, items_too=False)
