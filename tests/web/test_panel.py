@@ -118,8 +118,25 @@ def test_an_error_calls_have_succeeded_after_is_shown_as_history(auth_client, st
     db.session.commit()
     fragment = html(auth_client.get(f"{PANEL}/status", headers=HX))
     assert '<dd class="error" data-testid="last-error">JOOR is having trouble' in fragment
-    # Next to the badge: it still says connected (the token is fine), but calls fail now.
-    assert "calls to JOOR are failing now; imports and pushes try again by themselves" in fragment
+    # Next to the badge: the token is fine, but the last call failed (after the one that
+    # succeeded, whose time stays beside it: "failing now" would contradict a success just now).
+    assert "the last call to JOOR failed (see Last error); imports and pushes try again" in fragment
+    assert "failing now" not in fragment
+
+
+def test_after_disconnect_no_fact_of_the_old_connection_is_shown(auth_client, store):
+    from webapp.models.base import utcnow
+
+    connect_store(store.id)
+    conn = get_connection(db.session, store.id)
+    conn.last_success_at = utcnow()
+    db.session.commit()
+    assert "Last successful call" in html(auth_client.get(f"{PANEL}/status", headers=HX))
+    auth_client.post(f"{PANEL}/disconnect", headers=HX)
+    fragment = html(auth_client.get(f"{PANEL}/status", headers=HX))
+    assert "Not connected to JOOR." in fragment
+    assert "Last successful call" not in fragment and "just now" not in fragment
+    assert "no calls yet" not in fragment and "Next check for orders" not in fragment
 
 
 def test_a_first_connection_says_when_its_first_check_comes_and_with_what(auth_client, store):
