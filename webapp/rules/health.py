@@ -166,7 +166,7 @@ def _warehouse_words(facts: HealthFacts) -> str:
 
 
 def _overwrite_waits(facts: HealthFacts) -> Verdict | None:
-    """An Overwrite waits for a person's yes (a first one, or one dropping over a fifth of the SKUs JOOR holds)."""
+    """An Overwrite waits for a yes (a first one, or one dropping over a fifth of the SKUs)."""
     push = facts.last_push
     waiting = push is not None and push.awaiting_confirmation
     if facts.sync_inventory and facts.inventory_mode == "overwrite" and waiting:
