@@ -9,7 +9,7 @@ clock started by mistake creates no duplicate work:
 - recovery of runs a killed worker left `running`: RQ's abandoned started jobs are
   cleaned (retried when they have retries left), the dead import's store lock is freed, an
   import no RQ job will finish is enqueued again as `import-<run>`, and such a push is
-  closed as failed in words with a new push queued for the stock it left unsent;
+  closed as cancelled in words with a new push queued for the stock it left unsent;
 - the daily full inventory push, for stores that sync inventory (jobs.inventory owns it);
 - once a day, deleting run logs older than RUN_LOG_DAYS (jobs.housekeeping owns it);
 - a check of every store for trouble to alert its merchant about (jobs.alerts owns it).
@@ -40,7 +40,7 @@ from webapp.extensions import db
 from webapp.models import JoorConnection, SyncRun
 from webapp.models.base import utcnow
 from webapp.models.joor import STATUS_CONNECTED
-from webapp.models.sync import KIND_INVENTORY, KIND_MANUAL, KIND_POLL
+from webapp.models.sync import CANCELLED, KIND_INVENTORY, KIND_MANUAL, KIND_POLL
 from webapp.sync import runs
 from webapp.sync.locks import release_for_run
 from webapp.sync.polling import due_store_ids
@@ -167,12 +167,14 @@ def _recover_lost_jobs(now: datetime) -> list[int]:
 def _close_abandoned_push(run: SyncRun, message: str = ABANDONED_PUSH) -> None:
     """End a push no job will finish, in words, and queue a push of the stock it left unsent.
 
-    Pushes send absolute counts, so a new push heals whatever the dead one did not send.
+    Pushes send absolute counts, so a new push heals whatever the dead one did not send: the
+    run is closed as cancelled, not failed, because nobody has anything to do (red is kept
+    for what a person must act on).
     """
     from jobs.inventory import enqueue_push_inventory
 
     log.warning("push run %s (store %s) was abandoned", run.id, run.store_id)
-    runs.finish_run(db.session, run, error=message)
+    runs.finish_run(db.session, run, error=message, status=CANCELLED)
     enqueue_push_inventory(run.store_id, reason="after an interrupted push")
 
 

@@ -233,7 +233,7 @@ def test_the_first_full_push_says_it_is_the_first_not_the_daily_one(
     assert asked == [{"created_by": "automatic", "trigger": cron.FIRST_FULL_PUSH}]
 
 
-def test_a_push_left_running_by_a_dead_worker_is_closed_in_words_and_pushed_again(
+def test_a_push_left_running_by_a_dead_worker_is_cancelled_in_words_and_pushed_again(
     app, store, connected
 ):
     connected.sync_inventory = True
@@ -243,12 +243,12 @@ def test_a_push_left_running_by_a_dead_worker_is_closed_in_words_and_pushed_agai
     later = utcnow() + runs.STALE_AFTER + timedelta(seconds=1)
     assert cron.tick(later)["recovered"] == [run.id]
     run = fresh_run(run.id)
-    assert run.status == "failed" and "stopped before it finished" in run.error
+    assert run.status == "cancelled" and "stopped before it finished" in run.error
     assert fetch_job(f"push-{store.id}").get_status() == "scheduled"
     assert cron.tick(later)["recovered"] == []  # finished: never twice
 
 
-def test_a_queued_push_whose_job_redis_lost_is_closed_in_words_and_pushed_again(
+def test_a_queued_push_whose_job_redis_lost_is_cancelled_in_words_and_pushed_again(
     app, store, connected
 ):
     from jobs.inventory import enqueue_full_push
@@ -261,7 +261,7 @@ def test_a_queued_push_whose_job_redis_lost_is_closed_in_words_and_pushed_again(
     app.extensions["redis"].flushdb()  # a Redis restart without persistence
     assert cron.tick(later)["recovered"] == [run.id]
     run = fresh_run(run.id)
-    assert run.status == "failed" and "its job was lost" in run.error
+    assert run.status == "cancelled" and "its job was lost" in run.error
     assert fetch_job(f"push-{store.id}").get_status() == "scheduled"
 
 
