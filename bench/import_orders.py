@@ -1,5 +1,9 @@
 """Benchmark the order import against the fastest raw insert of the same rows; one JSON line.
 
+Then the same store imports its window twice more, unchanged and after a tenth of its orders
+changed in JOOR (`bench.import_changes`): their rates and credits, and what seeing JOOR's
+cancellations costs each way, close the line.
+
 `python -m bench.import_orders [--orders N]` starts the simulator (`python -m joorsim`, rate
 limit on, ten lines per order) on loopback, imports every order through the real service
 (store lock, Redis credit budget, paging, mapping, bulk inserts, events, batched commits)
@@ -39,6 +43,9 @@ from pathlib import Path
 import orjson
 import requests
 
+from bench.import_changes import TOKENS as CHANGE_TOKENS
+from bench.import_changes import read_credits, second_imports
+
 # Fresh tokens each run: the credit budget in Redis is per JOOR account (token), so a second
 # run within JOOR's five-minute window must not wait on what the first one spent.
 _RUN = uuid.uuid4().hex[:8]
@@ -46,6 +53,8 @@ TOKENS = tuple(
     f"bench-{name}-{_RUN}"
     for name in ("timed", "mem-small", "mem-large", "fetch-only", "warm-up", "stages")
 )
+# The second imports' and the read costs' accounts too (bench.import_changes).
+ALL_TOKENS = (*TOKENS, *CHANGE_TOKENS.values())
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -56,7 +65,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def simulator(orders: int, lines: int, dialect: str = "reference", tokens=TOKENS):
+def simulator(orders: int, lines: int, dialect: str = "reference", tokens=ALL_TOKENS):
     """Serve `python -m joorsim` on a free loopback port; yield its /v2 base URL."""
     port = free_port()
     args = [sys.executable, "-m", "joorsim", "--port", str(port), "--orders", str(orders)]
@@ -120,7 +129,7 @@ def import_all(app, token: str) -> dict:
         run = import_run(db.session, factory_from_app(app), app.extensions["redis"], run.id)
         seconds = time.perf_counter() - started
         return {"seconds": seconds, "orders": run.done, "counts": run.counts,
-                "credits": run.credits_used}  # fmt: skip
+                "credits": run.credits_used, "store_id": run.store_id}  # fmt: skip
 
 
 def raw_insert(source: Path, target: Path) -> dict:
@@ -241,6 +250,8 @@ def run(orders: int, lines: int) -> dict:
         # noise: the fastest of three is "the fastest the database allows".
         raws = [raw_insert(tmp / "import.sqlite3", tmp / f"raw-{n}.sqlite3") for n in range(3)]
         raw = min(raws, key=lambda r: r["seconds"])
+        reads = read_credits(sim_root)
+        again = second_imports(app, sim_root, imported["store_id"])
         alone = stages(make_app(tmp / "stages.sqlite3", sim_root), TOKENS[5])
         large = peak_memory(sim_root, tmp, TOKENS[2])
     with simulator(max(1, orders // 4), lines) as small_root:
@@ -270,6 +281,10 @@ def run(orders: int, lines: int) -> dict:
         "simulator_credits_charged": used.json().get("used"),
         "credits_per_1000_orders": round(1000 * imported["credits"] / imported["orders"], 2),
         "peak_memory_bytes": {str(small[0]): small[1], str(large[0]): large[1]},
+        "second_import_unchanged": again["unchanged"],
+        "second_import_10pct_changed": again["changed"],
+        "edits_in_joor": again["edits_in_joor"],
+        "cancellation_read_credits": reads,
     }
 
 

@@ -40,7 +40,7 @@ from webapp.extensions import db
 from webapp.models import JoorConnection, SyncRun
 from webapp.models.base import utcnow
 from webapp.models.joor import STATUS_CONNECTED
-from webapp.models.sync import CANCELLED, KIND_INVENTORY, KIND_MANUAL, KIND_POLL
+from webapp.models.sync import CANCELLED, KIND_INVENTORY, ORDER_KINDS
 from webapp.sync import runs
 from webapp.sync.locks import release_for_run
 from webapp.sync.polling import due_store_ids
@@ -122,7 +122,7 @@ def recover_abandoned_runs(now: datetime) -> list[int]:
         status = job.get_status(refresh=False) if job is not None else None
         if status == JobStatus.STARTED:
             continue  # RQ still hears the worker: a slow run (e.g. waiting on JOOR's limit)
-        if run.kind in (KIND_POLL, KIND_MANUAL):
+        if run.kind in ORDER_KINDS:
             release_for_run(redis_connection(), run.store_id, run.id)
         if not _claim(f"recover:{run.id}"):
             continue

@@ -31,17 +31,18 @@ from webapp.extensions import db
 from webapp.joor import JoorAuthError, JoorBadRequestError, JoorConfigError, JoorPagingError
 from webapp.models import SyncRun
 from webapp.models.base import utcnow
-from webapp.models.sync import KIND_MANUAL
+from webapp.models.sync import KIND_FETCH, KIND_MANUAL
 from webapp.sync.connection import factory_from_app, get_connection
 from webapp.sync.import_runs import (
     ImportSetupError,
     StoreBusyError,
+    create_fetch_run,
     create_manual_run,
     create_retry_run,
     import_run,
 )
 from webapp.sync.locks import lock_holder
-from webapp.sync.polling import active_import, create_poll_run
+from webapp.sync.polling import active_import, active_imports, create_poll_run
 
 log = logging.getLogger(__name__)
 
@@ -266,6 +267,16 @@ def enqueue_retry_failed(run_id: int, created_by: str = "") -> SyncRun | None:
     if retry is not None:
         enqueue_import(retry)
     return retry
+
+
+def enqueue_fetch_order(order, created_by: str = "") -> SyncRun:
+    """Enqueue reading one order again from JOOR; or return that order's fetch under way."""
+    for run in active_imports(db.session, order.store_id, (KIND_FETCH,)):
+        if (run.params or {}).get("fetch") == order.id:
+            return run  # a second click while the first fetch waits: one credit, not two
+    run = create_fetch_run(db.session, order, created_by=created_by)
+    enqueue_import(run)
+    return run
 
 
 def cancel_import_run(run: SyncRun, who: str) -> str:

@@ -140,6 +140,15 @@ def list_order() -> Response:
     return list_orders()
 
 
+@v2.get("/order/<int:order_id>")
+def one_order(order_id: int) -> Response:
+    """One order by its id, whatever its type (the order object itself); 404 when unknown."""
+    order = sim_state().order(order_id)
+    if order is None:
+        return error(404, "not_found", f"no order {order_id}")
+    return jsonify(order)
+
+
 @v2.post("/bulk-inventory", strict_slashes=False)
 def bulk_inventory() -> Response:
     """Set absolute stock for the listed SKUs (Overwrite drops the rest per warehouse)."""

@@ -11,6 +11,10 @@
 - ``POST /_sim/orders`` ``{"count": K}`` and/or ``{"orders": [payload, ...]}`` ->
   ``{"order_ids": ["4810201", ...]}``; generated ones are modified "now".
 - ``POST /_sim/orders/<order_id>/touch`` -> bumps its date_modified to now (404 if unknown).
+- ``PATCH /_sim/orders/<order_id>`` ``{field: value, ...}`` -> the order's new payload: its
+  status (``order_type_name``), ship window, any other field, and ``line_items`` (a list
+  replaces them; ``{"2": {"item_quantity": "6"}, "3": null}`` changes line 2, removes line 3),
+  its date_modified bumped to now as JOOR does (400 on a bad change, 404 if unknown).
 - ``POST /_sim/reset`` -> back to the initial state.
 - ``GET|POST /_sim/dialect`` -> ``{"dialect": NAME, "dialects": [...]}`` (POST
   ``{"dialect": NAME}`` switches it; 400 naming the known ones for another name).
@@ -111,6 +115,23 @@ def dialect() -> Response | tuple[Response, int]:
         except ValueError as exc:
             return _bad(str(exc))
     return jsonify({"dialect": state.dialect.name, "dialects": list(DIALECTS)})
+
+
+@hooks.patch("/orders/<int:order_id>")
+def patch_order(order_id: int) -> Response | tuple[Response, int]:
+    """Change an order as a buyer or rep would in JOOR."""
+    fields = request.get_json(silent=True)
+    if not isinstance(fields, dict) or not fields:
+        return _bad("body must be a JSON object of the order fields to change")
+    if "order_id" in fields or "date_modified" in fields:
+        return _bad("order_id and date_modified are JOOR's to set")
+    try:
+        order = _state().patch_order(order_id, fields)
+    except ValueError as exc:
+        return _bad(str(exc))
+    if order is None:
+        return _bad(f"unknown order {order_id}", 404)
+    return jsonify(order)
 
 
 @hooks.post("/reset")

@@ -227,6 +227,34 @@ class OrderBook:
         self.next_index += 1
         return self._insert(header)
 
+    def order(self, order_id: int) -> dict[str, Any] | None:
+        """One order's payload as JOOR serves it, or None when unknown."""
+        header = self.by_id.get(order_id)
+        return None if header is None else build_order(header, self.catalog, self.seed)
+
+    def patch(self, order_id: int, fields: dict[str, Any], now: int) -> dict[str, Any] | None:
+        """Change an order's fields as a buyer or rep would in JOOR; None when unknown.
+
+        Top-level fields replace the payload's (``order_type_name`` moves it to that type);
+        ``line_items`` as a list replaces every line, as an object ``{"2": {...}}`` changes the
+        fields of the lines at those 1-based positions (``null`` removes one). The order's
+        date_modified moves to now, as JOOR's does on every edit.
+        """
+        payload = self.order(order_id)
+        if payload is None:
+            return None
+        changed = {**payload, **{k: v for k, v in fields.items() if k != "line_items"}}
+        if "line_items" in fields:
+            changed["line_items"] = patched_lines(
+                payload.get("line_items") or [], fields["line_items"]
+            )
+        header = self.by_id[order_id]
+        header.explicit = changed
+        header.type_name = str(changed.get("order_type_name") or header.type_name)
+        header.line_count = len(changed["line_items"] or [])
+        self.touch(order_id, now)
+        return build_order(header, self.catalog, self.seed)
+
     def touch(self, order_id: int, now: int) -> bool:
         """Move an order's date_modified to now (a buyer edited it); False when unknown."""
         header = self.by_id.get(order_id)
@@ -238,3 +266,25 @@ class OrderBook:
         self._json.pop(order_id, None)  # its date_modified changed
         self._selection = None
         return True
+
+
+def patched_lines(lines: list[dict[str, Any]], change: Any) -> list[dict[str, Any]]:
+    """Lines after a PATCH: a list replaces them all; {"2": {...} or null} changes some."""
+    if isinstance(change, list):
+        if not all(isinstance(line, dict) for line in change):
+            raise ValueError("line_items must be a list of objects")
+        return [dict(line) for line in change]
+    if not isinstance(change, dict):
+        raise ValueError(
+            'line_items must be a list, or an object like {"2": {"item_quantity": "6"}}'
+        )
+    result: list[dict[str, Any] | None] = [dict(line) for line in lines]
+    for key, fields in change.items():
+        position = int(key) if str(key).isdigit() else 0
+        if not 1 <= position <= len(lines):
+            raise ValueError(f"the order has no line {key} (it has {len(lines)})")
+        if fields is not None and not isinstance(fields, dict):
+            raise ValueError(f"line {key} must be an object of fields, or null to remove it")
+        current = result[position - 1]
+        result[position - 1] = None if fields is None else {**(current or {}), **fields}
+    return [line for line in result if line is not None]

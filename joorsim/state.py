@@ -183,6 +183,16 @@ class SimState:
             ids = self.book.add_generated(rng, count, now, now + 1) if count else []
             return ids + [self.book.add_explicit(o, now) for o in orders or []]
 
+    def order(self, order_id: int) -> dict[str, Any] | None:
+        """One order by its id, or None."""
+        with self.lock:
+            return self.book.order(order_id)
+
+    def patch_order(self, order_id: int, fields: dict[str, Any]) -> dict[str, Any] | None:
+        """Change an order's fields, modified now; its new payload, or None when unknown."""
+        with self.lock:
+            return self.book.patch(order_id, fields, self.now())
+
     def touch_order(self, order_id: int) -> bool:
         """Mark an order modified now (so 'modified since export' sees it)."""
         with self.lock:

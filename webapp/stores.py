@@ -12,6 +12,7 @@ from sqlalchemy import select
 from webapp.extensions import db
 from webapp.models import DEFAULT_FOLDERS, Folder, Store, User
 from webapp.models.base import utcnow
+from webapp.models.store import FINAL_FOLDERS
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 API_KEY_PREFIX = "js_"
@@ -38,7 +39,10 @@ def create_store(slug: str, name: str, email: str, password: str) -> Store:
     if db.session.scalar(select(User).where(User.email == email.lower())):
         raise StoreError(f"A user with the email {email!r} already exists.")
     store = Store(slug=slug, name=name)
-    store.folders = [Folder(name=n, position=i) for i, n in enumerate(DEFAULT_FOLDERS)]
+    store.folders = [
+        Folder(name=n, position=i, is_final=n in FINAL_FOLDERS)
+        for i, n in enumerate(DEFAULT_FOLDERS)
+    ]
     user = User(store=store, email=email.lower(), name=name)
     user.set_password(password)
     db.session.add_all([store, user])

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -65,19 +66,14 @@ def live_server(live_app):
     thread.join(timeout=5)
 
 
-@pytest.fixture
-def worker_env() -> dict[str, str]:
-    """Settings the worker process gets besides the services' (a test module may add some)."""
-    return {}
-
-
-@pytest.fixture
-def worker(live_app, service_env, sim, tmp_path, worker_env):
-    """A real `python -m jobs.worker` process on the test database and Redis."""
-    env = dict(service_env, JOOR_LOCAL_URL=sim.base_url, PYTHONUNBUFFERED="1", **worker_env)
-    log = (tmp_path / "worker.log").open("wb")
+@contextmanager
+def service_process(module: str, service_env, sim, tmp_path, **env):
+    """Run `python -m <module>` (a worker, the clock) on the test database, Redis and JOOR."""
+    env = dict(service_env, JOOR_LOCAL_URL=sim.base_url, PYTHONUNBUFFERED="1", **env)
+    path = tmp_path / f"{module}.log"
+    log = path.open("wb")
     process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
-        [sys.executable, "-m", "jobs.worker"], cwd=ROOT, env=env, stdout=log, stderr=log
+        [sys.executable, "-m", module], cwd=ROOT, env=env, stdout=log, stderr=log
     )
     yield process
     process.terminate()
@@ -87,7 +83,20 @@ def worker(live_app, service_env, sim, tmp_path, worker_env):
         process.kill()
     log.close()
     if process.returncode not in (0, -15, 143):
-        print((tmp_path / "worker.log").read_text()[-4000:])
+        print(path.read_text()[-4000:])
+
+
+@pytest.fixture
+def worker_env() -> dict[str, str]:
+    """Settings the worker process gets besides the services' (a test module may add some)."""
+    return {}
+
+
+@pytest.fixture
+def worker(live_app, service_env, sim, tmp_path, worker_env):
+    """A real `python -m jobs.worker` process on the test database and Redis."""
+    with service_process("jobs.worker", service_env, sim, tmp_path, **worker_env) as process:
+        yield process
 
 
 @pytest.fixture(scope="session")

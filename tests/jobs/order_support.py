@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -73,6 +74,36 @@ def duplicate_source_ids(store_id: int) -> int:
         .having(func.count() > 1)
     )
     return db.session.scalar(select(func.count()).select_from(dupes.subquery()))
+
+
+def race_imports(app, run_ids: list[int], connection_id: int) -> list[Exception]:
+    """Import each run's window in a thread of its own, at once; return what they raised."""
+    # Without the store lock, as two worker processes racing on the same window would.
+    from webapp.models import JoorConnection
+    from webapp.sync.import_runs import plan_for_run
+    from webapp.sync.order_import import import_window
+
+    factory, errors = factory_from_app(app), []
+
+    def work(run_id):
+        with app.app_context():
+            session = db.session
+            try:
+                run = fresh_run(run_id)
+                client = factory.for_connection(session.get(JoorConnection, connection_id))
+                import_window(session, client, run, plan_for_run(session, run))
+                session.commit()
+            except Exception as exc:  # noqa: BLE001 - returned to the test
+                errors.append(exc)
+            finally:
+                session.remove()
+
+    threads = [threading.Thread(target=work, args=(run_id,)) for run_id in run_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
 
 
 def fresh_run(run_id: int) -> SyncRun:

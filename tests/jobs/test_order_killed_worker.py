@@ -101,6 +101,17 @@ def stop(proc: subprocess.Popen, sig: int) -> None:
     proc.wait(30)
 
 
+def finish_with_a_second_worker(service_env, sim, tmp_path: Path, run_id: int):
+    """Start a worker (JOOR quick again) to finish the run the clock handed on; the run then."""
+    sim.state.set_faults({"latency_ms": 0})
+    second = start_worker(service_env, sim, tmp_path / "worker2.log")
+    try:
+        wait_for(lambda: fresh_run(run_id).is_finished, 120, "the retried import to finish")
+    finally:
+        stop(second, signal.SIGTERM)
+    return fresh_run(run_id)
+
+
 def test_a_worker_killed_mid_import_is_recovered_and_every_order_lands_once(
     app, store, service_env, tmp_path
 ):
@@ -121,14 +132,7 @@ def test_a_worker_killed_mid_import_is_recovered_and_every_order_lands_once(
         cron.tick(utcnow() + runs.STALE_AFTER + timedelta(minutes=2))
         assert lock_holder(app.extensions["redis"], store.id) is None
 
-        sim.state.set_faults({"latency_ms": 0})
-        second = start_worker(service_env, sim, tmp_path / "worker2.log")
-        try:
-            wait_for(lambda: fresh_run(run_id).is_finished, 120, "the retried import to finish")
-        finally:
-            stop(second, signal.SIGTERM)
-
-        run = fresh_run(run_id)
+        run = finish_with_a_second_worker(service_env, sim, tmp_path, run_id)
         assert run.status == "succeeded", run.error
         assert run.attempts == 2 and run.counts == {"imported": expected}
         assert order_count(store.id) == expected and duplicate_source_ids(store.id) == 0

@@ -24,6 +24,7 @@ SUMMARY_KEYS = {
     "status",
     "fetched",
     "imported",
+    "changed",
     "already_present",
     "skipped",
     "failed",
@@ -105,7 +106,7 @@ def test_import_prints_one_json_summary_and_is_exactly_once(runner, store, sim, 
     again = json.loads(
         runner.invoke(args=["joor", "import", "--store", "acme", "--since", SINCE]).output
     )
-    assert (again["imported"], again["already_present"]) == (0, expected)
+    assert (again["imported"], again["changed"], again["already_present"]) == (0, 0, expected)
     assert order_count(store.id) == expected
 
 

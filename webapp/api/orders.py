@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import g, jsonify, request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from webapp.api import bp
 from webapp.api.errors import ApiError, page_args
-from webapp.api.serialise import order_json
+from webapp.api.serialise import order_history_json, order_json
 from webapp.extensions import db
 from webapp.models import Folder, Order
 
@@ -24,9 +26,13 @@ def _orders():
 
 @bp.get("/orders")
 def list_orders():
-    """List the store's orders, newest first, optionally in one folder (by name)."""
+    """List the store's orders, newest first, in one folder (by name) or changed in JOOR since."""
     page, per_page = page_args()
     query = _orders().order_by(Order.id.desc())
+    since = _changed_since()
+    if since is not None:
+        query = query.where(Order.changed_in_joor_at >= since).order_by(None)
+        query = query.order_by(Order.changed_in_joor_at.desc(), Order.id.desc())
     name = request.args.get("folder")
     if name is not None:
         folder = db.session.scalar(
@@ -46,8 +52,28 @@ def list_orders():
 
 @bp.get("/orders/<int:order_id>")
 def get_order(order_id: int):
-    """Return one of the store's orders."""
+    """Return one of the store's orders, with the history of its changes in JOOR."""
     order = db.session.scalar(_orders().where(Order.id == order_id))
     if order is None:
         raise ApiError(404, "not_found", f"No order {order_id}.")
-    return jsonify(order_json(order))
+    return jsonify(order_json(order) | {"history": [order_history_json(c) for c in order.history]})
+
+
+def _changed_since() -> datetime | None:
+    """The `changed_since` parameter as an aware moment (a date means its midnight UTC)."""
+    raw = request.args.get("changed_since")
+    if raw is None:
+        return None
+    raw = raw.strip()
+    if "T" in raw:  # an offset's "+" left unescaped in the URL arrives as a space
+        raw = raw.replace(" ", "+")
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ApiError(
+            400,
+            "invalid_parameter",
+            "changed_since must be a date or moment in ISO 8601, e.g. 2026-11-01T09:30:00Z",
+            "changed_since",
+        ) from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from webapp.models import InventoryItem, Order, OrderItem
+from webapp.models import InventoryItem, Order, OrderChange, OrderItem
 
 
 def money(value: Decimal | None) -> str | None:
@@ -62,5 +62,25 @@ def order_json(order: Order) -> dict:
         "metadata": dict(order.order_metadata or {}),
         "comments": order.comments,
         "created_at": order.created_at.isoformat() if order.created_at else None,
+        "changed_in_joor_at": _moment(order.changed_in_joor_at),
         "items": [_line_json(line) for line in order.items],
     }
+
+
+def order_history_json(change: OrderChange) -> dict:
+    """Return one change JOOR made to an order, as its history shows it."""
+    return {
+        "at": _moment(change.created_at),
+        "outcome": change.outcome,
+        "cancelled": change.cancelled,
+        "changes": list(change.changes or []),
+        "action": change.action,
+        "moved_from": change.moved_from or None,
+        "moved_to": change.moved_to or None,
+        "joor_modified_at": _moment(change.source_modified_at),
+        "run_id": change.run_id,
+    }
+
+
+def _moment(value) -> str | None:
+    return value.isoformat() if value else None

@@ -143,6 +143,7 @@ def import_summary(run: SyncRun) -> dict:
         "status": run.status,
         "fetched": run.done,
         "imported": counts.get("imported", 0),
+        "changed": counts.get("changed", 0),
         "already_present": counts.get("already_present", 0),
         "skipped": counts.get("skipped", 0),
         "failed": counts.get("failed", 0),

@@ -12,6 +12,7 @@ from webapp.formkit import select_choices
 from webapp.rules.twig import MAX_SOURCE
 from webapp.sync.import_runs import since_problem
 from webapp.sync.settings import (
+    CHANGE_CHOICES,
     IDENTIFIER_CHOICES,
     MODE_CHOICES,
     ORDER_TYPE_CHOICES,
@@ -81,6 +82,10 @@ class SettingsForm(FlaskForm):
     )
     order_type = SelectField("Orders to download", choices=select_choices(ORDER_TYPE_CHOICES))
     folder = SelectField("Folder for New Orders")
+    on_change = SelectField(
+        "When JOOR changes an imported order", choices=select_choices(CHANGE_CHOICES)
+    )
+    cancelled_folder = SelectField("Folder for orders cancelled in JOOR")
     sync_inventory = BooleanField("Sync Inventory")
     warehouse = StringField("Default Warehouse", validators=[Length(max=100)])
     inventory_mode = SelectField("Update / Overwrite", choices=select_choices(MODE_CHOICES))
@@ -99,6 +104,8 @@ class SettingsForm(FlaskForm):
             "poll_minutes": str(self.poll_minutes.data),
             "order_type": self.order_type.data,
             "folder": self.folder.data,
+            "on_change": self.on_change.data,
+            "cancelled_folder": self.cancelled_folder.data or "",
             "sync_inventory": "on" if self.sync_inventory.data else "off",
             "warehouse": (self.warehouse.data or "").strip(),
             "inventory_mode": self.inventory_mode.data,

@@ -26,7 +26,12 @@ from webapp.sync.push_sending import sent_words
 from webapp.templating import moment_text
 
 PER_PAGE = 50
-KIND_LABELS = {"poll": "Scheduled", "manual": "Manual", "inventory": "Inventory push"}
+KIND_LABELS = {
+    "poll": "Scheduled",
+    "manual": "Manual",
+    "fetch": "Fetch again",
+    "inventory": "Inventory push",
+}
 OUTCOME_FILTERS = {
     "succeeded": "Succeeded",
     "failed": "Failed",
@@ -141,6 +146,10 @@ def run_facts(run: SyncRun) -> list[Fact]:
         facts.append(Fact("Sends", sends))
         if params.get("confirmed"):
             facts.append(Fact("Overwrite", "confirmed before it was sent"))
+    elif params.get("fetch"):
+        url = url_for("orders.detail", order_id=params["fetch"])
+        order = ", ".join(map(str, params.get("order_ids") or []))
+        facts.append(Fact("Fetched again", f"JOOR order {order}, by its id (1 credit)", url))
     elif params.get("since"):
         until = f" to {moment_text(params['until'])}" if params.get("until") else " to now"
         facts.append(Fact("Window", f"orders modified from {moment_text(params['since'])}{until}"))

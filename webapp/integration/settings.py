@@ -30,6 +30,7 @@ from webapp.sync.inventory_push import settings_for
 from webapp.sync.overwrite_preview import overwrite_summary
 from webapp.sync.push_cost_preview import push_cost_preview
 from webapp.sync.settings import (
+    DEFAULT_CANCELLED,
     SETTING_LABELS,
     TEMPLATE_FIELDS,
     Actor,
@@ -55,8 +56,10 @@ def settings_form(conn: JoorConnection, *, submitted: bool = False) -> SettingsF
     values["poll_minutes"] = conn.poll_minutes
     values["push_share"] = conn.push_share
     form = SettingsForm(data=values) if submitted else SettingsForm(formdata=None, data=values)
-    folders = db.session.scalars(scoped(Folder).order_by(Folder.position, Folder.id))
+    folders = list(db.session.scalars(scoped(Folder).order_by(Folder.position, Folder.id)))
     form.folder.choices = select_choices((f.name, f.name) for f in folders)
+    default = [] if values["cancelled_folder"] else [("", DEFAULT_CANCELLED)]
+    form.cancelled_folder.choices = select_choices(default + [(f.name, f.name) for f in folders])
     return form
 
 

@@ -5,7 +5,8 @@ Public API:
 - ``JoorClient(token, base_url, options=None, *, dialect=None)`` with ``check_connection()``
   (one call, nothing retried), ``iter_order_pages(date_start, date_end, order_type, *,
   page_size=100, overlap=0)``, ``iter_orders(date_start, date_end, order_type, *,
-  page_size=100, overlap=5, on_page=None)``, ``push_inventory(items, *, overwrite,
+  page_size=100, overlap=5, on_page=None)``, ``get_order(order_id)`` (one order by its id,
+  whatever its type; None on JOOR's 404), ``push_inventory(items, *, overwrite,
   dec_pending=False)``, ``credits_used()``, and the ``budget`` and ``dialect`` attributes.
 - ``ClientOptions(budget=None, session=None, timeout=30, max_retries=5, backoff_base=1.0,
   backoff_cap=60, sleep=time.sleep, rng=random.random, decode_json=json.loads, on_retry=None,

@@ -8,10 +8,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 from webapp.joor.budget import BudgetUsage, CreditBudget, MemoryCreditBudget
 from webapp.joor.dialect import FRACTION_DATES, ORDERS_PATHS, PLAIN_DATES, Dialect
-from webapp.joor.environments import EXPORT_STATUS_ALL, INVENTORY_PATH, MAX_PAGE_SIZE
+from webapp.joor.environments import EXPORT_STATUS_ALL, INVENTORY_PATH, MAX_PAGE_SIZE, ORDER_PATH
 from webapp.joor.errors import (
     JoorBadRequestError,
     both_paths_unknown,
@@ -25,6 +26,7 @@ from webapp.joor.payloads import (
     OrdersPage,
     order_key,
     parse_inventory_result,
+    parse_one_order,
     parse_orders_page,
 )
 from webapp.joor.transport import Transport
@@ -161,6 +163,18 @@ class JoorClient:
                 if key not in seen:
                     seen.add(key)
                     yield order
+
+    def get_order(self, order_id: str) -> dict[str, Any] | None:
+        """Read one order by its JOOR id (one credit), whatever its type; None on JOOR's 404."""
+        path = ORDER_PATH.format(order_id=quote(order_id, safe=""))
+        try:
+            return self._transport.request(
+                "GET", path, read=lambda body: parse_one_order(body, order_id)
+            )
+        except JoorBadRequestError as exc:
+            if exc.status == 404:
+                return None
+            raise
 
     def push_inventory(
         self, items: list[dict[str, Any]], *, overwrite: bool, dec_pending: bool = False

@@ -17,6 +17,9 @@ ENVIRONMENTS: dict[str, str] = {
 _FIXED_URLS = {"production": PRODUCTION_URL, "sandbox": SANDBOX_URL}
 
 # The orders path is not documented: the client finds it (dialect.ORDERS_PATHS).
+
+# One order by its id: the only form the public callers of v2 use (JOOR_API.md).
+ORDER_PATH = "/order/{order_id}"
 INVENTORY_PATH = "/bulk-inventory"
 MAX_PAGE_SIZE = 100
 

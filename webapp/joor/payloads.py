@@ -181,6 +181,21 @@ def parse_orders_page(body: Any, start_from: int | str) -> OrdersPage:
     return OrdersPage(total, start_from, orders, wrapper, has_next, next_start)
 
 
+def parse_one_order(body: Any, order_id: str) -> dict[str, Any]:
+    """Check a GET /order/{id} answer: the order itself, or one wrapper key holding it."""
+    what = f"answer for order {order_id}"
+    order = body
+    if isinstance(body, dict) and "order_id" not in body and len(body) == 1:
+        (order,) = body.values()  # {"order": {...}} or {"orders": [{...}]}: not documented
+        if isinstance(order, list) and len(order) == 1:
+            (order,) = order
+    if not isinstance(order, dict):
+        raise malformed(what, "it holds no order object")
+    if str(order.get("order_id", "")).strip() != order_id:
+        raise malformed(what, "it holds another order")
+    return order
+
+
 def order_key(order: dict[str, Any]) -> str:
     """What tells one order of a window from another: its order_id, else its whole JSON."""
     order_id = order.get("order_id")

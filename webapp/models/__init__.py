@@ -3,7 +3,7 @@
 from webapp.models.alerts import AlertDelivery, AlertEpisode, AlertSettings
 from webapp.models.inventory import InventoryItem
 from webapp.models.joor import JoorConnection, PushedStock, SettingsChange
-from webapp.models.order import Order, OrderItem
+from webapp.models.order import Order, OrderChange, OrderItem
 from webapp.models.store import DEFAULT_FOLDERS, Folder, Store, User
 from webapp.models.sync import SyncEvent, SyncRun
 
@@ -16,6 +16,7 @@ __all__ = [
     "InventoryItem",
     "JoorConnection",
     "Order",
+    "OrderChange",
     "OrderItem",
     "PushedStock",
     "SettingsChange",

@@ -42,6 +42,15 @@ class JoorConnection(db.Model):
     poll_minutes: Mapped[int] = mapped_column(Integer, default=15)
     order_type: Mapped[str] = mapped_column(String(32), default="approved")
     folder_id: Mapped[int | None] = mapped_column(ForeignKey("folders.id", ondelete="SET NULL"))
+    # When JOOR changes an imported order: "update_new" (update it while it is still in the
+    # folder for new orders, else note it) or "note" (only note it).
+    on_change: Mapped[str] = mapped_column(
+        String(16), default="update_new", server_default="update_new"
+    )
+    # Where orders cancelled in JOOR go; None: "Cancelled in JOOR", created on first use.
+    cancelled_folder_id: Mapped[int | None] = mapped_column(
+        ForeignKey("folders.id", ondelete="SET NULL")
+    )
     warehouse: Mapped[str] = mapped_column(String(100), default="")
     sync_inventory: Mapped[bool] = mapped_column(Boolean, default=False)
     inventory_mode: Mapped[str] = mapped_column(String(16), default="update")

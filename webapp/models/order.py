@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -22,6 +32,7 @@ class Order(db.Model):
         # The exactly-once guard: one row per JOOR order per store, whatever retries happen.
         UniqueConstraint("store_id", "source_name", "source_id", name="uq_orders_source"),
         Index("ix_orders_store_folder", "store_id", "folder_id", "id"),
+        Index("ix_orders_store_changed", "store_id", "changed_in_joor_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,11 +61,23 @@ class Order(db.Model):
     source_modified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     imported_run_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A hash of the fields mapped from the last version of the JOOR order seen (None for
+    # orders imported before changes were followed: their next re-read compares field by field).
+    joor_fingerprint: Mapped[str | None] = mapped_column(String(40))
+    changed_in_joor_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The run that recorded the last change: its retry does not record that change again.
+    changed_run_id: Mapped[int | None] = mapped_column(Integer)
 
     items: Mapped[list[OrderItem]] = relationship(
         back_populates="order", order_by="OrderItem.position", cascade="all, delete-orphan"
     )
     folder = relationship("Folder")
+    history: Mapped[list[OrderChange]] = relationship(
+        back_populates="order",
+        order_by="OrderChange.id.desc()",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
 
 
 class OrderItem(db.Model):
@@ -73,3 +96,28 @@ class OrderItem(db.Model):
     item_metadata: Mapped[dict] = mapped_column("metadata", JSONType, default=dict)
 
     order: Mapped[Order] = relationship(back_populates="items")
+
+
+class OrderChange(db.Model):
+    """A change JOOR made to an imported order: what changed, in words, and what was done."""
+
+    __tablename__ = "order_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    # Run logs are pruned after RUN_LOG_DAYS; the order's history outlives them.
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("sync_runs.id", ondelete="SET NULL"))
+    outcome: Mapped[str] = mapped_column(String(16))  # updated, noted or failed
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    moved_from: Mapped[str] = mapped_column(String(100), default="")
+    moved_to: Mapped[str] = mapped_column(String(100), default="")
+    changes: Mapped[list] = mapped_column(JSONType, default=list)
+    action: Mapped[str] = mapped_column(Text, default="")  # what was done, and why, in words
+    # The JOOR version read, as compared (None for a failed change): the next change's "before".
+    snapshot: Mapped[dict | None] = mapped_column(JSONType)
+    fingerprint: Mapped[str] = mapped_column(String(40), default="")
+    source_modified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="history")

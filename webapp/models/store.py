@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -13,6 +13,10 @@ from webapp.extensions import db
 from webapp.models.base import UTCDateTime, utcnow
 
 DEFAULT_FOLDERS = ("New", "Prepared", "Closed")
+# Folders whose orders are done with: a change made in JOOR is only noted there, never moved.
+FINAL_FOLDERS = frozenset({"Closed"})
+# Where orders cancelled in JOOR go unless the store picks another folder; made on first use.
+CANCELLED_FOLDER = "Cancelled in JOOR"
 
 
 class Store(db.Model):
@@ -72,6 +76,8 @@ class Folder(db.Model):
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # Final: its orders are picked, shipped or closed, so JOOR's changes to them are only noted.
+    is_final: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     store: Mapped[Store] = relationship(back_populates="folders")

@@ -13,7 +13,9 @@ from webapp.models.base import JSONType, UTCDateTime, utcnow
 KIND_POLL = "poll"
 KIND_MANUAL = "manual"
 KIND_INVENTORY = "inventory"
-KINDS = (KIND_POLL, KIND_MANUAL, KIND_INVENTORY)
+KIND_FETCH = "fetch"  # one imported order read again from JOOR, by its id
+KINDS = (KIND_POLL, KIND_MANUAL, KIND_INVENTORY, KIND_FETCH)
+ORDER_KINDS = (KIND_POLL, KIND_MANUAL, KIND_FETCH)
 
 QUEUED = "queued"
 RUNNING = "running"

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
 
-from webapp.orders import folders, routes  # noqa: E402,F401 - routes attach to bp
+from webapp.orders import folders, refetch, routes  # noqa: E402,F401 - routes attach to bp

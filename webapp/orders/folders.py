@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
 from webapp.extensions import db
@@ -74,6 +74,21 @@ def rename_folder(folder_id: int):
     return redirect(url_for("orders.folders"))
 
 
+@bp.post("/folders/<int:folder_id>/final")
+def mark_final(folder_id: int):
+    """Mark a folder final (JOOR's changes to its orders are only noted), or not final."""
+    folder = get_scoped_or_404(Folder, folder_id)
+    if not EmptyForm().validate_on_submit():
+        return _page(failed_id=folder.id, error="The form expired; try again."), 422
+    folder.is_final = request.form.get("final") == "1"
+    db.session.commit()
+    if folder.is_final:
+        flash(f"{folder.name} is final: changes made in JOOR to its orders are only noted.")
+    else:
+        flash(f"{folder.name} is no longer final: orders cancelled in JOOR move out of it.")
+    return redirect(url_for("orders.folders"))
+
+
 @bp.post("/folders/<int:folder_id>/delete")
 def delete_folder(folder_id: int):
     """Remove an empty folder (never the last one, nor the one JOOR imports land in)."""
@@ -99,4 +114,9 @@ def _removal_refusal(folder: Folder) -> str:
     connection = db.session.scalar(scoped(JoorConnection))
     if connection is not None and connection.folder_id == folder.id:
         return f"New JOOR orders land in {folder.name}; choose another folder in the JOOR panel."
+    if connection is not None and connection.cancelled_folder_id == folder.id:
+        return (
+            f"Orders cancelled in JOOR move to {folder.name}; choose another folder for them in "
+            "the JOOR panel."
+        )
     return ""

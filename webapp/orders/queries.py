@@ -19,6 +19,7 @@ class FolderCount:
     id: int
     name: str
     count: int
+    is_final: bool = False
 
 
 def folders() -> list[Folder]:
@@ -29,18 +30,24 @@ def folders() -> list[Folder]:
 def folder_counts() -> list[FolderCount]:
     """Return every folder of the store with its order count (empty folders count 0)."""
     query = (
-        select(Folder.id, Folder.name, func.count(Order.id))
+        select(Folder.id, Folder.name, func.count(Order.id), Folder.is_final)
         .outerjoin(Order, Order.folder_id == Folder.id)
         .where(Folder.store_id == current_store_id())
-        .group_by(Folder.id, Folder.name, Folder.position)
+        .group_by(Folder.id, Folder.name, Folder.position, Folder.is_final)
         .order_by(Folder.position, Folder.id)
     )
-    return [FolderCount(fid, name, count) for fid, name, count in db.session.execute(query)]
+    return [FolderCount(*row) for row in db.session.execute(query)]
 
 
-def order_search(folder_id: int | None, text: str) -> Select:
-    """Return the store's orders, newest first, in one folder and matching the search text."""
+def order_search(folder_id: int | None, text: str, *, changed: bool = False) -> Select:
+    """Return the store's orders, newest first, in one folder and matching the search text.
+
+    `changed`: only orders changed in JOOR since they were imported, latest change first.
+    """
     query = scoped(Order).order_by(Order.id.desc())
+    if changed:
+        query = query.where(Order.changed_in_joor_at.is_not(None)).order_by(None)
+        query = query.order_by(Order.changed_in_joor_at.desc(), Order.id.desc())
     if folder_id is not None:
         query = query.where(Order.folder_id == folder_id)
     text = text.strip().lower()
@@ -62,6 +69,14 @@ def order_search(folder_id: int | None, text: str) -> Select:
             )
         )
     return query
+
+
+def changed_count() -> int:
+    """Count the store's orders changed in JOOR since they were imported."""
+    query = select(func.count(Order.id)).where(
+        Order.store_id == current_store_id(), Order.changed_in_joor_at.is_not(None)
+    )
+    return db.session.scalar(query) or 0
 
 
 def orders_in_folder(folder_id: int) -> int:

@@ -12,8 +12,9 @@ from webapp.formkit import select_choices
 from webapp.models import Folder, Order
 from webapp.numbers import whole_number
 from webapp.orders import bp, queries
-from webapp.orders.forms import MoveForm, MoveManyForm
+from webapp.orders.forms import EmptyForm, MoveForm, MoveManyForm
 from webapp.orders.paging import page_or_fragment, paginate
+from webapp.orders.refetch import fetch_run, refetch_refusal
 from webapp.scoping import current_store_id, get_scoped_or_404
 
 
@@ -38,9 +39,10 @@ def _selected_folder() -> int | None:
 
 @bp.get("/")
 def index():
-    """List orders in a folder (or all), searchable by JOOR order id, PO or customer."""
+    """List orders in a folder, all, or those changed in JOOR; searchable by id, PO or customer."""
     folder_id, text = _selected_folder(), request.args.get("q", "")
-    page = paginate(queries.order_search(folder_id, text))
+    changed = request.args.get("changed") == "1"
+    page = paginate(queries.order_search(folder_id, text, changed=changed))
     form = MoveManyForm()
     _folder_choices(form)
     return page_or_fragment(
@@ -49,6 +51,8 @@ def index():
         page=page,
         folder_id=folder_id,
         q=text,
+        changed=changed,
+        changed_count=queries.changed_count(),
         counts=queries.folder_counts(),
         form=form,
     )
@@ -56,12 +60,21 @@ def index():
 
 @bp.get("/<int:order_id>")
 def detail(order_id: int):
-    """Show one order: customer, addresses, items, totals and the JOOR payload."""
+    """Show one order: customer, addresses, items, totals, its changes in JOOR and the payload."""
     order = get_scoped_or_404(Order, order_id)
     form = MoveForm(folder_id=order.folder_id)
     _folder_choices(form)
     payload = json.dumps(order.payload, indent=2, sort_keys=True) if order.payload else ""
-    return render_template("orders/detail.html", order=order, form=form, payload=payload)
+    fetch_id = request.args.get("fetch", type=int)
+    return render_template(
+        "orders/detail.html",
+        order=order,
+        form=form,
+        payload=payload,
+        fetch_form=EmptyForm(),
+        refusal=refetch_refusal(order),
+        **(fetch_run(order, fetch_id) if fetch_id else {}),
+    )
 
 
 @bp.post("/<int:order_id>/move")

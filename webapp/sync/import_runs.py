@@ -12,15 +12,16 @@ from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Select, delete, exists, func, select
+from sqlalchemy import Select, delete, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from webapp.joor import JoorError
-from webapp.models import Folder, Order, SyncEvent, SyncRun
+from webapp.models import Folder, Order, OrderChange, SyncEvent, SyncRun
 from webapp.models.base import utcnow
-from webapp.models.sync import CANCELLED, KIND_MANUAL, KIND_POLL
+from webapp.models.sync import CANCELLED, KIND_FETCH, KIND_MANUAL, KIND_POLL
 from webapp.sync import runs
 from webapp.sync.cancelling import ImportCancelled, cancel_requested, cancelled_words
+from webapp.sync.change_apply import CHANGED
 from webapp.sync.connection import (
     ClientFactory,
     get_connection,
@@ -105,6 +106,13 @@ def create_retry_run(session: Session, run: SyncRun, *, created_by: str = "") ->
     # modified, and only a window reaching now still holds it.
     params = {"since": run.params["since"], "order_ids": failed, "retry_of": run.id}
     return runs.create_run(session, run.store_id, KIND_MANUAL, params, created_by=created_by)
+
+
+def create_fetch_run(session: Session, order: Order, *, created_by: str = "") -> SyncRun:
+    """Record a queued run reading one imported order again by its JOOR id (one credit)."""
+    now = utcnow().isoformat()
+    params = {"since": now, "until": now, "order_ids": [order.source_id], "fetch": order.id}
+    return runs.create_run(session, order.store_id, KIND_FETCH, params, created_by=created_by)
 
 
 def import_run(
@@ -196,7 +204,17 @@ def plan_for_run(session: Session, run: SyncRun) -> ImportPlan:
         since=parse_moment(params["since"]),
         until=parse_moment(params["until"]),
         only_ids=frozenset(map(str, only)) if only is not None else None,
+        kind=run.kind,
+        on_change=conn.on_change,
+        cancelled_folder_id=conn.cancelled_folder_id,
+        orders_here=_holds_orders(session, run.store_id),
     )
+
+
+def _holds_orders(session: Session, store_id: int) -> bool:
+    """Tell whether the store holds any order imported from JOOR."""
+    query = select(Order.id).where(Order.store_id == store_id, Order.source_name == SOURCE_NAME)
+    return session.scalar(query.limit(1)) is not None
 
 
 def default_folder_id(session: Session, store_id: int) -> int:
@@ -216,14 +234,25 @@ def parse_moment(value: str) -> datetime:
 
 
 def _reset_for_retry(session: Session, run: SyncRun) -> None:
-    """Forget a failed attempt's non-imports: the retry re-reads the window and decides again."""
+    """Forget a failed attempt's other events: the retry re-reads the window and decides again.
+
+    Kept: the orders it imported and the changes it recorded (failed ones too), which the
+    orders here now hold, so reading them again is no news.
+    """
+    recorded = select(OrderChange.order_id).where(OrderChange.run_id == run.id)
     session.execute(
-        delete(SyncEvent).where(SyncEvent.run_id == run.id, SyncEvent.outcome != IMPORTED)
+        delete(SyncEvent).where(
+            SyncEvent.run_id == run.id,
+            SyncEvent.outcome.not_in((IMPORTED, CHANGED)),
+            or_(SyncEvent.order_id.is_(None), SyncEvent.order_id.not_in(recorded)),
+        )
     )
-    imported = session.scalar(
-        select(func.count()).where(SyncEvent.run_id == run.id, SyncEvent.outcome == IMPORTED)
+    kept = session.execute(
+        select(SyncEvent.outcome, func.count())
+        .where(SyncEvent.run_id == run.id)
+        .group_by(SyncEvent.outcome)
     )
-    run.counts = {IMPORTED: imported} if imported else {}
+    run.counts = dict(kept.all())
     runs.set_progress(run, done=0)
     session.commit()
 

@@ -16,11 +16,12 @@ from typing import Protocol
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from webapp.joor import MAX_PAGE_SIZE, PAGE_OVERLAP, JoorClient, JoorError, order_type_code
+from webapp.joor import MAX_PAGE_SIZE, JoorClient, JoorError
 from webapp.models import SyncRun
 from webapp.sync import runs
 from webapp.sync.cancelling import ImportCancelled
-from webapp.sync.order_pages import ImportPlan, not_listed, prepare_pages
+from webapp.sync.order_pages import NOT_FOUND, NOT_LISTED, ImportPlan, not_listed
+from webapp.sync.order_reads import FETCH, read_pages
 from webapp.sync.order_store import PageBatch
 from webapp.sync.prefetch import Prefetcher
 
@@ -53,13 +54,6 @@ def import_window(
     `cancelled` names who asked to stop: then the pages stored so far are committed and
     ImportCancelled is raised.
     """
-    pages = client.iter_order_pages(
-        plan.since,
-        plan.until,
-        order_type_code(plan.order_type),
-        page_size=page_size,
-        overlap=PAGE_OVERLAP,
-    )
     batch = PageBatch(session, run, plan)
 
     def keep_alive() -> None:
@@ -73,13 +67,13 @@ def import_window(
             raise ImportCancelled(who)
 
     every = keepalive_seconds or KEEPALIVE_SECONDS
-    source = Prefetcher(prepare_pages(pages, plan), idle=keep_alive, every=every)
+    source = Prefetcher(read_pages(client, plan, page_size=page_size), idle=keep_alive, every=every)
     done = 0
     found: set[str] = set()
     try:
         for page in source:
             if plan.only_ids is not None:
-                found.update(page.mapped, (event["subject"] for event in page.events))
+                found.update(page.mapped, page.rereads, (e["subject"] for e in page.events))
             done += page.size
             total = len(plan.only_ids) if plan.only_ids is not None else page.total
             # Without JOOR's total the run shows what it has done, not a share of it.
@@ -102,8 +96,9 @@ def import_window(
         raise
     if plan.only_ids is not None and plan.only_ids - found:
         # A retry of failed orders that JOOR no longer lists: say so rather than nothing.
-        missing = not_listed(sorted(plan.only_ids - found))
+        reason = NOT_FOUND if plan.kind == FETCH else NOT_LISTED
+        missing = not_listed(sorted(plan.only_ids - found), reason)
         done += missing.size
         batch.add(missing, done=done, total=done)
     batch.commit()
-    runs.set_progress(run, done=done, total=done)
+    runs.set_progress(run, total=run.done)  # with the orders a broad read found here

@@ -8,8 +8,11 @@ order. Each field's value is read as `order_fields` says.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from webapp.sync.dbapi import json_text
 from webapp.sync.order_fields import (
@@ -82,7 +85,12 @@ ORDER_COLUMNS = (
     "payload",
     "source_created_at",
     "source_modified_at",
+    "joor_fingerprint",
 )
+# What the fingerprint covers: the order's fields from status to comments (not JOOR's payload
+# nor its dates of record), and each line from its name on: not its code, which the Item
+# Identifier setting derives from the UPC and style kept in the line's metadata.
+FINGERPRINTED = slice(ORDER_COLUMNS.index("status"), ORDER_COLUMNS.index("payload"))
 MAX_SOURCE_ID = 64  # the length of orders.source_id
 NO_ORDER_ID = (
     "JOOR sent this order without its order id, so it is not imported: nothing would tell it "
@@ -115,14 +123,20 @@ class MappedOrder:
 
 def skip_reason(payload: dict[str, Any], order_type: str) -> str | None:
     """Return why this order is not imported under the store's settings, or None."""
+    reason = type_reason(payload, order_type)
+    if reason is None and not payload.get("line_items"):
+        return "no line items"
+    return reason
+
+
+def type_reason(payload: dict[str, Any], order_type: str) -> str | None:
+    """Why the order's type is not one the store downloads, or None when it is."""
     type_name = field_text(payload.get("order_type_name"))
     admitted = ADMITTED_TYPES.get(order_type, ADMITTED_TYPES["all_but_cancelled"])
     if type_name == CANCELLED:
         return "wrong type: the order is cancelled"
     if type_name in KNOWN_TYPE_NAMES and type_name not in admitted:
         return f"wrong type: {type_name} orders are not downloaded with this setting"
-    if not payload.get("line_items"):
-        return "no line items"
     return None
 
 
@@ -139,7 +153,14 @@ def map_order(payload: dict[str, Any], identifier: str) -> MappedOrder:
         except MappingError as exc:
             # Named as the merchant finds the line in JOOR: its place and its style or UPC.
             raise MappingError(f"{_line_name(line, position)}: {exc}") from None
-    return MappedOrder(source_id, _order_row(payload, source_id), items)
+    row = _order_row(payload, source_id)
+    return MappedOrder(source_id, (*row, fingerprint(row, items)), items)
+
+
+def fingerprint(row: tuple, items: list[tuple]) -> str:
+    """A hash of what an order's mapped fields say, to tell a changed JOOR order at a glance."""
+    lines = [item[2:] for item in items]  # a line's position is its place in the list
+    return hashlib.blake2b(orjson.dumps((row[FINGERPRINTED], lines)), digest_size=16).hexdigest()
 
 
 def source_id_of(payload: dict[str, Any]) -> str:
@@ -164,7 +185,7 @@ def id_missing(raw: Any) -> bool:
 
 
 def _order_row(p: dict[str, Any], source_id: str) -> tuple:
-    """The ORDER_COLUMNS values that come from the payload."""
+    """The ORDER_COLUMNS values that come from the payload (all but the fingerprint)."""
     get = p.get
     email = get("billing_email") or get("shipping_email") or get("created_by_email")
     metadata = {key: field_text(get(field)) for key, field in METADATA_FIELDS.items() if get(field)}

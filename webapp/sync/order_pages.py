@@ -3,7 +3,11 @@
 The client re-reads a little of the page before (its overlap), and steps further back when
 orders already read leave the window; the ids of the last few pages keep each order from
 being prepared twice. An order is mapped, or becomes an event: skipped (with the reason the
-store's settings give) or failed (with what is wrong with it, in words).
+store's settings give) or failed (with what is wrong with it, in words). Either event is
+provisional: should the order be imported here already, JOOR has changed it since, and the
+store stage compares it instead (`order_changes`). A broad read (every type, to see
+cancellations) passes over the orders of types the store does not download, unless they are
+here already.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import hashlib
 import logging
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +28,7 @@ from webapp.sync.order_mapping import (
     map_order,
     skip_reason,
     source_id_of,
+    type_reason,
 )
 
 log = logging.getLogger(__name__)
@@ -41,6 +46,10 @@ NOT_LISTED = (
     "JOOR no longer lists this order among those the store downloads (deleted, cancelled or "
     "moved to another order type), so there is nothing to import."
 )
+NOT_FOUND = (
+    "JOOR answered that it has no order with this id (404), so nothing was changed here. "
+    "If the order still exists in JOOR, the next scheduled import reads it."
+)
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,18 @@ class ImportPlan:
     since: datetime
     until: datetime
     only_ids: frozenset[str] | None = None
+    kind: str = "manual"  # or "poll"; "fetch" reads the one order of only_ids by its id
+    on_change: str = "update_new"  # the store's rule for orders JOOR changes after import
+    cancelled_folder_id: int | None = None  # None: "Cancelled in JOOR", made on first use
+    orders_here: bool = True  # False: the store held no JOOR order when the run began
+
+
+@dataclass(frozen=True)
+class Reread:
+    """An order not to import, unless it is here already: then JOOR has changed it since."""
+
+    event: dict[str, Any] | None  # what the run records when it is not here (None: nothing)
+    payload: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -61,19 +82,22 @@ class PreparedPage:
     """One page ready to store: its mapped orders and the events of those skipped or failed."""
 
     total: int | None
-    size: int
+    size: int  # the orders the run records whatever the store holds (not those passed over)
     mapped: dict[str, MappedOrder]
     events: list[dict[str, Any]]
     credits: int = 1  # the JOOR requests that fetched it (retries and paging checks too)
+    rereads: dict[str, Reread] = field(default_factory=dict)
 
 
-def not_listed(source_ids: list[str]) -> PreparedPage:
+def not_listed(source_ids: list[str], reason: str = NOT_LISTED) -> PreparedPage:
     """The failed events of orders asked for by id that the window no longer holds."""
-    events = [outcome_event(source_id, FAILED, NOT_LISTED) for source_id in source_ids]
+    events = [outcome_event(source_id, FAILED, reason) for source_id in source_ids]
     return PreparedPage(total=0, size=len(events), mapped={}, events=events, credits=0)
 
 
-def prepare_pages(pages: Iterable[OrdersPage], plan: ImportPlan) -> Iterator[PreparedPage]:
+def prepare_pages(
+    pages: Iterable[OrdersPage], plan: ImportPlan, *, broad: bool = False
+) -> Iterator[PreparedPage]:
     """Map each page's orders not seen on the last few pages (the client re-reads some)."""
     # The client's overlap re-reads the page before; a step back after orders left the
     # window re-reads a few more. Only so many pages are remembered, so memory stays flat.
@@ -88,7 +112,7 @@ def prepare_pages(pages: Iterable[OrdersPage], plan: ImportPlan) -> Iterator[Pre
         recent.append(set(ids))
         if plan.only_ids is not None:
             fresh = [pair for pair in fresh if pair[0] in plan.only_ids]
-        yield prepare_page(fresh, plan, total=page.total, credits=page.credits)
+        yield prepare_page(fresh, plan, total=page.total, credits=page.credits, broad=broad)
 
 
 def _key(order: dict[str, Any]) -> str:
@@ -119,23 +143,59 @@ def prepare_page(
     *,
     total: int | None,
     credits: int = 1,
+    broad: bool = False,
 ) -> PreparedPage:
     """Map (source id, payload) pairs; the ones skipped or unusable become events."""
     mapped: dict[str, MappedOrder] = {}
     events: list[dict[str, Any]] = []
+    rereads: dict[str, Reread] = {}
+    passed_over = 0
     for source_id, payload in orders:
         reason = skip_reason(payload, plan.order_type)
-        if reason:
-            events.append(outcome_event(source_id, SKIPPED, reason))
-            continue
-        try:
-            mapped[source_id] = map_order(payload, plan.identifier)
-        except MappingError as exc:
-            events.append(outcome_event(source_id, FAILED, str(exc)))
-        except Exception:  # noqa: BLE001 - one unreadable order must not stop the window
-            log.exception("order %s could not be mapped", source_id)
-            events.append(outcome_event(source_id, FAILED, UNREADABLE))
-    return PreparedPage(total, len(orders), mapped, events, credits)
+        if reason is None:
+            problem = map_problem(source_id, payload, plan, into=mapped)
+            if not problem:
+                continue
+            event: dict[str, Any] | None = outcome_event(source_id, FAILED, problem)
+        elif broad and type_reason(payload, plan.order_type):
+            event = None
+        else:
+            event = outcome_event(source_id, SKIPPED, reason)
+        passed_over += event is None
+        if _unkeyable(source_id, payload):  # so it cannot be here: its event stands
+            events.extend([event] if event else [])
+        else:
+            rereads[source_id] = Reread(event, payload)
+    size = len(orders) - passed_over
+    return PreparedPage(total, size, mapped, events, credits, rereads)
+
+
+def map_problem(
+    source_id: str,
+    payload: dict[str, Any],
+    plan: ImportPlan,
+    *,
+    into: dict[str, MappedOrder] | None = None,
+) -> str:
+    """Map one order (into `into` when given); return what is wrong with it in words, or ""."""
+    try:
+        mapped = map_order(payload, plan.identifier)
+    except MappingError as exc:
+        return str(exc)
+    except Exception:  # noqa: BLE001 - one unreadable order must not stop the window
+        log.exception("order %s could not be mapped", source_id)
+        return UNREADABLE
+    if into is not None:
+        into[source_id] = mapped
+    return ""
+
+
+def _unkeyable(source_id: str, payload: dict[str, Any]) -> bool:
+    """True when the order cannot be stored under its id, so it cannot be here already."""
+    try:
+        return source_id_of(payload) != source_id
+    except MappingError:
+        return True
 
 
 def outcome_event(subject: str, outcome: str, reason: str, order_id: int | None = None) -> dict:

@@ -2,8 +2,10 @@
 
 Each page's orders go in with one bulk insert guarded by the unique (store, source) key
 (INSERT ... ON CONFLICT DO NOTHING RETURNING, so an order already here, or one a second
-worker racing on the same window inserted first, is counted as already present), then their
-items, events and progress. When the database is busy the batch is stored again.
+worker racing on the same window inserted first, is not inserted again), then their items,
+events and progress. An order already here is compared with what JOOR sends now
+(`order_changes`): unchanged, it is already present; changed, the change is applied by the
+store's rule. When the database is busy the batch is stored again.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
@@ -21,15 +22,9 @@ from webapp.models import Order, SyncRun
 from webapp.models.base import utcnow
 from webapp.sync import runs
 from webapp.sync.dbapi import insert_many, insert_returning, insert_sql, timestamp_text
+from webapp.sync.order_changes import follow_changes, present_orders
 from webapp.sync.order_mapping import ITEM_COLUMNS, ORDER_COLUMNS, SOURCE_NAME, MappedOrder
-from webapp.sync.order_pages import (
-    ALREADY_PRESENT,
-    FAILED,
-    IMPORTED,
-    ImportPlan,
-    PreparedPage,
-    outcome_event,
-)
+from webapp.sync.order_pages import FAILED, IMPORTED, ImportPlan, PreparedPage, outcome_event
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +35,6 @@ BATCH_SECONDS = 2.0
 ORDER_INSERT_COLUMNS = (*ORDER_COLUMNS, "store_id", "folder_id", "imported_run_id", "created_at")
 ITEM_INSERT_COLUMNS = ("order_id", *ITEM_COLUMNS)
 # The exactly-once guard: a second worker racing on the same orders just loses.
-# JOOR lists an order again whenever it is edited there; each is imported once, as it was.
-ALREADY_IMPORTED = "already imported (changes made in JOOR since are not imported again)"
 ON_CONFLICT_SKIP = " ON CONFLICT (store_id, source_name, source_id) DO NOTHING"
 
 
@@ -60,6 +53,9 @@ class PageBatch:
         self._pending: list[_Stored] = []
         self._orders = 0
         self._started = 0.0
+        # Orders a broad read passed over that turned out to be here (so the run read them):
+        # in the pages committed, and in those stored since (counted again after a rollback).
+        self._found = self._found_open = 0
 
     def add(self, page: PreparedPage, *, done: int, total: int | None) -> None:
         """Store one page in the open transaction, with the run's progress."""
@@ -85,12 +81,15 @@ class PageBatch:
         for attempt in range(1, PAGE_ATTEMPTS + 1):
             try:
                 for page, done, total in pages:
-                    self._store(page, done=done, total=total)
+                    before = self._found + self._found_open
+                    self._found_open += self._store(page, done=done + before, total=total)
                 if commit:
                     self.session.commit()
+                    self._found, self._found_open = self._found + self._found_open, 0
                 return
             except OperationalError:
                 self.session.rollback()
+                self._found_open = 0
                 if attempt == PAGE_ATTEMPTS:
                     raise
                 log.info("run %s: database busy, storing %s pages again (try %s)", self.run.id,
@@ -98,50 +97,50 @@ class PageBatch:
                 time.sleep(0.05 * attempt)
                 pages = self._pending  # the rollback took every page since the last commit
 
-    def _store(self, page: PreparedPage, *, done: int, total: int | None) -> None:
+    def _store(self, page: PreparedPage, *, done: int, total: int | None) -> int:
         run = self.run
         run.credits_used = (run.credits_used or 0) + page.credits
         runs.set_progress(run, done=done, total=total)
         # The run's row is written first: on SQLite that UPDATE opens the transaction, so the
         # bulk insert's savepoint nests in it instead of committing on its own.
         self.session.flush()
-        store_page(self.session, run, self.plan, page)
+        found = store_page(self.session, run, self.plan, page)
+        if found:
+            runs.set_progress(run, done=done + found, total=total and max(total, done + found))
+        return found
 
 
-def store_page(session: Session, run: SyncRun, plan: ImportPlan, page: PreparedPage) -> Counter:
-    """Store one prepared page (not committed); return and record the outcome counts."""
-    events = [*page.events, *_insert_new(session, run, plan, dict(page.mapped))]
+def store_page(session: Session, run: SyncRun, plan: ImportPlan, page: PreparedPage) -> int:
+    """Store one prepared page (not committed) with its events and counts.
+
+    Returns how many orders the page's broad read passed over turned out to be here.
+    """
+    candidates = page.mapped
+    ids, failures = _insert_new(session, run, plan, candidates)
+    events = [*page.events]
+    for source_id, order_id in ids.items():
+        events.append(outcome_event(source_id, IMPORTED, "", order_id=order_id))
+    events += [outcome_event(source_id, FAILED, why) for source_id, why in failures.items()]
+    again = {s: m for s, m in candidates.items() if s not in ids and s not in failures}
+    present = present_orders(session, plan.store_id, [*again, *page.rereads])
+    events += follow_changes(session, run, plan, present, again, page.rereads)
     runs.add_events(session, run, events)
-    counts = Counter(e["outcome"] for e in events)
-    runs.add_counts(run, counts)
-    return counts
+    runs.add_counts(run, Counter(e["outcome"] for e in events))
+    return sum(1 for s, reread in page.rereads.items() if reread.event is None and s in present)
 
 
 def _insert_new(
     session: Session, run: SyncRun, plan: ImportPlan, candidates: dict[str, MappedOrder]
-) -> list[dict[str, Any]]:
-    """Insert the orders not here yet; return their events (already present ones too)."""
-    failures: dict[str, str] = {}
+) -> tuple[dict[str, int], dict[str, str]]:
+    """Insert the orders not here yet: source_id -> order id, and -> why the database refused."""
+    if not candidates:
+        return {}, {}
     try:
         with session.begin_nested():
-            ids = _bulk_insert(session, run, plan, list(candidates.values()))
+            return _bulk_insert(session, run, plan, list(candidates.values())), {}
     except (IntegrityError, DataError):
         log.warning("run %s: bulk insert failed; saving the page one order at a time", run.id)
-        ids, failures = _insert_one_by_one(session, run, plan, candidates)
-    present = stored_orders(session, plan.store_id, [s for s in candidates if s not in ids])
-    events = []
-    for source_id in candidates:
-        if source_id in ids:
-            events.append(outcome_event(source_id, IMPORTED, "", order_id=ids[source_id]))
-        elif source_id in failures:
-            events.append(outcome_event(source_id, FAILED, failures[source_id]))
-        else:
-            importer, order_id = present.get(source_id, (None, None))
-            if importer != run.id:
-                # Linked to the order here, so the run's page opens the one already imported.
-                events.append(outcome_event(source_id, ALREADY_PRESENT, ALREADY_IMPORTED, order_id))
-            # else an earlier attempt of this same run imported it: its event is recorded.
-    return events
+        return _insert_one_by_one(session, run, plan, candidates)
 
 
 def stored_orders(

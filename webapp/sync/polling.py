@@ -52,16 +52,17 @@ def active_import(
     session: Session, store_id: int, kinds: tuple[str, ...] = (KIND_POLL, KIND_MANUAL)
 ) -> SyncRun | None:
     """Return the store's newest queued, running or retrying import of these kinds, if any."""
-    return session.scalar(
-        select(SyncRun)
-        .where(
-            SyncRun.store_id == store_id,
-            SyncRun.kind.in_(kinds),
-            SyncRun.status.in_(ACTIVE),
-        )
-        .order_by(SyncRun.id.desc())
-        .limit(1)
+    return next(iter(active_imports(session, store_id, kinds)), None)
+
+
+def active_imports(
+    session: Session, store_id: int, kinds: tuple[str, ...] = (KIND_POLL, KIND_MANUAL)
+) -> list[SyncRun]:
+    """Return the store's queued, running or retrying imports of these kinds, newest first."""
+    query = select(SyncRun).where(
+        SyncRun.store_id == store_id, SyncRun.kind.in_(kinds), SyncRun.status.in_(ACTIVE)
     )
+    return list(session.scalars(query.order_by(SyncRun.id.desc())))
 
 
 def create_poll_run(session: Session, store_id: int, conn: JoorConnection) -> SyncRun:

@@ -1,17 +1,18 @@
 """Old run logs are deleted after RUN_LOG_DAYS, so a store's database does not grow for ever.
 
 Each store keeps its latest run of each kind whatever its age (the panel shows them), and
-runs still queued or running are never touched. Orders stay: only the logs go.
+runs still queued or running are never touched. Orders stay, and so do their histories of
+changes made in JOOR (no longer linked to the run that read them): only the logs go.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from webapp.models import SyncEvent, SyncRun
+from webapp.models import OrderChange, SyncEvent, SyncRun
 from webapp.models.sync import FINISHED
 
 # Runs deleted per transaction: an import's run may carry tens of thousands of events, and
@@ -38,6 +39,8 @@ def prune_run_logs(session: Session, now: datetime, days: int) -> int:
     while ids := list(session.scalars(old)):
         # Events first: SQLite does not enforce the ON DELETE CASCADE that PostgreSQL would.
         session.execute(delete(SyncEvent).where(SyncEvent.run_id.in_(ids)))
+        unlinked = update(OrderChange).where(OrderChange.run_id.in_(ids)).values(run_id=None)
+        session.execute(unlinked)
         session.execute(delete(SyncRun).where(SyncRun.id.in_(ids)))
         session.commit()
         deleted += len(ids)

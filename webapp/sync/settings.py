@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 
 from webapp.models import Folder, JoorConnection, SettingsChange
 from webapp.models.base import utcnow
+from webapp.models.store import CANCELLED_FOLDER
+from webapp.rules.change_plans import NOTE, UPDATE_NEW
 
 POLL_CHOICES: tuple[tuple[int, str], ...] = (
     (0, "Off"),
@@ -29,6 +31,11 @@ ORDER_TYPE_CHOICES = (
     ("pending", "Pending"),
     ("all_but_cancelled", "All but cancelled"),
 )
+CHANGE_CHOICES = (
+    (UPDATE_NEW, "Update while in the new-orders folder"),
+    (NOTE, "Only note it"),
+)
+DEFAULT_CANCELLED = f"{CANCELLED_FOLDER} (made on first use)"
 MODE_CHOICES = (("update", "Update"), ("overwrite", "Overwrite"))
 # The share of each JOOR credit window pushes may use; orders keep the rest.
 PUSH_SHARE_CHOICES: tuple[tuple[int, str], ...] = tuple(
@@ -45,6 +52,8 @@ SETTING_NAMES = (
     "poll_minutes",
     "order_type",
     "folder",
+    "on_change",
+    "cancelled_folder",
     "warehouse",
     "sync_inventory",
     "inventory_mode",
@@ -58,6 +67,8 @@ SETTING_LABELS = {
     "poll_minutes": "Check for New Orders",
     "order_type": "Orders to download",
     "folder": "Folder for New Orders",
+    "on_change": "When JOOR changes an imported order",
+    "cancelled_folder": "Folder for orders cancelled in JOOR",
     "warehouse": "Default Warehouse",
     "sync_inventory": "Sync Inventory",
     "inventory_mode": "Update / Overwrite",
@@ -68,6 +79,8 @@ SETTING_LABELS = {
 _VALUE_LABELS = {
     "poll_minutes": {str(minutes): label for minutes, label in POLL_CHOICES},
     "order_type": dict(ORDER_TYPE_CHOICES),
+    "on_change": dict(CHANGE_CHOICES),
+    "cancelled_folder": {"": DEFAULT_CANCELLED},
     "sync_inventory": {"on": "On", "off": "Off"},
     "inventory_mode": dict(MODE_CHOICES),
     "identifier": dict(IDENTIFIER_CHOICES),
@@ -103,6 +116,8 @@ def current_values(session: Session, conn: JoorConnection) -> dict[str, str]:
         "poll_minutes": str(conn.poll_minutes),
         "order_type": conn.order_type,
         "folder": folder.name if folder else "",
+        "on_change": conn.on_change,
+        "cancelled_folder": cancelled_folder_name(session, conn),
         "warehouse": conn.warehouse,
         "sync_inventory": "on" if conn.sync_inventory else "off",
         "inventory_mode": conn.inventory_mode,
@@ -110,6 +125,17 @@ def current_values(session: Session, conn: JoorConnection) -> dict[str, str]:
         **conn.templates(),
         "push_share": str(conn.push_share),
     }
+
+
+def cancelled_folder_name(session: Session, conn: JoorConnection) -> str:
+    """The folder orders cancelled in JOOR go to; "" while the default is not made yet."""
+    chosen = session.get(Folder, conn.cancelled_folder_id) if conn.cancelled_folder_id else None
+    if chosen is not None:
+        return chosen.name
+    named = select(Folder.id).where(
+        Folder.store_id == conn.store_id, Folder.name == CANCELLED_FOLDER
+    )
+    return CANCELLED_FOLDER if session.scalar(named) is not None else ""
 
 
 def _folder_id(session: Session, store_id: int, name: str) -> int:
@@ -152,6 +178,10 @@ def _parse(session: Session, store_id: int, name: str, raw: str):
         return "order_type", _check_choice(value, ORDER_TYPE_CHOICES, "Orders to download")
     if name == "folder":
         return "folder_id", _folder_id(session, store_id, value)
+    if name == "on_change":
+        return "on_change", _check_choice(value, CHANGE_CHOICES, "When JOOR changes an order")
+    if name == "cancelled_folder":
+        return "cancelled_folder_id", _folder_id(session, store_id, value) if value else None
     if name == "warehouse":
         if len(value) > 100:
             raise ValueError("The warehouse name is longer than 100 characters.")
@@ -176,7 +206,12 @@ def _parse(session: Session, store_id: int, name: str, raw: str):
 
 
 def _check_whole(conn: JoorConnection, errors: dict[str, str]) -> None:
-    """Checks across settings: what Sync Inventory needs before it can be on."""
+    """Checks across settings: folders kept apart, and what Sync Inventory needs to be on."""
+    if conn.cancelled_folder_id is not None and conn.cancelled_folder_id == conn.folder_id:
+        errors.setdefault(
+            "cancelled_folder",
+            "Orders cancelled in JOOR need a folder other than the one new orders land in.",
+        )
     if not conn.sync_inventory:
         return
     if not conn.warehouse.strip():

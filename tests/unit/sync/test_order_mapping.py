@@ -283,3 +283,26 @@ def test_values_too_large_to_keep_fail_the_order_in_words(field, value, words):
     with pytest.raises(MappingError) as failure:
         map_order(order, "upc")
     assert words in str(failure.value) and len(str(failure.value)) < 300
+
+
+def fingerprint_of(order, identifier="upc") -> str:
+    return map_order(order, identifier).row[-1]
+
+
+def test_the_fingerprint_covers_the_mapped_fields_not_joors_bookkeeping():
+    base = fingerprint_of(payload())
+    # JOOR's dates of record, fields we do not map, and the Item Identifier setting: no change.
+    assert fingerprint_of(payload(date_modified="2027-01-01T00:00:00Z")) == base
+    assert fingerprint_of(payload(export_status="exported", internal_ref="x-9")) == base
+    assert fingerprint_of(payload(), "style") == base
+    # Any field we map: a change.
+    lines = payload()["line_items"]
+    for changed in (
+        payload(order_type_name="Cancelled"),
+        payload(date_ship_end="2026-12-15T00:00:00Z"),
+        payload(customer_purchase_order="PO-00043"),
+        payload(line_items=[{**lines[0], "item_quantity": "7"}, lines[1]]),
+        payload(line_items=[lines[1], lines[0]]),
+        payload(line_items=lines[:1]),
+    ):
+        assert fingerprint_of(changed) != base
