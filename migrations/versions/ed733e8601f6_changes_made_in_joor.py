@@ -1,7 +1,7 @@
 """changes made in JOOR to imported orders: fingerprints, history, the rule and final folders
 
 Revision ID: ed733e8601f6
-Revises: 135d360baf4f
+Revises: f027945ad7c9
 Create Date: 2026-12-03 12:01:14
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'ed733e8601f6'
-down_revision = '135d360baf4f'
+down_revision = 'f027945ad7c9'
 branch_labels = None
 depends_on = None
 
