@@ -122,7 +122,10 @@ def store_page(session: Session, run: SyncRun, plan: ImportPlan, page: PreparedP
         events.append(outcome_event(source_id, IMPORTED, "", order_id=order_id))
     events += [outcome_event(source_id, FAILED, why) for source_id, why in failures.items()]
     again = {s: m for s, m in candidates.items() if s not in ids and s not in failures}
-    present = present_orders(session, plan.store_id, [*again, *page.rereads])
+    # A store's first import (none here when it began) spares the look-up of the orders it
+    # skips: only one this very run imported could be here, and a run reads each order once.
+    maybe_here = [*again, *page.rereads] if plan.orders_here or again else []
+    present = present_orders(session, plan.store_id, maybe_here)
     events += follow_changes(session, run, plan, present, again, page.rereads)
     runs.add_events(session, run, events)
     runs.add_counts(run, Counter(e["outcome"] for e in events))
