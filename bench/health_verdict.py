@@ -27,7 +27,7 @@ def seed(stores: int, runs: int, skus: int) -> int:
     from webapp.extensions import db
     from webapp.models import SyncEvent, SyncRun
     from webapp.stores import create_store
-    from webapp.sync.connection import get_connection
+    from webapp.sync.connection.state import get_connection
 
     now = datetime.now(UTC)
     ids = []
@@ -83,8 +83,8 @@ def main() -> None:
     from webapp import create_app
     from webapp.alerts.evaluation import evaluate_store
     from webapp.extensions import db
-    from webapp.sync.connection import get_connection
-    from webapp.sync.health import connection_verdict, stored_verdicts
+    from webapp.sync.connection.health import connection_verdict, stored_verdicts
+    from webapp.sync.connection.state import get_connection
 
     app = create_app()
     with app.app_context():

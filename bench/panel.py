@@ -45,7 +45,7 @@ def seed(events: int, runs: int) -> tuple[int, int]:
     from webapp.extensions import db
     from webapp.models import SyncEvent, SyncRun
     from webapp.stores import create_store
-    from webapp.sync.connection import get_connection
+    from webapp.sync.connection.state import get_connection
 
     app = create_app()
     with app.app_context():
@@ -107,7 +107,7 @@ def _seed_items(store_id: int, now: datetime) -> None:
 
     from webapp.extensions import db
     from webapp.models import InventoryItem, PushedStock
-    from webapp.sync.connection import get_connection
+    from webapp.sync.connection.state import get_connection
 
     conn = get_connection(db.session, store_id)
     conn.token_encrypted, conn.warehouse, conn.sync_inventory = "x", "Default", True

@@ -35,7 +35,7 @@ from typing import Any
 
 TOKEN = "demo-token"  # noqa: S105 - the simulator's public demo token
 WINDOW = 300.0
-BATCH = 500  # webapp.sync.push_sending.UPDATE_BATCH
+BATCH = 500  # webapp.sync.push.sending.UPDATE_BATCH
 # (name, mode, today's behaviour, SKUs per call; None: the whole snapshot in one call)
 RUNS = (
     ("update_today", "update", True, BATCH),
@@ -148,8 +148,8 @@ def _store(app, skus: list[dict], mode: str) -> int:
     from webapp.extensions import db
     from webapp.models import InventoryItem
     from webapp.stores import create_store
-    from webapp.sync.connection import connect, factory_from_app, get_connection
-    from webapp.sync.settings import Actor, apply_settings
+    from webapp.sync.connection.settings import Actor, apply_settings
+    from webapp.sync.connection.state import connect, factory_from_app, get_connection
 
     store = create_store("bench", "Bench", "bench@example.com", "bench-password")
     connect(db.session, factory_from_app(app), store.id, TOKEN, "local")
@@ -166,7 +166,7 @@ def _store(app, skus: list[dict], mode: str) -> int:
 def _push(app, factory: BenchFactory, store_id: int, **options: Any) -> float | None:
     """Run one push; the seconds it waits for credits, or None when it is done."""
     from webapp.extensions import db
-    from webapp.sync.inventory_push import create_push_run
+    from webapp.sync.push.service import create_push_run
 
     run = create_push_run(db.session, store_id, trigger="bench", full=options.get("full", False))
     return _attempt(app, factory, run.id, **options)
@@ -174,8 +174,8 @@ def _push(app, factory: BenchFactory, store_id: int, **options: Any) -> float | 
 
 def _attempt(app, factory: BenchFactory, run_id: int, **options: Any) -> float | None:
     from webapp.extensions import db
-    from webapp.sync.inventory_push import run_push
-    from webapp.sync.push_credits import PushWaitingError
+    from webapp.sync.push.credits import PushWaitingError
+    from webapp.sync.push.service import run_push
 
     try:
         summary = run_push(db.session, factory, run_id, **options)
@@ -230,7 +230,7 @@ def _edit(rng: random.Random, codes: list[str]) -> None:
 def _run_edits(app, factory: BenchFactory, store_id: int, edits: list, options: dict) -> Debounce:
     """Replay the edits from the clock's time on, pushing as the job layer would."""
     from webapp.extensions import db
-    from webapp.sync.inventory_push import create_push_run
+    from webapp.sync.push.service import create_push_run
 
     clock, rng = factory.clock, random.Random(7)
     codes = [item.code for item in _items(store_id)]

@@ -50,8 +50,8 @@ def _tick_once() -> float:
     """Run one tick; return how long to wait before the next."""
     from jobs.cron import tick
     from jobs.retries import next_retry_due
-    from jobs.upcoming import note_next_tick
     from webapp.models.base import utcnow
+    from webapp.sync.push.upcoming import note_next_tick
 
     try:
         with app_context():

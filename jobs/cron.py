@@ -43,7 +43,7 @@ from webapp.models.joor import STATUS_CONNECTED
 from webapp.models.sync import CANCELLED, KIND_INVENTORY, ORDER_KINDS
 from webapp.sync import runs
 from webapp.sync.locks import release_for_run
-from webapp.sync.polling import due_store_ids
+from webapp.sync.orders.polling import due_store_ids
 
 log = logging.getLogger(__name__)
 FULL_PUSH_EVERY = timedelta(hours=24)
@@ -203,8 +203,8 @@ def _requeue(run: SyncRun, *, why: str = "was abandoned by its worker") -> None:
 def enqueue_full_pushes(now: datetime) -> list[int]:
     """Enqueue the daily full inventory push for stores that sync inventory."""
     from jobs.inventory import enqueue_full_push
-    from webapp.sync.connection import get_connection
-    from webapp.sync.push_outcome import awaits_confirmation
+    from webapp.sync.connection.state import get_connection
+    from webapp.sync.push.outcome import awaits_confirmation
 
     cutoff = now - FULL_PUSH_EVERY
     due = db.session.execute(

@@ -14,8 +14,6 @@ from rq import Retry, get_current_job
 from rq.job import Job, JobStatus
 
 from jobs.overwrite_count import count_overwrite_ahead
-from jobs.push_reasons import items_of, note_why, why_of
-from jobs.push_waits import join_waiting, note_waiting, take_joined
 from jobs.retries import note_retry
 from jobs.runtime import (
     ACTIVE,
@@ -27,6 +25,8 @@ from jobs.runtime import (
     queue,
     redis_connection,
 )
+from webapp.sync.push.reasons import items_of, note_why, why_of
+from webapp.sync.push.waits import join_waiting, note_waiting, take_joined
 
 log = logging.getLogger(__name__)
 PUSH_JOB = "jobs.inventory.push_inventory"
@@ -92,8 +92,8 @@ def enqueue_push_inventory(
 def enqueue_push_after_settings(store_id: int, changed: Iterable[str]) -> Job | None:
     """Push once a setting that decides what JOOR holds has changed, not at the next stock edit."""
     from webapp.extensions import db
-    from webapp.sync.connection import get_connection
-    from webapp.sync.settings import SETTING_LABELS, TEMPLATE_FIELDS
+    from webapp.sync.connection.settings import SETTING_LABELS, TEMPLATE_FIELDS
+    from webapp.sync.connection.state import get_connection
 
     deciding = {"warehouse", "inventory_mode", "identifier", *(n for n, _ in TEMPLATE_FIELDS)}
     names = [name for name in changed if name in deciding]
@@ -136,9 +136,9 @@ def push_inventory(
 ) -> dict:
     """Push the store's stock to JOOR under a SyncRun; return the run's summary."""
     from webapp.extensions import db
-    from webapp.sync.connection import factory_from_app
-    from webapp.sync.inventory_push import PushBusyError, run_push
-    from webapp.sync.push_credits import PushWaitingError
+    from webapp.sync.connection.state import factory_from_app
+    from webapp.sync.push.credits import PushWaitingError
+    from webapp.sync.push.service import PushBusyError, run_push
 
     with app_context() as app:
         job = get_current_job()
@@ -204,7 +204,7 @@ def _run_of_job(job: Job | None, store_id: int, trigger: str, full: bool, confir
     _next_push_id), and with all its retries left a job never takes a run id left in meta.
     """
     from webapp.extensions import db
-    from webapp.sync.inventory_push import create_push_run
+    from webapp.sync.push.service import create_push_run
 
     left = job.retries_left if job is not None else None
     if left is not None and left < PUSH_RETRY["max"] and job.meta.get("run_id"):
@@ -230,8 +230,8 @@ def enqueue_full_push(
     With Sync Inventory off or no warehouse the run is recorded failed at once, saying why.
     """
     from webapp.extensions import db
-    from webapp.sync.connection import get_connection
-    from webapp.sync.inventory_push import create_push_run, refusal
+    from webapp.sync.connection.state import get_connection
+    from webapp.sync.push.service import create_push_run, refusal
     from webapp.sync.runs import finish_run
 
     job_id = full_push_job_id(store_id)
@@ -273,8 +273,8 @@ def push_after_connect(store_id: int) -> Iterator[None]:
     store was disconnected or its token refused goes now, not at the next change.
     """
     from webapp.extensions import db
-    from webapp.sync.connection import get_connection
-    from webapp.sync.inventory_push import refusal
+    from webapp.sync.connection.state import get_connection
+    from webapp.sync.push.service import refusal
 
     before = get_connection(db.session, store_id).token_encrypted
     yield

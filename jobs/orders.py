@@ -32,8 +32,9 @@ from webapp.joor import JoorAuthError, JoorBadRequestError, JoorConfigError, Joo
 from webapp.models import SyncRun
 from webapp.models.base import utcnow
 from webapp.models.sync import KIND_FETCH, KIND_MANUAL
-from webapp.sync.connection import factory_from_app, get_connection
-from webapp.sync.import_runs import (
+from webapp.sync.connection.state import factory_from_app, get_connection
+from webapp.sync.locks import lock_holder
+from webapp.sync.orders.importing import (
     ImportSetupError,
     StoreBusyError,
     create_fetch_run,
@@ -41,8 +42,7 @@ from webapp.sync.import_runs import (
     create_retry_run,
     import_run,
 )
-from webapp.sync.locks import lock_holder
-from webapp.sync.polling import active_import, active_imports, create_poll_run
+from webapp.sync.orders.polling import active_import, active_imports, create_poll_run
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +133,7 @@ def import_orders(run_id: int) -> dict:
 def verify_connection(store_id: int) -> dict:
     """Check the token the merchant submitted and connect with it if JOOR accepts it."""
     from jobs.inventory import push_after_connect
-    from webapp.sync.verification import verify_pending_token
+    from webapp.sync.connection.verification import verify_pending_token
 
     with app_context() as app, push_after_connect(store_id):
         conn = verify_pending_token(db.session, factory_from_app(app), store_id)
@@ -280,8 +280,8 @@ def enqueue_fetch_order(order, created_by: str = "") -> SyncRun:
 
 
 def cancel_import_run(run: SyncRun, who: str) -> str:
-    """Stop a queued or running import (see webapp.sync.cancelling) and drop its waiting job."""
-    from webapp.sync.cancelling import cancel_import
+    """Stop a queued or running import (see sync.orders.cancelling); drop its waiting job."""
+    from webapp.sync.orders.cancelling import cancel_import
 
     job_id = run.job_id
     words = cancel_import(db.session, redis_connection(), run, who)

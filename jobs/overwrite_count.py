@@ -33,8 +33,8 @@ def enqueue_overwrite_count(store_id: int) -> None:
 def count_overwrite_ahead(app, store_id: int) -> None:
     """Refresh the panel's Overwrite counts now, in the worker, rather than on the next view."""
     from webapp.extensions import db
-    from webapp.sync.connection import get_connection
-    from webapp.sync.overwrite_preview import warm_for_connection
+    from webapp.sync.connection.state import get_connection
+    from webapp.sync.push.overwrite_preview import warm_for_connection
 
     try:
         conn = get_connection(db.session, store_id)

@@ -6,8 +6,8 @@ from rq.job import Job
 
 from jobs.runtime import ACTIVE, DEFAULT, app_context, enqueue_once, fetch_job
 from webapp.extensions import db
-from webapp.sync.connection import factory_from_app
-from webapp.sync.probing import probe_store
+from webapp.sync.connection.probing import probe_store
+from webapp.sync.connection.state import factory_from_app
 
 PROBE_TIMEOUT = 180  # three calls, each within JOOR_TIMEOUT
 

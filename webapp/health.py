@@ -53,7 +53,7 @@ def healthz():
 
 def _store_verdicts() -> list[dict]:
     """Each store's JOOR verdict by store id (no names: this answer is public)."""
-    from webapp.sync.health import stored_verdicts
+    from webapp.sync.connection.health import stored_verdicts
 
     try:
         return stored_verdicts(db.session)

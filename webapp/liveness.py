@@ -18,7 +18,7 @@ from webapp.models import JoorConnection, SyncRun
 from webapp.models.sync import ACTIVE, KINDS
 
 if TYPE_CHECKING:
-    from jobs.upcoming import Upcoming
+    from webapp.sync.push.upcoming import Upcoming
 
 POLL_SECONDS = 2
 # A page left open longer than this before the next known event simply stays as it is.
@@ -66,7 +66,7 @@ def store_liveness(
     newest = db.session.scalar(select(func.max(SyncRun.id)).where(SyncRun.store_id == store_id))
     coming = None
     if pushes and not active:
-        from jobs.upcoming import upcoming_push
+        from webapp.sync.push.upcoming import upcoming_push
 
         coming = upcoming_push(store_id)
     times = [coming.at] if coming is not None and coming.at is not None else []

@@ -32,10 +32,10 @@ from webapp.crypto import encrypt
 from webapp.extensions import db
 from webapp.models import SyncEvent
 from webapp.models.base import utcnow
-from webapp.sync.connection import factory_from_app, get_connection
-from webapp.sync.inventory_push import create_push_run, run_push
-from webapp.sync.probing import probe_store
-from webapp.sync.settings import Actor, apply_settings
+from webapp.sync.connection.probing import probe_store
+from webapp.sync.connection.settings import Actor, apply_settings
+from webapp.sync.connection.state import factory_from_app, get_connection
+from webapp.sync.push.service import create_push_run, run_push
 
 SINCE = date.today() - timedelta(days=10)
 BROKEN = {"item_upc": "9", "item_quantity": "x", "item_price": "1"}  # not a quantity

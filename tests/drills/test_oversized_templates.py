@@ -17,7 +17,7 @@ from sqlalchemy import select
 from tests.factories import make_item
 from webapp.extensions import db
 from webapp.models import SettingsChange
-from webapp.sync.connection import get_connection
+from webapp.sync.connection.state import get_connection
 
 PANEL = "/integrations/joor"
 HX = {"HX-Request": "true"}

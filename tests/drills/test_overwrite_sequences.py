@@ -19,9 +19,9 @@ from sqlalchemy import delete, select
 from joorsim.testing import RunningSimulator, running_simulator
 from webapp.extensions import db
 from webapp.models import InventoryItem, PushedStock, Store, SyncRun
-from webapp.sync.connection import connect, factory_from_app, get_connection
-from webapp.sync.inventory_push import PushSummary, create_push_run, run_push
-from webapp.sync.settings import Actor, apply_settings
+from webapp.sync.connection.settings import Actor, apply_settings
+from webapp.sync.connection.state import connect, factory_from_app, get_connection
+from webapp.sync.push.service import PushSummary, create_push_run, run_push
 
 ITEMS = 3000
 FIELDS = ("style_number", "style_identifier", "color_code", "size")

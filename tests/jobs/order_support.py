@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from joorsim.testing import RunningSimulator, running_simulator
 from webapp.extensions import db
 from webapp.models import Order, SyncRun
-from webapp.sync.connection import connect, factory_from_app
+from webapp.sync.connection.state import connect, factory_from_app
 
 TOKEN = "demo-token"  # noqa: S105 - the simulator's public demo token
 FAST_CLIENT = {"backoff_base": 0.01, "backoff_cap": 0.05, "max_retries": 8}
@@ -80,8 +80,8 @@ def race_imports(app, run_ids: list[int], connection_id: int) -> list[Exception]
     """Import each run's window in a thread of its own, at once; return what they raised."""
     # Without the store lock, as two worker processes racing on the same window would.
     from webapp.models import JoorConnection
-    from webapp.sync.import_runs import plan_for_run
-    from webapp.sync.order_import import import_window
+    from webapp.sync.orders.importing import plan_for_run
+    from webapp.sync.orders.window import import_window
 
     factory, errors = factory_from_app(app), []
 

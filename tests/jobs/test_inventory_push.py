@@ -23,7 +23,7 @@ from tests.jobs.inventory_push_support import (  # noqa: F401 - fixtures
 )
 from webapp.extensions import db
 from webapp.models import PushedStock, SyncRun
-from webapp.sync.inventory_push import NOTHING_TO_SEND
+from webapp.sync.push.service import NOTHING_TO_SEND
 
 
 def pushed_quantities(store) -> dict[str, int | None]:
@@ -119,7 +119,7 @@ def test_full_push_in_update_mode_resends_everything_and_notes_the_time(sim, sku
 
 
 def joor_store_connection(store):
-    from webapp.sync.connection import get_connection
+    from webapp.sync.connection.state import get_connection
 
     db.session.expire_all()
     return get_connection(db.session, store.id)

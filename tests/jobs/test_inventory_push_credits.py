@@ -28,9 +28,9 @@ from tests.jobs.inventory_push_support import (  # noqa: F401 - fixtures
 from tests.jobs.push_credit_support import forget_window, one_window, spend_share
 from webapp.extensions import db
 from webapp.models import InventoryItem, SyncRun
-from webapp.sync.connection import get_connection
-from webapp.sync.inventory_push import run_push
-from webapp.sync.push_credits import BATCH_KEY, PushWaitingError, credit_wait_left
+from webapp.sync.connection.state import get_connection
+from webapp.sync.push.credits import BATCH_KEY, PushWaitingError, credit_wait_left
+from webapp.sync.push.service import run_push
 
 
 def _overwritten(store, skus, count: int, stock: int = 3) -> list[InventoryItem]:
@@ -193,7 +193,7 @@ def test_a_push_with_no_room_in_its_share_waits_saying_when(sim, skus, joor_app,
 
 
 def _resume(app, run_id: int, **options):
-    from webapp.sync.connection import factory_from_app
+    from webapp.sync.connection.state import factory_from_app
 
     return run_push(db.session, factory_from_app(app), run_id, **options)
 

@@ -26,8 +26,9 @@ from tests.jobs.inventory_push_support import (  # noqa: F401 - fixtures
 from webapp.extensions import db
 from webapp.joor import JoorTransientError
 from webapp.models import SyncRun
-from webapp.sync.connection import get_connection
-from webapp.sync.inventory_push import (
+from webapp.sync.connection.settings import SettingsError
+from webapp.sync.connection.state import get_connection
+from webapp.sync.push.service import (
     BUSY,
     NO_WAREHOUSE,
     SYNC_OFF,
@@ -36,7 +37,6 @@ from webapp.sync.inventory_push import (
     run_push,
     store_push_lock,
 )
-from webapp.sync.settings import SettingsError
 
 UNKNOWN_UPC = "000000000000"
 
@@ -286,6 +286,6 @@ def test_pushes_of_one_store_never_overlap(sim, skus, joor_store):
 
 
 def _factory():
-    from webapp.sync.connection import factory_from_app
+    from webapp.sync.connection.state import factory_from_app
 
     return factory_from_app(current_app)

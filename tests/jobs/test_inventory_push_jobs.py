@@ -36,8 +36,8 @@ from tests.jobs.inventory_push_support import (  # noqa: F401 - fixtures
 )
 from webapp.extensions import db
 from webapp.models import SyncEvent, SyncRun
-from webapp.sync.connection import get_connection
-from webapp.sync.inventory_push import NO_WAREHOUSE, SYNC_OFF
+from webapp.sync.connection.state import get_connection
+from webapp.sync.push.service import NO_WAREHOUSE, SYNC_OFF
 
 
 def test_many_stock_changes_make_one_push(sim, skus, joor_app, joor_store):
@@ -257,7 +257,7 @@ def test_a_full_push_retry_keeps_its_run(sim, skus, joor_app, joor_store):
 def test_an_overwrite_push_counts_the_panels_warning_ahead(
     sim, skus, joor_app, joor_store, monkeypatch
 ):
-    import webapp.sync.overwrite_preview as preview
+    import webapp.sync.push.overwrite_preview as preview
     from webapp.rules import IdentifierSettings
 
     for sku in skus[:3]:
@@ -285,11 +285,11 @@ def test_a_push_finding_another_one_sending_follows_it_on_the_same_run(
 ):
     import functools
 
-    import webapp.sync.inventory_push as inventory_push
+    import webapp.sync.push.service as inventory_push
     from jobs import cron
     from jobs import inventory as inventory_jobs
     from webapp.models.base import utcnow
-    from webapp.sync.inventory_push import BUSY, store_push_lock
+    from webapp.sync.push.service import BUSY, store_push_lock
     from webapp.sync.runs import QUEUED_PATIENCE
 
     monkeypatch.setattr(inventory_push, "run_push",

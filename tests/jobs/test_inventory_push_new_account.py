@@ -30,7 +30,7 @@ from webapp.crypto import encrypt
 from webapp.extensions import db
 from webapp.models import PushedStock, SyncRun
 from webapp.models.base import utcnow
-from webapp.sync.connection import adopt_token, connect, factory_from_app, get_connection
+from webapp.sync.connection.state import adopt_token, connect, factory_from_app, get_connection
 
 OTHER_TOKEN = "other-account-token"  # noqa: S105 - a simulator token
 
@@ -175,7 +175,7 @@ def test_reconnecting_the_same_account_pushes_the_stock_changed_meanwhile(
 
 
 def test_disconnecting_and_connecting_the_same_token_keeps_the_pushed_stock(skus, joor_store):
-    from webapp.sync.connection import disconnect
+    from webapp.sync.connection.state import disconnect
 
     make_item(joor_store, skus[0]["upc"], stock=1)
     push(joor_store, full=True)

@@ -24,7 +24,7 @@ from webapp.models import InventoryItem
 
 def edit_while_the_first_run_sends(monkeypatch, item_id: int, store_id: int) -> None:
     """Have the merchant edit stock after the first run planned, before it sent, once."""
-    import webapp.sync.inventory_push as inventory_push
+    import webapp.sync.push.service as inventory_push
 
     send_plan = inventory_push.send_plan
     edited = []

@@ -23,7 +23,7 @@ from tests.jobs.inventory_push_support import (  # noqa: F401 - fixtures
 )
 from webapp.extensions import db
 from webapp.models import InventoryItem, PushedStock
-from webapp.sync.inventory_push import EMPTY_OVERWRITE
+from webapp.sync.push.service import EMPTY_OVERWRITE
 
 
 def _seed(store, skus, count: int) -> list[InventoryItem]:

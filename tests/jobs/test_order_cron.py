@@ -293,7 +293,7 @@ def test_an_overwrite_waiting_for_a_yes_is_asked_again_daily_not_hourly(
     app, store, connected, monkeypatch
 ):
     import jobs.inventory
-    from webapp.sync.inventory_push import create_push_run
+    from webapp.sync.push.service import create_push_run
 
     asked = []
     monkeypatch.setattr(

@@ -12,7 +12,7 @@ from tests.jobs.order_support import TOKEN, connected_fixture, sim_fixture  # no
 from webapp.crypto import encrypt
 from webapp.extensions import db
 from webapp.models.base import utcnow
-from webapp.sync.connection import FIRST_POLL_GRACE, get_connection
+from webapp.sync.connection.state import FIRST_POLL_GRACE, get_connection
 
 
 def submit(app, store, token: str, environment: str = "local"):
@@ -41,7 +41,7 @@ def test_an_accepted_token_connects_the_store_and_schedules_a_poll(app, store, s
 
 
 def test_connecting_again_to_an_account_already_polled_checks_at_once(app, store, sim):
-    from webapp.sync.connection import connect, factory_from_app
+    from webapp.sync.connection.state import connect, factory_from_app
 
     submit(app, store, TOKEN)
     conn = get_connection(db.session, store.id)

@@ -15,11 +15,11 @@ from tests.jobs.push_credit_support import TOKEN, window_index
 from webapp.extensions import db
 from webapp.joor import RedisCreditBudget, account_key_for
 from webapp.models import SyncRun
-from webapp.sync import connection
-from webapp.sync.connection import connect, factory_from_app
-from webapp.sync.inventory_push import create_push_run, run_push
-from webapp.sync.push_credits import PushWaitingError
-from webapp.sync.settings import Actor, apply_settings
+from webapp.sync.connection import state as connection
+from webapp.sync.connection.settings import Actor, apply_settings
+from webapp.sync.connection.state import connect, factory_from_app
+from webapp.sync.push.credits import PushWaitingError
+from webapp.sync.push.service import create_push_run, run_push
 
 FLOOD_ITEMS = 30
 

@@ -9,7 +9,7 @@ from webapp.extensions import db, get_cipher
 from webapp.models import JoorConnection, SyncRun
 from webapp.models.base import utcnow
 from webapp.models.sync import FINISHED
-from webapp.sync.connection import get_connection
+from webapp.sync.connection.state import get_connection
 from webapp.sync.runs import add_counts, add_events, create_run, finish_run, retry_at, start_run
 
 TOKEN = "secret-joor-token-7f3a"  # noqa: S105 - a test token

@@ -143,7 +143,7 @@ def test_status_gives_the_health_verdict_with_its_reason_and_fix(runner, store, 
 
 def test_connect_to_another_joor_account_starts_its_polls_afresh(runner, store, sim, connected):
     from webapp.models.base import utcnow
-    from webapp.sync.connection import FIRST_POLL_GRACE
+    from webapp.sync.connection.state import FIRST_POLL_GRACE
 
     def connect(token):
         args = ["joor", "connect", "--store", "acme", "--token", token, "--environment", "local"]
@@ -184,7 +184,7 @@ def test_connect_when_joor_cannot_be_reached_says_nothing_was_saved(runner, stor
 
 
 def test_configure_help_names_every_setting(runner, app):
-    from webapp.sync.settings import SETTING_NAMES
+    from webapp.sync.connection.settings import SETTING_NAMES
 
     result = runner.invoke(args=["joor", "configure", "--help"])
     assert all(name in result.output for name in SETTING_NAMES)
@@ -201,7 +201,7 @@ def test_rotate_keys_re_encrypts_tokens_so_the_old_key_can_go(runner, store, sim
     from cryptography.fernet import Fernet
 
     from webapp.extensions import init_cipher
-    from webapp.sync.connection import factory_from_app
+    from webapp.sync.connection.state import factory_from_app
 
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     app.config["TOKEN_ENCRYPTION_KEYS"] = old

@@ -21,7 +21,7 @@ from tests.jobs.inventory_push_support import (  # noqa: F401 - fixtures
 )
 from webapp.cli.joor_push import push_command
 from webapp.extensions import db
-from webapp.sync.connection import get_connection
+from webapp.sync.connection.state import get_connection
 
 SUMMARY_KEYS = {"run_id", "status", "sent", "passed", "failed", "skipped"}
 
@@ -154,7 +154,7 @@ def test_push_while_another_push_sends_fails_in_words_and_leaves_no_queued_run(
 ):
     import functools
 
-    import webapp.sync.inventory_push as inventory_push
+    import webapp.sync.push.service as inventory_push
     from webapp.models import SyncRun
 
     monkeypatch.setattr(inventory_push, "run_push",

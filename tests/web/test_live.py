@@ -184,8 +184,8 @@ def test_last_pushed_cells_follow_a_push_under_way_and_stop_after(auth_client, s
 def test_the_first_full_push_shows_on_the_panel_with_the_clocks_next_tick(auth_client, store, app):
     from datetime import timedelta
 
-    from jobs.upcoming import note_next_tick
     from webapp.models.base import utcnow
+    from webapp.sync.push.upcoming import note_next_tick
 
     connect_store(store.id, sync_inventory=True, warehouse="Default")
     fragment = html(auth_client.get(f"{PANEL}/runs/recent", headers=HX))

@@ -10,7 +10,7 @@ from tests.factories import make_item
 from tests.web.panel_helpers import TOKEN, connect_store
 from webapp.extensions import db
 from webapp.models import InventoryItem, JoorConnection, PushedStock, SettingsChange, SyncRun
-from webapp.sync.connection import get_connection
+from webapp.sync.connection.state import get_connection
 
 HX = {"HX-Request": "true"}
 
@@ -410,7 +410,7 @@ def test_overwrite_warning_is_kept_until_the_stock_or_settings_change(
 
     assert "drop <b>1</b> of the 2 SKUs this store has pushed to JOOR" in warning()
     # Planning reads every item; a second look with nothing changed must not plan again.
-    import webapp.sync.overwrite_preview as preview
+    import webapp.sync.push.overwrite_preview as preview
 
     def no_planning(*_args, **_kwargs):
         raise AssertionError("planned again though nothing changed")

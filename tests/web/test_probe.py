@@ -16,7 +16,7 @@ from tests.conftest import login
 from tests.jobs.order_support import use_simulator
 from webapp.extensions import db
 from webapp.joor import JoorTransientError, account_key_for
-from webapp.sync.connection import connect, factory_from_app, get_connection
+from webapp.sync.connection.state import connect, factory_from_app, get_connection
 
 CANARY = "canary-tok-5Qz9Lw2Xv8"  # noqa: S105 - planted so any leak of it can be found
 ENCODED = base64.b64encode(CANARY.encode()).decode()
@@ -139,7 +139,7 @@ def test_what_was_learned_is_forgotten_when_the_token_or_environment_changes(
 
 
 def test_another_environment_forgets_what_was_learned(app, probed_store, canary_sim):
-    from webapp.sync.connection import adopt_token
+    from webapp.sync.connection.state import adopt_token
 
     conn = get_connection(db.session, probed_store.id)
     conn.wire_dialect = {"orders_path": "/order/", "paging": "page-numbers"}

@@ -9,8 +9,8 @@ from tests.web.panel_helpers import connect_store
 from webapp.extensions import db
 from webapp.models import SettingsChange, SyncRun
 from webapp.models.base import utcnow
-from webapp.sync.inventory_push import create_push_run
-from webapp.sync.push_credits import BATCH_KEY, wait_for_credits
+from webapp.sync.push.credits import BATCH_KEY, wait_for_credits
+from webapp.sync.push.service import create_push_run
 from webapp.sync.runs import start_run
 
 HX = {"HX-Request": "true"}

@@ -27,8 +27,8 @@ from webapp.models.base import utcnow
 from webapp.rules.alerts import OpenEpisode, Step, plan_episode
 from webapp.rules.health import CHECKING, CONNECTED, DISCONNECTED, PAUSED, Verdict
 from webapp.rules.order_flow import HISTORY, judge_order_flow
-from webapp.sync.health import connection_verdict
-from webapp.sync.order_mapping import SOURCE_NAME
+from webapp.sync.connection.health import connection_verdict
+from webapp.sync.orders.mapping import SOURCE_NAME
 
 log = logging.getLogger(__name__)
 MAX_ARRIVALS = 20_000

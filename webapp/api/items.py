@@ -21,7 +21,7 @@ from webapp.inventory.fields import (
     clean_upc,
 )
 from webapp.models import InventoryItem
-from webapp.sync.stock_source import pushed_fields
+from webapp.sync.push.stock_source import pushed_fields
 
 BATCH_LIMIT = 1000
 FIELDS = ("code", "name", "upc", "price", "stock", "metadata", "variation_list")

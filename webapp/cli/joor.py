@@ -13,28 +13,28 @@ from webapp.alerts.settings import rotate_webhook_secrets
 from webapp.extensions import db
 from webapp.joor import ENVIRONMENTS, JoorError
 from webapp.models import Store, SyncRun
-from webapp.sync.connection import (
-    connect,
-    factory_from_app,
-    get_connection,
-    rotate_stored_tokens,
-)
-from webapp.sync.health import connection_verdict
-from webapp.sync.import_runs import (
-    BUSY_MESSAGE,
-    StoreBusyError,
-    create_manual_run,
-    import_run,
-    since_problem,
-)
-from webapp.sync.settings import (
+from webapp.sync.connection.health import connection_verdict
+from webapp.sync.connection.settings import (
     SETTING_NAMES,
     Actor,
     SettingsError,
     apply_settings,
     current_values,
 )
-from webapp.sync.verification import check_failure
+from webapp.sync.connection.state import (
+    connect,
+    factory_from_app,
+    get_connection,
+    rotate_stored_tokens,
+)
+from webapp.sync.connection.verification import check_failure
+from webapp.sync.orders.importing import (
+    BUSY_MESSAGE,
+    StoreBusyError,
+    create_manual_run,
+    import_run,
+    since_problem,
+)
 
 # The CLI waits this long for a running poll of the store before giving up.
 CLI_LOCK_WAIT_SECONDS = 120
@@ -212,7 +212,7 @@ def probe_command(slug: str) -> None:
     the orders path, wrapper and paging found; rate-limit headers; the credits spent. The
     result is kept on the connection (the panel's Connection details show it).
     """
-    from webapp.sync.probing import probe_store
+    from webapp.sync.connection.probing import probe_store
 
     store = _store(slug)
     try:

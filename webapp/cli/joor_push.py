@@ -15,10 +15,10 @@ from webapp.extensions import db
 from webapp.joor import JoorError
 from webapp.models import Store, SyncRun
 from webapp.rules import TemplateError
-from webapp.sync import inventory_push
-from webapp.sync.connection import factory_from_app, get_connection
-from webapp.sync.inventory_push import PushBusyError, PushSummary, create_push_run, run_push
-from webapp.sync.push_credits import WAITING_WORDS, PushWaitingError
+from webapp.sync.connection.state import factory_from_app, get_connection
+from webapp.sync.push import service as inventory_push
+from webapp.sync.push.credits import WAITING_WORDS, PushWaitingError
+from webapp.sync.push.service import PushBusyError, PushSummary, create_push_run, run_push
 from webapp.sync.runs import finish_run
 
 BUSY_HERE = "Another inventory push for this store is still sending; run this again when it ends."

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from webapp.extensions import db, htmx
 from webapp.models import JoorConnection
 from webapp.scoping import current_store_id
-from webapp.sync.connection import get_connection
+from webapp.sync.connection.state import get_connection
 
 
 def store_connection() -> JoorConnection:

@@ -28,8 +28,8 @@ from webapp.models import JoorConnection, SyncRun
 from webapp.models.base import utcnow
 from webapp.models.joor import STATUS_CHECKING, STATUS_DISCONNECTED
 from webapp.models.sync import KIND_POLL
-from webapp.sync.health import connection_verdict
-from webapp.sync.import_runs import IMPORT_ERROR_PREFIX
+from webapp.sync.connection.health import connection_verdict
+from webapp.sync.orders.importing import IMPORT_ERROR_PREFIX
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def credit_usage(conn: JoorConnection):
     """Return the account's credits in the current JOOR window (read from Redis), or None."""
     if not conn.account_key or not conn.is_connected:
         return None
-    from webapp.sync.connection import factory_from_app
+    from webapp.sync.connection.state import factory_from_app
 
     try:
         return factory_from_app(current_app).budget_usage(conn)
@@ -170,7 +170,7 @@ def disconnect():
     """Forget the stored token; the settings stay for a later reconnect."""
     if not EmptyForm().validate_on_submit():
         return "The form expired; reload the page.", 400
-    from webapp.sync.connection import disconnect as forget_token
+    from webapp.sync.connection.state import disconnect as forget_token
 
     conn = forget_token(db.session, store_connection().store_id)
     log.info("store %s disconnected by user %s", conn.store_id, current_user.id)

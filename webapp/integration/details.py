@@ -10,7 +10,7 @@ from webapp.integration import bp
 from webapp.integration.common import fragment_or_panel, store_connection, wants_fragment
 from webapp.integration.forms import EmptyForm
 from webapp.models import JoorConnection
-from webapp.sync.probing import PAGING_WORDS
+from webapp.sync.connection.probing import PAGING_WORDS
 
 log = logging.getLogger(__name__)
 NOT_CONNECTED = "Connect to JOOR first: the check uses the stored token."

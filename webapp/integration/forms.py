@@ -1,4 +1,4 @@
-"""Forms of the JOOR panel: they check shape; business rules live in webapp.sync.settings."""
+"""Forms of the JOOR panel: they check shape; business rules live in webapp.sync.connection."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from webapp.formkit import select_choices
 from webapp.rules.twig import MAX_SOURCE
-from webapp.sync.import_runs import since_problem
-from webapp.sync.settings import (
+from webapp.sync.connection.settings import (
     CHANGE_CHOICES,
     IDENTIFIER_CHOICES,
     MODE_CHOICES,
@@ -20,6 +19,7 @@ from webapp.sync.settings import (
     PUSH_SHARE_CHOICES,
     TEMPLATE_FIELDS,
 )
+from webapp.sync.orders.importing import since_problem
 
 # The labels JOOR's environments carry in the panel; "local" exists only where configured.
 ENVIRONMENT_LABELS = (
@@ -75,7 +75,7 @@ def _template_field(label: str) -> TextAreaField:
 
 
 class SettingsForm(FlaskForm):
-    """Every panel setting in one form; choices come from webapp.sync.settings."""
+    """Every panel setting in one form; choices come from webapp.sync.connection.settings."""
 
     poll_minutes = SelectField(
         "Check for New Orders", choices=select_choices(POLL_CHOICES), coerce=int

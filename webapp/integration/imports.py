@@ -21,9 +21,9 @@ from webapp.integration.forms import EmptyForm, ImportForm
 from webapp.models import SyncRun
 from webapp.models.sync import KIND_INVENTORY, KIND_MANUAL, KIND_POLL, QUEUED, RUNNING
 from webapp.scoping import get_scoped_or_404, scoped
-from webapp.sync.connection import credit_wait
-from webapp.sync.polling import active_import
-from webapp.sync.push_credits import credit_wait_left
+from webapp.sync.connection.state import credit_wait
+from webapp.sync.orders.polling import active_import
+from webapp.sync.push.credits import credit_wait_left
 from webapp.sync.retry_notice import retrying
 
 log = logging.getLogger(__name__)

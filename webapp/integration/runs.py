@@ -19,10 +19,10 @@ from webapp.models import SyncEvent, SyncRun
 from webapp.models.sync import ACTIVE, FINISHED, KIND_INVENTORY, KINDS
 from webapp.numbers import int_arg
 from webapp.scoping import get_scoped_or_404, scoped
-from webapp.sync.import_runs import failed_not_imported
-from webapp.sync.order_pages import FAILED as FAILED_ORDER
-from webapp.sync.order_store import stored_orders
-from webapp.sync.push_sending import sent_words
+from webapp.sync.orders.importing import failed_not_imported
+from webapp.sync.orders.pages import FAILED as FAILED_ORDER
+from webapp.sync.orders.store import stored_orders
+from webapp.sync.push.sending import sent_words
 from webapp.templating import moment_text
 
 PER_PAGE = 50

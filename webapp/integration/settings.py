@@ -26,10 +26,7 @@ from webapp.numbers import int_arg
 from webapp.rules import TemplateError, compile_template
 from webapp.rules.identifiers import error_pointer, field_value
 from webapp.scoping import scoped
-from webapp.sync.inventory_push import settings_for
-from webapp.sync.overwrite_preview import overwrite_summary
-from webapp.sync.push_cost_preview import push_cost_preview
-from webapp.sync.settings import (
+from webapp.sync.connection.settings import (
     DEFAULT_CANCELLED,
     SETTING_LABELS,
     TEMPLATE_FIELDS,
@@ -38,8 +35,11 @@ from webapp.sync.settings import (
     apply_settings,
     value_label,
 )
-from webapp.sync.settings import current_values as saved_values
-from webapp.sync.stock_source import iter_stock_items
+from webapp.sync.connection.settings import current_values as saved_values
+from webapp.sync.push.cost_preview import push_cost_preview
+from webapp.sync.push.overwrite_preview import overwrite_summary
+from webapp.sync.push.service import settings_for
+from webapp.sync.push.stock_source import iter_stock_items
 
 PREVIEW_ITEMS = 3
 # A preview answers as the merchant types: its renders together stop after this long.

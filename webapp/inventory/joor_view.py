@@ -18,7 +18,7 @@ from webapp.rules import (
     should_skip,
 )
 from webapp.scoping import scoped
-from webapp.sync.inventory_push import identifier_settings
+from webapp.sync.push.service import identifier_settings
 
 
 @dataclass(frozen=True)

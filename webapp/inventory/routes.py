@@ -16,7 +16,7 @@ from webapp.models.sync import KIND_INVENTORY
 from webapp.orders.paging import PER_PAGE, page_or_fragment, paginate, wants_fragment
 from webapp.rules import format_metadata, parse_metadata
 from webapp.scoping import current_store_id, get_scoped_or_404, scoped
-from webapp.sync.stock_source import pushed_fields
+from webapp.sync.push.stock_source import pushed_fields
 
 
 def _search(text: str, kept_out: bool = False):

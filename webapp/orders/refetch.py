@@ -18,7 +18,7 @@ from webapp.orders import bp
 from webapp.orders.forms import EmptyForm
 from webapp.orders.paging import wants_fragment
 from webapp.scoping import get_scoped_or_404, scoped
-from webapp.sync.order_mapping import SOURCE_NAME
+from webapp.sync.orders.mapping import SOURCE_NAME
 
 
 def refetch_refusal(order: Order) -> str:

@@ -89,7 +89,7 @@ class RunStreak:
 
 @dataclass(frozen=True)
 class HealthFacts:
-    """Everything the verdict is worked out from, gathered by webapp.sync.health."""
+    """Everything the verdict is worked out from, gathered by webapp.sync.connection.health."""
 
     now: datetime
     status: str

@@ -18,9 +18,9 @@ from tests.jobs.order_support import (
 )
 from webapp.extensions import db
 from webapp.models import Folder, Order, OrderChange, SyncEvent, SyncRun
-from webapp.sync.connection import factory_from_app, get_connection
-from webapp.sync.import_runs import create_manual_run, import_run
-from webapp.sync.polling import create_poll_run
+from webapp.sync.connection.state import factory_from_app, get_connection
+from webapp.sync.orders.importing import create_manual_run, import_run
+from webapp.sync.orders.polling import create_poll_run
 
 CHANGED_SHARE = 10  # one order in ten changes in JOOR between two imports
 # A small account: forty orders of three lines over the last five days.

@@ -9,8 +9,8 @@ from webapp.alerts.evaluation import evaluate_store, open_episodes
 from webapp.extensions import db
 from webapp.models import Order, SettingsChange
 from webapp.models.base import utcnow
-from webapp.sync.connection import get_connection
-from webapp.sync.health import connection_verdict
+from webapp.sync.connection.health import connection_verdict
+from webapp.sync.connection.state import get_connection
 
 
 def verdict(store, now=None):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.factories import make_item
 from webapp.extensions import db
-from webapp.sync.stock_source import iter_stock_items
+from webapp.sync.push.stock_source import iter_stock_items
 
 
 def test_items_stream_in_id_order_for_one_store_only(store, other_store):

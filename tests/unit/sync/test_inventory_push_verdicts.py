@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from webapp.joor import InventoryResult, SkuVerdict
 from webapp.rules import PlannedSku
-from webapp.sync.push_sending import NO_VERDICT, match_verdicts, sku_label
+from webapp.sync.push.sending import NO_VERDICT, match_verdicts, sku_label
 
 UPC_A = PlannedSku("a", "upc:111", 1, {"upc": "111"})
 UPC_B = PlannedSku("b", "upc:222", 2, {"upc": "222"})

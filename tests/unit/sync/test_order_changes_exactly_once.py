@@ -26,10 +26,10 @@ from tests.unit.sync.change_support import (
 )
 from webapp.extensions import db
 from webapp.models import OrderChange
-from webapp.sync.connection import factory_from_app
-from webapp.sync.import_runs import create_manual_run, import_run
+from webapp.sync.connection.state import factory_from_app
 from webapp.sync.locks import LockLostError
-from webapp.sync.polling import create_poll_run
+from webapp.sync.orders.importing import create_manual_run, import_run
+from webapp.sync.orders.polling import create_poll_run
 
 SINCE = date.today() - timedelta(days=10)
 
@@ -74,7 +74,7 @@ def test_a_run_that_crashes_after_some_changes_applies_the_rest_once_when_retrie
         if 0 < stored < len(changed):
             raise LockLostError("simulated crash with some changes stored")
 
-    monkeypatch.setattr("webapp.sync.order_store.BATCH_ORDERS", 1)  # a commit per page
+    monkeypatch.setattr("webapp.sync.orders.store.BATCH_ORDERS", 1)  # a commit per page
     monkeypatch.setattr("webapp.sync.locks.StoreLock.extend", crash_once_some_changes_are_stored)
     with pytest.raises(LockLostError):
         import_now(app, store)

@@ -30,9 +30,9 @@ from webapp.joor import (
 from webapp.models import Order, SyncEvent, SyncRun
 from webapp.models.base import utcnow
 from webapp.models.joor import STATUS_FAILING
-from webapp.sync.connection import factory_from_app
-from webapp.sync.import_runs import create_manual_run, create_retry_run, import_run
+from webapp.sync.connection.state import factory_from_app
 from webapp.sync.locks import LockLostError
+from webapp.sync.orders.importing import create_manual_run, create_retry_run, import_run
 
 SINCE = date.today() - timedelta(days=10)
 
@@ -160,7 +160,7 @@ def test_a_value_too_large_to_keep_fails_its_order_alone(app, store, sim, connec
         ]
     )
     # And should mapping meet something no rule foresaw, only that order fails.
-    import webapp.sync.order_pages as order_pages
+    import webapp.sync.orders.pages as order_pages
 
     real_map = order_pages.map_order
 
@@ -302,7 +302,7 @@ def test_a_run_that_crashes_mid_window_finishes_the_job_when_retried(
         if pages["n"] == 5:
             raise LockLostError("simulated crash at the fifth page")
 
-    monkeypatch.setattr("webapp.sync.order_store.BATCH_ORDERS", 200)  # batches of 2-3 pages
+    monkeypatch.setattr("webapp.sync.orders.store.BATCH_ORDERS", 200)  # batches of 2-3 pages
     monkeypatch.setattr("webapp.sync.locks.StoreLock.extend", crash_at_the_fifth_page)
     with pytest.raises(LockLostError):
         run_import(app, store)
@@ -329,8 +329,8 @@ def test_a_joor_failure_mid_window_keeps_the_pages_already_stored(
         raise JoorTransientError("JOOR answered 503 to GET /orders", status=503)
 
     # One batch for the whole window, so nothing would be committed but for the failure.
-    monkeypatch.setattr("webapp.sync.order_store.BATCH_ORDERS", 10_000)
-    monkeypatch.setattr("webapp.sync.order_store.BATCH_SECONDS", 600)
+    monkeypatch.setattr("webapp.sync.orders.store.BATCH_ORDERS", 10_000)
+    monkeypatch.setattr("webapp.sync.orders.store.BATCH_SECONDS", 600)
     monkeypatch.setattr(JoorClient, "iter_order_pages", joor_fails_after_three_pages)
     with pytest.raises(JoorError):
         run_import(app, store)
@@ -352,7 +352,7 @@ def test_a_busy_database_stores_every_page_of_the_batch_again(
 
     from sqlalchemy.exc import OperationalError
 
-    from webapp.sync import order_store
+    from webapp.sync.orders import store as order_store
 
     expected = window_total(sim)
     real_store_page = order_store.store_page
@@ -392,10 +392,10 @@ def test_a_page_slower_than_the_lock_expiry_keeps_the_run_alive_and_the_store_lo
     """JOOR slow, or its request limit waited out: heartbeat and lock are kept while we wait."""
     import time
 
-    from webapp.sync.import_runs import plan_for_run
     from webapp.sync.locks import StoreLock, lock_holder
-    from webapp.sync.order_import import import_window
-    from webapp.sync.order_reads import CANCELLED_TYPE
+    from webapp.sync.orders.importing import plan_for_run
+    from webapp.sync.orders.reads import CANCELLED_TYPE
+    from webapp.sync.orders.window import import_window
     from webapp.sync.runs import start_run
 
     redis = app.extensions["redis"]
@@ -497,7 +497,7 @@ def test_a_scheduled_import_failing_for_another_reason_shows_on_the_panel(
 
 
 def test_a_queued_import_cancelled_never_runs(app, store, sim, connected):
-    from webapp.sync.cancelling import cancel_import
+    from webapp.sync.orders.cancelling import cancel_import
 
     run = create_manual_run(db.session, store.id, SINCE, created_by="test")
     words = cancel_import(db.session, app.extensions["redis"], run, "owner@example.com")
@@ -512,7 +512,7 @@ def test_a_queued_import_cancelled_never_runs(app, store, sim, connected):
 def test_a_running_import_cancelled_stops_after_its_page_and_keeps_it(
     app, store, sim, connected, monkeypatch
 ):
-    from webapp.sync.cancelling import CANCEL_KEY
+    from webapp.sync.orders.cancelling import CANCEL_KEY
 
     run = create_manual_run(db.session, store.id, SINCE, created_by="test")
     redis, serve = app.extensions["redis"], sim.state.orders_page_json
@@ -538,7 +538,7 @@ def test_a_run_cancelled_while_its_worker_was_dead_stops_when_taken_over(
     app, store, sim, connected
 ):
     from webapp.sync import runs as sync_runs
-    from webapp.sync.cancelling import cancel_import
+    from webapp.sync.orders.cancelling import cancel_import
 
     run = create_manual_run(db.session, store.id, SINCE, created_by="test")
     sync_runs.start_run(db.session, run, job_id="import-gone")  # then its worker was killed

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from webapp.sync.order_mapping import MappingError, map_order, skip_reason
+from webapp.sync.orders.mapping import MappingError, map_order, skip_reason
 
 
 def payload(**overrides):
@@ -230,7 +230,7 @@ def test_orders_without_ids_are_told_apart_by_content_and_prepared_once():
     from datetime import UTC, datetime
 
     from webapp.joor import OrdersPage
-    from webapp.sync.order_pages import FAILED, ImportPlan, prepare_pages
+    from webapp.sync.orders.pages import FAILED, ImportPlan, prepare_pages
 
     plan = ImportPlan(1, 1, "all_but_cancelled", "upc", datetime.now(UTC), datetime.now(UTC))
     first_bare = payload(order_id=None, customer_purchase_order="PO-1", customer_name="Acme")
@@ -252,7 +252,7 @@ def test_pages_key_each_order_by_the_id_it_is_stored_under():
     from datetime import UTC, datetime
 
     from webapp.joor import OrdersPage
-    from webapp.sync.order_pages import FAILED, ImportPlan, prepare_pages
+    from webapp.sync.orders.pages import FAILED, ImportPlan, prepare_pages
 
     plan = ImportPlan(1, 1, "all_but_cancelled", "upc", datetime.now(UTC), datetime.now(UTC))
     orders = [payload(order_id=" 777 "), payload(order_id="7" * 65), payload(order_id=778)]

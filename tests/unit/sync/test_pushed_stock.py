@@ -10,7 +10,7 @@ from webapp.extensions import db
 from webapp.models import PushedStock
 from webapp.models.base import utcnow
 from webapp.rules import PlannedSku
-from webapp.sync.pushed_stock import SkuResult, load_pushed, record_verdicts, zero_unaccepted
+from webapp.sync.push.pushed_stock import SkuResult, load_pushed, record_verdicts, zero_unaccepted
 
 
 def sku(key: str, quantity: int, code: str = "") -> PlannedSku:
@@ -104,7 +104,7 @@ def test_after_an_overwrite_what_was_not_accepted_now_holds_zero(store, other_st
 def test_a_snapshot_larger_than_one_lookup_updates_every_row_it_already_has(store, monkeypatch):
     # An Overwrite records its whole snapshot at once: keys are looked up a chunk at a time
     # (100,000 in one IN list would pass PostgreSQL's 65,535 bound parameters).
-    import webapp.sync.pushed_stock as pushed_stock
+    import webapp.sync.push.pushed_stock as pushed_stock
 
     monkeypatch.setattr(pushed_stock, "LOOKUP_CHUNK", 3)
     keys = [f"upc:{n}" for n in range(10)]

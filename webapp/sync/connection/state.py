@@ -30,8 +30,8 @@ from webapp.models import Folder, JoorConnection, Store
 from webapp.models.base import utcnow
 from webapp.models.joor import STATUS_CONNECTED, STATUS_DISCONNECTED, STATUS_FAILING
 from webapp.models.sync import KIND_INVENTORY
-from webapp.sync.pushed_stock import forget_pushed
-from webapp.sync.settings import schedule_next_poll
+from webapp.sync.connection.settings import schedule_next_poll
+from webapp.sync.push.pushed_stock import forget_pushed
 
 log = logging.getLogger(__name__)
 FIRST_POLL_GRACE = timedelta(minutes=5)

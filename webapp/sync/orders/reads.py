@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 
 from webapp.joor import MAX_PAGE_SIZE, PAGE_OVERLAP, JoorClient, OrdersPage, order_type_code
 from webapp.models.sync import KIND_FETCH, KIND_POLL
-from webapp.sync.order_pages import ImportPlan, PreparedPage, prepare_pages
+from webapp.sync.orders.pages import ImportPlan, PreparedPage, prepare_pages
 
 EVERY_TYPE = 8  # JOOR's order_type for all orders
 CANCELLED_TYPE = 5

@@ -20,9 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.models import Order, SyncRun
-from webapp.sync.order_fields import MappingError, field_moment
-from webapp.sync.order_mapping import SOURCE_NAME, MappedOrder
-from webapp.sync.order_pages import ALREADY_PRESENT, ImportPlan, Reread, map_problem, outcome_event
+from webapp.sync.orders.fields import MappingError, field_moment
+from webapp.sync.orders.mapping import SOURCE_NAME, MappedOrder
+from webapp.sync.orders.pages import ALREADY_PRESENT, ImportPlan, Reread, map_problem, outcome_event
 
 UNCHANGED = "already imported, and unchanged in JOOR since"
 
@@ -92,7 +92,7 @@ def follow_changes(
         elif run.id not in (reading.present.importer, reading.present.changed_run):
             events.append(unchanged_event(reading))
     if fresh:
-        from webapp.sync.change_apply import apply_changes
+        from webapp.sync.orders.change_apply import apply_changes
 
         events += apply_changes(session, run, plan, fresh)
     return events

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.models import Order, OrderItem
-from webapp.sync.order_mapping import ORDER_COLUMNS, MappedOrder
+from webapp.sync.orders.mapping import ORDER_COLUMNS, MappedOrder
 
 # The order's text fields: status to currency, as ORDER_COLUMNS holds them, and comments.
 SNAPSHOT_FIELDS = (

@@ -18,13 +18,13 @@ from webapp.rules import (
     plan_push,
 )
 from webapp.rules.push_cost import plan_calls
-from webapp.sync.connection import get_connection
-from webapp.sync.push_basis import last_full_overwrite, warehouse_state
-from webapp.sync.push_credits import batch_for
-from webapp.sync.push_kind import describe
-from webapp.sync.push_sending import UPDATE_BATCH
-from webapp.sync.pushed_stock import load_pushed
-from webapp.sync.stock_source import iter_stock_items
+from webapp.sync.connection.state import get_connection
+from webapp.sync.push.basis import last_full_overwrite, warehouse_state
+from webapp.sync.push.credits import batch_for
+from webapp.sync.push.kind import describe
+from webapp.sync.push.pushed_stock import load_pushed
+from webapp.sync.push.sending import UPDATE_BATCH
+from webapp.sync.push.stock_source import iter_stock_items
 
 
 def identifier_settings(conn: JoorConnection) -> IdentifierSettings:

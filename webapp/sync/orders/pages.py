@@ -21,8 +21,8 @@ from datetime import datetime
 from typing import Any
 
 from webapp.joor import OrdersPage, order_key
-from webapp.sync.order_fields import MappingError, field_text
-from webapp.sync.order_mapping import (
+from webapp.sync.orders.fields import MappingError, field_text
+from webapp.sync.orders.mapping import (
     MappedOrder,
     id_missing,
     map_order,

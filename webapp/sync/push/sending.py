@@ -17,7 +17,7 @@ from webapp.joor.errors import joor_reason
 from webapp.models import SyncRun
 from webapp.rules import STYLE_FIELDS, PlannedSku, PushPlan
 from webapp.rules.identifiers import payload_of_key
-from webapp.sync.pushed_stock import SkuResult, record_verdicts, zero_unaccepted
+from webapp.sync.push.pushed_stock import SkuResult, record_verdicts, zero_unaccepted
 from webapp.sync.runs import add_counts, add_events, set_progress
 
 # SKUs per call: each call costs 5 credits whatever its size, so big batches save credits.

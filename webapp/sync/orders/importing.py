@@ -20,9 +20,8 @@ from webapp.models import Folder, Order, OrderChange, SyncEvent, SyncRun
 from webapp.models.base import utcnow
 from webapp.models.sync import CANCELLED, KIND_FETCH, KIND_MANUAL, KIND_POLL
 from webapp.sync import runs
-from webapp.sync.cancelling import ImportCancelled, cancel_requested, cancelled_words
-from webapp.sync.change_apply import CHANGED
-from webapp.sync.connection import (
+from webapp.sync.connection.settings import schedule_next_poll
+from webapp.sync.connection.state import (
     ClientFactory,
     get_connection,
     record_failure,
@@ -30,12 +29,13 @@ from webapp.sync.connection import (
     remember_dialect,
 )
 from webapp.sync.locks import LockLostError, StoreLock
-from webapp.sync.order_import import import_window
-from webapp.sync.order_mapping import SOURCE_NAME
-from webapp.sync.order_pages import FAILED, IMPORTED, NO_ID_SUBJECT, NOT_LISTED, ImportPlan
-from webapp.sync.polling import advance_watermark
+from webapp.sync.orders.cancelling import ImportCancelled, cancel_requested, cancelled_words
+from webapp.sync.orders.change_apply import CHANGED
+from webapp.sync.orders.mapping import SOURCE_NAME
+from webapp.sync.orders.pages import FAILED, IMPORTED, NO_ID_SUBJECT, NOT_LISTED, ImportPlan
+from webapp.sync.orders.polling import advance_watermark
+from webapp.sync.orders.window import import_window
 from webapp.sync.retry_notice import retry_notice
-from webapp.sync.settings import schedule_next_poll
 
 log = logging.getLogger(__name__)
 BUSY_MESSAGE = "Another import for this store is running."

@@ -35,8 +35,8 @@ from webapp.rules.health import (
     Verdict,
     judge_health,
 )
-from webapp.sync.connection import FIRST_POLL_GRACE
-from webapp.sync.push_outcome import NOT_SENT
+from webapp.sync.connection.state import FIRST_POLL_GRACE
+from webapp.sync.push.outcome import NOT_SENT
 
 IMPORT_KINDS = (KIND_POLL, KIND_MANUAL)
 REASONS_SHOWN = 3

@@ -21,7 +21,7 @@ from webapp.extensions import db
 from webapp.models import JoorConnection, SyncRun
 from webapp.models.joor import STATUS_CONNECTED
 from webapp.models.sync import ACTIVE, KIND_INVENTORY
-from webapp.sync.push_outcome import awaits_confirmation
+from webapp.sync.push.outcome import awaits_confirmation
 
 NEXT_TICK_KEY = "joorsync:clock:next-tick"
 

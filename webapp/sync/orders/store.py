@@ -22,9 +22,9 @@ from webapp.models import Order, SyncRun
 from webapp.models.base import utcnow
 from webapp.sync import runs
 from webapp.sync.dbapi import insert_many, insert_returning, insert_sql, timestamp_text
-from webapp.sync.order_changes import follow_changes, present_orders
-from webapp.sync.order_mapping import ITEM_COLUMNS, ORDER_COLUMNS, SOURCE_NAME, MappedOrder
-from webapp.sync.order_pages import FAILED, IMPORTED, ImportPlan, PreparedPage, outcome_event
+from webapp.sync.orders.changes import follow_changes, present_orders
+from webapp.sync.orders.mapping import ITEM_COLUMNS, ORDER_COLUMNS, SOURCE_NAME, MappedOrder
+from webapp.sync.orders.pages import FAILED, IMPORTED, ImportPlan, PreparedPage, outcome_event
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from webapp.crypto import decrypt
 from webapp.joor import Dialect, JoorAuthError, JoorError
 from webapp.models import JoorConnection
 from webapp.models.joor import STATUS_CONNECTED, STATUS_DISCONNECTED, STATUS_FAILING
-from webapp.sync.connection import ClientFactory, adopt_token, get_connection
+from webapp.sync.connection.state import ClientFactory, adopt_token, get_connection
 
 log = logging.getLogger(__name__)
 CHECK_NOT_DONE = "The token could not be checked with JOOR"

@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 
 from webapp.sync.dbapi import json_text
-from webapp.sync.order_fields import (
+from webapp.sync.orders.fields import (
     MappingError,
     field_day,
     field_moment,

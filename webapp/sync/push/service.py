@@ -28,36 +28,36 @@ from webapp.rules import (
     empty_overwrite,
     should_confirm_overwrite,
 )
-from webapp.sync.connection import (
+from webapp.sync.connection.state import (
     ClientFactory,
     get_connection,
     record_failure,
     record_success,
     remember_dialect,
 )
-from webapp.sync.push_basis import (
+from webapp.sync.push.basis import (
     last_full_overwrite,
     note_snapshot,
     note_update_mode,
 )
-from webapp.sync.push_credits import (
+from webapp.sync.push.credits import (
     PushWaitingError,
     batch_for,
     remember_batch,
     seconds_to_wait,
     wait_for_credits,
 )
-from webapp.sync.push_kind import confirm_message, describe
-from webapp.sync.push_outcome import record_unsent, run_error
-from webapp.sync.push_planning import build_plan as build_plan
-from webapp.sync.push_planning import dry_run as dry_run
-from webapp.sync.push_planning import identifier_settings as identifier_settings
-from webapp.sync.push_planning import resumed_from
-from webapp.sync.push_planning import settings_for as settings_for
-from webapp.sync.push_sending import UPDATE_BATCH, PushPausedError, send_plan
+from webapp.sync.push.kind import confirm_message, describe
+from webapp.sync.push.outcome import record_unsent, run_error
+from webapp.sync.push.planning import build_plan as build_plan
+from webapp.sync.push.planning import dry_run as dry_run
+from webapp.sync.push.planning import identifier_settings as identifier_settings
+from webapp.sync.push.planning import resumed_from
+from webapp.sync.push.planning import settings_for as settings_for
+from webapp.sync.push.sending import UPDATE_BATCH, PushPausedError, send_plan
+from webapp.sync.push.stock_source import CountedItems, iter_stock_items
 from webapp.sync.retry_notice import retry_notice
 from webapp.sync.runs import create_run, finish_run, queue_again, start_run
-from webapp.sync.stock_source import CountedItems, iter_stock_items
 
 log = logging.getLogger(__name__)
 SYNC_OFF = "Sync Inventory is off: nothing was pushed."

@@ -22,10 +22,10 @@ from webapp.models.store import CANCELLED_FOLDER
 from webapp.rules.change_plans import ChangePlan, FolderFacts, plan_change
 from webapp.rules.order_diff import describe_changes, is_cancellation
 from webapp.sync.dbapi import insert_many, insert_sql, json_text, timestamp_text
-from webapp.sync.order_changes import Reading, unchanged_event
-from webapp.sync.order_mapping import ITEM_COLUMNS, ORDER_COLUMNS
-from webapp.sync.order_pages import FAILED, ImportPlan, outcome_event
-from webapp.sync.order_snapshot import mapped_snapshot, stored_snapshots
+from webapp.sync.orders.changes import Reading, unchanged_event
+from webapp.sync.orders.mapping import ITEM_COLUMNS, ORDER_COLUMNS
+from webapp.sync.orders.pages import FAILED, ImportPlan, outcome_event
+from webapp.sync.orders.snapshot import mapped_snapshot, stored_snapshots
 
 CHANGED = "changed"
 RACED = "already imported; another import recorded this change in JOOR at the same moment"

@@ -26,12 +26,12 @@ from webapp.rules import (
     plan_push,
     should_confirm_overwrite,
 )
-from webapp.sync.connection import get_connection
-from webapp.sync.push_basis import warehouse_state
-from webapp.sync.push_outcome import CHOSEN
-from webapp.sync.push_planning import identifier_settings
-from webapp.sync.pushed_stock import load_pushed
-from webapp.sync.stock_source import iter_stock_items
+from webapp.sync.connection.state import get_connection
+from webapp.sync.push.basis import warehouse_state
+from webapp.sync.push.outcome import CHOSEN
+from webapp.sync.push.planning import identifier_settings
+from webapp.sync.push.pushed_stock import load_pushed
+from webapp.sync.push.stock_source import iter_stock_items
 
 log = logging.getLogger(__name__)
 CACHE_SECONDS = 3600

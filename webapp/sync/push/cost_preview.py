@@ -14,8 +14,8 @@ from webapp.models import InventoryItem, SyncRun
 from webapp.models.base import utcnow
 from webapp.models.sync import KIND_INVENTORY
 from webapp.rules.push_cost import PushCosts, push_costs
-from webapp.sync.push_credits import batch_for
-from webapp.sync.push_sending import UPDATE_BATCH
+from webapp.sync.push.credits import batch_for
+from webapp.sync.push.sending import UPDATE_BATCH
 
 # How far back the busiest window of pushes is looked for.
 LOOK_BACK = timedelta(days=1)

@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 from webapp.joor import MAX_PAGE_SIZE, JoorClient, JoorError
 from webapp.models import SyncRun
 from webapp.sync import runs
-from webapp.sync.cancelling import ImportCancelled
-from webapp.sync.order_pages import NOT_FOUND, NOT_LISTED, ImportPlan, not_listed
-from webapp.sync.order_reads import FETCH, read_pages
-from webapp.sync.order_store import PageBatch
+from webapp.sync.orders.cancelling import ImportCancelled
+from webapp.sync.orders.pages import NOT_FOUND, NOT_LISTED, ImportPlan, not_listed
+from webapp.sync.orders.reads import FETCH, read_pages
+from webapp.sync.orders.store import PageBatch
 from webapp.sync.prefetch import Prefetcher
 
 log = logging.getLogger(__name__)
