@@ -24,33 +24,32 @@ from rq.job import JobStatus
 from rq.registry import ScheduledJobRegistry, StartedJobRegistry
 from sqlalchemy import or_, select
 
-from jobs.alerts import enqueue_alert_evaluation
 from jobs.housekeeping import enqueue_prune_logs
 from jobs.retries import rebuild_lost_retries
-from jobs.runtime import (
-    ACTIVE,
-    QUEUES,
-    SERIALIZER,
-    app_context,
-    fetch_job,
-    queue,
-    redis_connection,
-)
+from jobs.runtime import app_context, redis_connection
+from webapp.alerts.enqueue import enqueue_alert_evaluation
 from webapp.extensions import db
 from webapp.models import JoorConnection, SyncRun
 from webapp.models.base import utcnow
 from webapp.models.joor import STATUS_CONNECTED
 from webapp.models.sync import CANCELLED, KIND_INVENTORY, ORDER_KINDS
 from webapp.sync import runs
+from webapp.sync.claims import claim
+from webapp.sync.connection.state import get_connection
 from webapp.sync.locks import release_for_run
+from webapp.sync.orders.enqueue import enqueue_import, enqueue_poll_orders, poll_job_id
 from webapp.sync.orders.polling import due_store_ids
+from webapp.sync.push.enqueue import (
+    FULL_PUSH_EVERY,
+    FULL_PUSH_RETRY_SECONDS,
+    enqueue_full_push,
+    enqueue_push_inventory,
+    full_push_attempt,
+)
+from webapp.sync.push.outcome import awaits_confirmation
+from webapp.sync.queues import ACTIVE, QUEUES, SERIALIZER, fetch_job, queue
 
 log = logging.getLogger(__name__)
-FULL_PUSH_EVERY = timedelta(hours=24)
-# A full push that fails (JOOR down, an Overwrite awaiting confirmation) is tried again after
-# this long, not every tick: one failed run an hour, not one a minute.
-FULL_PUSH_RETRY_SECONDS = 3600
-FULL_PUSH_ATTEMPT = "joorsync:full-push-attempt:{}"
 FIRST_FULL_PUSH = "the first full push: every count, as none has reached this JOOR account yet"
 DAILY_FULL_PUSH = "the daily full push: every count again, in case JOOR missed a change"
 CLAIM_SECONDS = 50  # under a tick: two clocks in the same minute make one decision
@@ -90,13 +89,11 @@ def tick(now: datetime | None = None) -> dict:
 
 def _claim(name: str) -> bool:
     """Take a short claim so only one clock acts on `name` this tick."""
-    return bool(redis_connection().set(f"joorsync:claim:{name}", "1", nx=True, ex=CLAIM_SECONDS))
+    return claim(name, CLAIM_SECONDS)
 
 
 def enqueue_due_polls(now: datetime) -> list[int]:
     """Enqueue a poll for each due store and move its next poll time; return the store ids."""
-    from jobs.orders import enqueue_poll_orders, poll_job_id
-
     enqueued = []
     for store_id in due_store_ids(db.session, now):
         conn = db.session.scalar(select(JoorConnection).where(JoorConnection.store_id == store_id))
@@ -171,8 +168,6 @@ def _close_abandoned_push(run: SyncRun, message: str = ABANDONED_PUSH) -> None:
     run is closed as cancelled, not failed, because nobody has anything to do (red is kept
     for what a person must act on).
     """
-    from jobs.inventory import enqueue_push_inventory
-
     log.warning("push run %s (store %s) was abandoned", run.id, run.store_id)
     runs.finish_run(db.session, run, error=message, status=CANCELLED)
     enqueue_push_inventory(run.store_id, reason="after an interrupted push")
@@ -194,18 +189,12 @@ def _clean_started_jobs(now: datetime) -> None:
 
 def _requeue(run: SyncRun, *, why: str = "was abandoned by its worker") -> None:
     """Enqueue `import-<run>` again; a run's id, not its old job, decides what runs."""
-    from jobs.orders import enqueue_import
-
     log.warning("run %s (store %s) %s; enqueueing it again", run.id, run.store_id, why)
     enqueue_import(run)
 
 
 def enqueue_full_pushes(now: datetime) -> list[int]:
     """Enqueue the daily full inventory push for stores that sync inventory."""
-    from jobs.inventory import enqueue_full_push
-    from webapp.sync.connection.state import get_connection
-    from webapp.sync.push.outcome import awaits_confirmation
-
     cutoff = now - FULL_PUSH_EVERY
     due = db.session.execute(
         select(JoorConnection.store_id, JoorConnection.last_full_push_at).where(
@@ -222,8 +211,7 @@ def enqueue_full_pushes(now: datetime) -> list[int]:
     for store_id, last_full_push_at in due:
         if awaits_confirmation(db.session, get_connection(db.session, store_id), cutoff):
             continue  # its Overwrite waits for a person's yes: one failed run a day says so
-        attempt = FULL_PUSH_ATTEMPT.format(store_id)
-        if redis_connection().set(attempt, "1", nx=True, ex=FULL_PUSH_RETRY_SECONDS):
+        if claim(full_push_attempt(store_id), FULL_PUSH_RETRY_SECONDS):
             if last_full_push_at is None:  # Sync Inventory just turned on, say
                 enqueue_full_push(store_id, created_by="automatic", trigger=FIRST_FULL_PUSH)
             else:

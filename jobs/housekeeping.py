@@ -7,9 +7,10 @@ from datetime import datetime
 
 from rq import Retry
 
-from jobs.runtime import DEFAULT, app_context, enqueue_once
+from jobs.runtime import app_context
 from webapp.extensions import db
 from webapp.models.base import utcnow
+from webapp.sync.queues import DEFAULT, enqueue_once
 from webapp.sync.retention import prune_run_logs
 
 log = logging.getLogger(__name__)

@@ -1,10 +1,16 @@
-"""The panel's Overwrite warning, counted by a worker (planning every item takes seconds)."""
+"""The panel's Overwrite warning, counted by a worker (planning every item takes seconds).
+
+Enqueued by `webapp.sync.push.enqueue.enqueue_overwrite_count`, and run after each push.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from jobs.runtime import DEFAULT, app_context, enqueue_once
+from jobs.runtime import app_context
+from webapp.extensions import db
+from webapp.sync.connection.state import get_connection
+from webapp.sync.push.overwrite_preview import warm_for_connection
 
 log = logging.getLogger(__name__)
 
@@ -16,26 +22,8 @@ def count_overwrite(store_id: int) -> dict:
         return {"store_id": store_id}
 
 
-def enqueue_overwrite_count(store_id: int) -> None:
-    """Have a worker count the Overwrite warning (planning every item takes seconds at 100k)."""
-    enqueue_once(
-        DEFAULT,
-        "jobs.overwrite_count.count_overwrite",
-        f"overwrite-count-{store_id}",
-        args=(store_id,),
-        claim_seconds=5,  # a count wanted again (settings changed since) is queued soon after
-        job_timeout=600,
-        result_ttl=0,
-        failure_ttl=3600,
-    )
-
-
 def count_overwrite_ahead(app, store_id: int) -> None:
     """Refresh the panel's Overwrite counts now, in the worker, rather than on the next view."""
-    from webapp.extensions import db
-    from webapp.sync.connection.state import get_connection
-    from webapp.sync.push.overwrite_preview import warm_for_connection
-
     try:
         conn = get_connection(db.session, store_id)
         warm_for_connection(db.session, app.extensions["redis"], conn)

@@ -15,12 +15,15 @@ from rq import Retry, get_current_job
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jobs.runtime import ACTIVE, DEFAULT, fetch_job, queue, redis_connection
 from webapp.extensions import db
 from webapp.models import SyncRun
 from webapp.models.base import utcnow
 from webapp.models.sync import FAILED, KIND_INVENTORY, RETRYING
 from webapp.sync import runs
+from webapp.sync.claims import claim
+from webapp.sync.orders.enqueue import enqueue_import
+from webapp.sync.push.enqueue import PUSH_JOB, PUSH_RETRY, PUSH_TIMEOUT
+from webapp.sync.queues import DEFAULT, fetch_job, is_active, queue
 
 log = logging.getLogger(__name__)
 # RQ's scheduler moves a due retry onto its queue within a second; a retrying run past its
@@ -57,19 +60,15 @@ def rebuild_lost_retries(now: datetime) -> list[int]:
     """Enqueue again each retrying run past its time whose job Redis no longer holds."""
     rebuilt = []
     for run in runs.overdue_retries(db.session, now=now, grace=LOST_AFTER):
-        job = fetch_job(run.job_id) if run.job_id else None
-        if job is not None and job.get_status(refresh=False) in ACTIVE:
+        if is_active(fetch_job(run.job_id) if run.job_id else None):
             continue  # RQ still has it: scheduled, queued or started
-        claim = f"joorsync:claim:retry-{run.id}-{run.attempts}"
-        if not redis_connection().set(claim, "1", nx=True, ex=CLAIM_SECONDS):
+        if not claim(f"retry-{run.id}-{run.attempts}", CLAIM_SECONDS):
             continue  # another clock rebuilds it
         log.warning("run %s (store %s): its retry was lost with Redis; enqueueing it again",
                     run.id, run.store_id)  # fmt: skip
         if run.kind == KIND_INVENTORY:
             _enqueue_push_again(run)
         else:
-            from jobs.orders import enqueue_import
-
             enqueue_import(run)
         rebuilt.append(run.id)
     return rebuilt
@@ -77,8 +76,6 @@ def rebuild_lost_retries(now: datetime) -> list[int]:
 
 def _enqueue_push_again(run: SyncRun) -> None:
     """Enqueue the push's next attempt on its run, with the retries it has left."""
-    from jobs.inventory import PUSH_JOB, PUSH_RETRY, PUSH_TIMEOUT
-
     params = run.params or {}
     kwargs = {
         "trigger": params.get("trigger", "stock changed"),

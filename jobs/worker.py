@@ -17,7 +17,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq import Worker
 
-from jobs.runtime import QUEUES, SERIALIZER, get_app
+from jobs.runtime import get_app
+from webapp.sync.queues import QUEUES, SERIALIZER
 
 # RQ marks a worker dead when its heartbeat key expires; 60 s lets the clock recover a
 # killed worker's run inside the two minutes a merchant would wait (108 s measured, with a

@@ -8,6 +8,7 @@ from flask import Blueprint, jsonify
 from sqlalchemy import text
 
 from webapp.extensions import db, get_redis
+from webapp.sync.connection.health import stored_verdicts
 
 bp = Blueprint("health", __name__)
 
@@ -53,8 +54,6 @@ def healthz():
 
 def _store_verdicts() -> list[dict]:
     """Each store's JOOR verdict by store id (no names: this answer is public)."""
-    from webapp.sync.connection.health import stored_verdicts
-
     try:
         return stored_verdicts(db.session)
     except Exception:  # noqa: BLE001 - a half-migrated database must not hide the parts above

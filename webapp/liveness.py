@@ -9,16 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
 from webapp.extensions import db
 from webapp.models import JoorConnection, SyncRun
 from webapp.models.sync import ACTIVE, KINDS
-
-if TYPE_CHECKING:
-    from webapp.sync.push.upcoming import Upcoming
+from webapp.sync.push.upcoming import Upcoming, upcoming_push
 
 POLL_SECONDS = 2
 # A page left open longer than this before the next known event simply stays as it is.
@@ -66,8 +63,6 @@ def store_liveness(
     newest = db.session.scalar(select(func.max(SyncRun.id)).where(SyncRun.store_id == store_id))
     coming = None
     if pushes and not active:
-        from webapp.sync.push.upcoming import upcoming_push
-
         coming = upcoming_push(store_id)
     times = [coming.at] if coming is not None and coming.at is not None else []
     if next_poll:

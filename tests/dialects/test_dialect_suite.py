@@ -15,8 +15,6 @@ import requests
 from rq import SimpleWorker
 from sqlalchemy import select
 
-from jobs import orders as order_jobs
-from jobs.runtime import DEFAULT, POLLING, SERIALIZER, queue
 from joorsim.testing import RunningSimulator, running_simulator
 from tests.conftest import login
 from tests.factories import make_item
@@ -32,10 +30,13 @@ from webapp.crypto import encrypt
 from webapp.extensions import db
 from webapp.models import SyncEvent
 from webapp.models.base import utcnow
+from webapp.sync.connection import enqueue as connection_enqueue
 from webapp.sync.connection.probing import probe_store
 from webapp.sync.connection.settings import Actor, apply_settings
 from webapp.sync.connection.state import factory_from_app, get_connection
+from webapp.sync.orders import enqueue as order_enqueue
 from webapp.sync.push.service import create_push_run, run_push
+from webapp.sync.queues import DEFAULT, POLLING, SERIALIZER, queue
 
 SINCE = date.today() - timedelta(days=10)
 BROKEN = {"item_upc": "9", "item_quantity": "x", "item_price": "1"}  # not a quantity
@@ -86,7 +87,7 @@ def connect_by_panel(app, store) -> None:
     conn.pending_token_encrypted = encrypt(app.extensions["token_cipher"], TOKEN)
     conn.pending_environment, conn.pending_since, conn.status = "local", utcnow(), "checking"
     db.session.commit()
-    order_jobs.enqueue_verify_connection(store.id)
+    connection_enqueue.enqueue_verify_connection(store.id)
     work(app)
     db.session.expire_all()
 
@@ -96,7 +97,7 @@ def configure(store, **changes: str) -> None:
 
 
 def import_once(app, store):
-    run = order_jobs.enqueue_manual_import(store.id, SINCE)
+    run = order_enqueue.enqueue_manual_import(store.id, SINCE).run
     work(app)
     return fresh_run(run.id)
 
@@ -144,7 +145,7 @@ def test_every_dialect_connects_imports_once_and_pushes(app, store, dialect_sim)
     assert order_count(store.id) == expected - 2
 
     fix_broken_orders(sim, broken)
-    retry = order_jobs.enqueue_retry_failed(first.id)
+    retry = order_enqueue.enqueue_retry_failed(first.id)
     work(app)
     assert fresh_run(retry.id).counts == {"imported": 2}
     assert order_count(store.id) == expected and duplicate_source_ids(store.id) == 0

@@ -16,7 +16,6 @@ import time
 import pytest
 import redis
 
-from jobs.runtime import DEFAULT, queue
 from joorsim.testing import running_simulator
 from tests.jobs.order_support import (
     duplicate_source_ids,
@@ -31,6 +30,7 @@ from tests.jobs.test_order_killed_worker import (
     wait_for,
 )
 from tests.services import RedisServer
+from webapp.sync.queues import DEFAULT, queue
 
 SIM = {"orders": 3000, "seed": 7, "lines_per_order": 3, "days": 5}
 RECOVERY_LIMIT = 60  # seconds from Redis back to the import finished (issue 21, item 5)

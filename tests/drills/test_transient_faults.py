@@ -18,8 +18,6 @@ import pytest
 import requests
 from rq import SimpleWorker
 
-from jobs import orders as order_jobs
-from jobs.runtime import DEFAULT, POLLING, SERIALIZER, queue
 from joorsim.testing import RunningSimulator, running_simulator
 from tests.jobs.order_support import (
     connect_store,
@@ -29,6 +27,8 @@ from tests.jobs.order_support import (
     window_total,
 )
 from webapp.extensions import db
+from webapp.sync.orders import enqueue as order_enqueue
+from webapp.sync.queues import DEFAULT, POLLING, SERIALIZER, queue
 
 SINCE = date.today() - timedelta(days=10)
 
@@ -87,7 +87,7 @@ def test_malformed_truncated_and_429_runs_end_with_every_order_imported(
     connect_store(app, store)
     expected = window_total(faulty_sim)
 
-    run = order_jobs.enqueue_manual_import(store.id, SINCE)
+    run = order_enqueue.enqueue_manual_import(store.id, SINCE).run
     redis = app.extensions["redis"]
     worker_queues = [queue(POLLING, redis), queue(DEFAULT, redis)]
     SimpleWorker(worker_queues, connection=redis, serializer=SERIALIZER).work(burst=True)

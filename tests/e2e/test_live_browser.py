@@ -39,7 +39,7 @@ def _not_reloaded(page) -> bool:
 
 def _push_in_background(store) -> None:
     """A stock change made elsewhere (the API, a CSV upload): it schedules a push."""
-    from jobs.inventory import enqueue_push_inventory
+    from webapp.sync.push.enqueue import enqueue_push_inventory
 
     assert enqueue_push_inventory(store.id, reason="stock changed through the API") is not None
 

@@ -11,13 +11,13 @@ from rq import SimpleWorker
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import select
 
-from jobs.runtime import DEFAULT, SERIALIZER, fetch_job, queue
 from joorsim.testing import RunningSimulator, running_simulator
 from webapp.extensions import db
 from webapp.models import Store, SyncEvent, SyncRun
 from webapp.sync.connection.settings import Actor, apply_settings
 from webapp.sync.connection.state import connect, factory_from_app, get_connection
 from webapp.sync.push.service import PushSummary, create_push_run, run_push
+from webapp.sync.queues import DEFAULT, SERIALIZER, fetch_job, queue
 
 FAST_CLIENT = {"backoff_base": 0.01, "backoff_cap": 0.05, "max_retries": 3}
 STYLE_TEMPLATES = {

@@ -13,8 +13,7 @@ import pytest
 from rq import SimpleWorker
 from sqlalchemy import select
 
-from jobs.alerts import evaluate_alerts, requeue_lost_deliveries, send_job_id
-from jobs.runtime import DEFAULT, SERIALIZER, fetch_job, queue
+from jobs.alerts import evaluate_alerts, requeue_lost_deliveries
 from tests.alert_support import running_receiver, running_smtp, signature_matches
 from tests.factories import make_item
 from tests.jobs.inventory_push_support import (  # noqa: F401 - fixtures
@@ -26,11 +25,13 @@ from tests.jobs.inventory_push_support import (  # noqa: F401 - fixtures
     skus,
 )
 from webapp.alerts.delivery import DeliveryRetryError, config_from_app, deliver, queue_test
+from webapp.alerts.enqueue import send_job_id
 from webapp.alerts.evaluation import evaluate_store, open_episodes
 from webapp.alerts.settings import save_channels
 from webapp.extensions import db, get_cipher
 from webapp.models import AlertDelivery, AlertEpisode
 from webapp.models.base import utcnow
+from webapp.sync.queues import DEFAULT, SERIALIZER, fetch_job, queue
 
 
 @pytest.fixture

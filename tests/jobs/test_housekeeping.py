@@ -8,13 +8,13 @@ from rq import SimpleWorker
 from sqlalchemy import func, select
 
 from jobs import cron
-from jobs.runtime import DEFAULT, SERIALIZER, queue
 from tests.factories import make_store
 from tests.web.order_factories import make_order
 from webapp.extensions import db
 from webapp.models import Order, SyncEvent, SyncRun
 from webapp.models.base import utcnow
 from webapp.sync import runs
+from webapp.sync.queues import DEFAULT, SERIALIZER, queue
 from webapp.sync.retention import prune_run_logs
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pytest
 
-from jobs.inventory import enqueue_push_inventory
 from tests.factories import make_item
 from tests.jobs.inventory_push_support import (  # noqa: F401 - fixtures
     STYLE_TEMPLATES,
@@ -30,6 +29,7 @@ from webapp.extensions import db
 from webapp.models import InventoryItem, SyncRun
 from webapp.sync.connection.state import get_connection
 from webapp.sync.push.credits import BATCH_KEY, PushWaitingError, credit_wait_left
+from webapp.sync.push.enqueue import enqueue_push_inventory
 from webapp.sync.push.service import run_push
 
 

@@ -12,13 +12,6 @@ from datetime import timedelta
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import select
 
-from jobs.inventory import (
-    enqueue_full_push,
-    enqueue_push_inventory,
-    full_push_job_id,
-    push_job_id,
-)
-from jobs.runtime import DEFAULT, fetch_job, queue
 from tests.factories import make_item
 from tests.jobs.inventory_push_support import (  # noqa: F401 - fixtures
     configure,
@@ -37,7 +30,14 @@ from tests.jobs.inventory_push_support import (  # noqa: F401 - fixtures
 from webapp.extensions import db
 from webapp.models import SyncEvent, SyncRun
 from webapp.sync.connection.state import get_connection
+from webapp.sync.push.enqueue import (
+    enqueue_full_push,
+    enqueue_push_inventory,
+    full_push_job_id,
+    push_job_id,
+)
 from webapp.sync.push.service import NO_WAREHOUSE, SYNC_OFF
+from webapp.sync.queues import DEFAULT, fetch_job, queue
 
 
 def test_many_stock_changes_make_one_push(sim, skus, joor_app, joor_store):
@@ -143,8 +143,8 @@ def test_a_store_without_sync_inventory_gets_no_scheduled_push(joor_app, joor_st
 def test_full_push_on_demand_runs_once_and_notes_the_time(sim, skus, joor_app, joor_store):
     make_item(joor_store, skus[0]["upc"], stock=6)
 
-    first = enqueue_full_push(joor_store.id, created_by="owner@example.com")
-    again = enqueue_full_push(joor_store.id)
+    first = enqueue_full_push(joor_store.id, created_by="owner@example.com").run
+    again = enqueue_full_push(joor_store.id).run
 
     assert again.id == first.id and first.status == "queued"
     job = fetch_job(full_push_job_id(joor_store.id))
@@ -159,7 +159,7 @@ def test_full_push_on_demand_runs_once_and_notes_the_time(sim, skus, joor_app, j
     )
     assert sim_stock(sim) == {skus[0]["upc"]: 6}
     assert get_connection(db.session, joor_store.id).last_full_push_at is not None
-    assert enqueue_full_push(joor_store.id).id != first.id
+    assert enqueue_full_push(joor_store.id).run.id != first.id
 
 
 def test_a_full_push_repeats_what_joor_already_has(sim, skus, joor_app, joor_store):
@@ -176,7 +176,7 @@ def test_a_full_push_repeats_what_joor_already_has(sim, skus, joor_app, joor_sto
 def test_full_push_with_sync_off_fails_at_once_in_words(sim, joor_app, joor_store):
     configure(joor_store, sync_inventory="off")
 
-    run = enqueue_full_push(joor_store.id)
+    run = enqueue_full_push(joor_store.id).run
 
     assert (run.status, run.error) == ("failed", SYNC_OFF)
     assert fetch_job(full_push_job_id(joor_store.id)) is None
@@ -186,7 +186,7 @@ def test_full_push_without_a_warehouse_fails_at_once_in_words(sim, joor_app, joo
     get_connection(db.session, joor_store.id).warehouse = ""
     db.session.commit()
 
-    run = enqueue_full_push(joor_store.id)
+    run = enqueue_full_push(joor_store.id).run
 
     assert (run.status, run.error) == ("failed", NO_WAREHOUSE)
 
@@ -199,9 +199,9 @@ def test_a_confirmed_full_push_passes_the_confirmation_to_the_job(sim, skus, joo
     db.session.commit()
     configure(joor_store, inventory_mode="overwrite")
 
-    refused = enqueue_full_push(joor_store.id)
+    refused = enqueue_full_push(joor_store.id).run
     work(joor_app)
-    confirmed = enqueue_full_push(joor_store.id, confirmed=True)
+    confirmed = enqueue_full_push(joor_store.id, confirmed=True).run
     work(joor_app)
 
     db.session.expire_all()
@@ -243,7 +243,7 @@ def test_a_push_failing_on_joor_is_retried_on_the_same_run(sim, skus, joor_app, 
 def test_a_full_push_retry_keeps_its_run(sim, skus, joor_app, joor_store):
     make_item(joor_store, skus[0]["upc"], stock=8)
     set_faults(sim, error_rate=1.0)
-    run = enqueue_full_push(joor_store.id)
+    run = enqueue_full_push(joor_store.id).run
     work(joor_app)
     set_faults(sim, error_rate=0.0)
 
@@ -292,7 +292,7 @@ def test_a_push_finding_another_one_sending_follows_it_on_the_same_run(
     from webapp.sync.push.service import BUSY, store_push_lock
     from webapp.sync.runs import QUEUED_PATIENCE
 
-    monkeypatch.setattr(inventory_push, "run_push",
+    monkeypatch.setattr(inventory_jobs, "run_push",
                         functools.partial(inventory_push.run_push, lock_wait=0.1))  # fmt: skip
     monkeypatch.setattr(inventory_jobs, "BUSY_RETRY_SECONDS", 1)
     make_item(joor_store, skus[0]["upc"], stock=9)

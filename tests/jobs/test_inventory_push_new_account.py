@@ -10,9 +10,6 @@ import requests
 from flask import current_app
 from sqlalchemy import func, select
 
-from jobs import inventory as push_jobs
-from jobs.orders import enqueue_verify_connection
-from jobs.runtime import fetch_job
 from tests.factories import make_item
 from tests.jobs.inventory_push_support import (  # noqa: F401 - fixtures
     configure,
@@ -30,7 +27,10 @@ from webapp.crypto import encrypt
 from webapp.extensions import db
 from webapp.models import PushedStock, SyncRun
 from webapp.models.base import utcnow
+from webapp.sync.connection.enqueue import enqueue_verify_connection
 from webapp.sync.connection.state import adopt_token, connect, factory_from_app, get_connection
+from webapp.sync.push import enqueue as push_enqueue
+from webapp.sync.queues import fetch_job
 
 OTHER_TOKEN = "other-account-token"  # noqa: S105 - a simulator token
 
@@ -131,7 +131,7 @@ def test_connecting_another_account_on_the_panel_queues_a_full_push(
 
     db.session.expire_all()
     store_runs = db.session.scalars(select(SyncRun).where(SyncRun.store_id == joor_store.id))
-    [run] = [run for run in store_runs if run.params["trigger"] == push_jobs.NEW_ACCOUNT]
+    [run] = [run for run in store_runs if run.params["trigger"] == push_enqueue.NEW_ACCOUNT]
     assert (run.status, run.counts["passed"], run.created_by) == ("succeeded", 1, "")
     assert sim_stock(sim) == {skus[0]["upc"]: 7}
 
@@ -141,8 +141,8 @@ def test_connecting_from_the_cli_queues_a_full_push(joor_app, joor_store, second
     result = joor_app.test_cli_runner().invoke(args=args)
 
     assert result.exit_code == 0, result.output
-    job = fetch_job(push_jobs.full_push_job_id(joor_store.id))
-    assert job is not None and job.kwargs["trigger"] == push_jobs.NEW_ACCOUNT
+    job = fetch_job(push_enqueue.full_push_job_id(joor_store.id))
+    assert job is not None and job.kwargs["trigger"] == push_enqueue.NEW_ACCOUNT
 
 
 def test_no_push_is_queued_without_sync_inventory(joor_app, joor_store, second_account):
@@ -152,7 +152,7 @@ def test_no_push_is_queued_without_sync_inventory(joor_app, joor_store, second_a
     result = joor_app.test_cli_runner().invoke(args=[*connect_cli, "--environment", "local"])
 
     assert result.exit_code == 0, result.output
-    assert fetch_job(push_jobs.full_push_job_id(joor_store.id)) is None
+    assert fetch_job(push_enqueue.full_push_job_id(joor_store.id)) is None
 
 
 def test_reconnecting_the_same_account_pushes_the_stock_changed_meanwhile(
@@ -169,7 +169,7 @@ def test_reconnecting_the_same_account_pushes_the_stock_changed_meanwhile(
     assert release_scheduled(joor_app) == 1
     work(joor_app)
 
-    [run] = [r for r in runs(joor_store) if r.params["trigger"] == push_jobs.RECONNECTED]
+    [run] = [r for r in runs(joor_store) if r.params["trigger"] == push_enqueue.RECONNECTED]
     assert run.status == "succeeded" and run.counts["sent"] == 1
     assert sim_stock(sim) == {skus[0]["upc"]: 9}
 

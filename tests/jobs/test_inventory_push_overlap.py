@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-from jobs.inventory import enqueue_push_inventory
 from tests.factories import make_item
 from tests.jobs.inventory_push_support import (  # noqa: F401 - fixtures
     joor_app,
@@ -20,6 +19,7 @@ from tests.jobs.inventory_push_support import (  # noqa: F401 - fixtures
 )
 from webapp.extensions import db
 from webapp.models import InventoryItem
+from webapp.sync.push.enqueue import enqueue_push_inventory
 
 
 def edit_while_the_first_run_sends(monkeypatch, item_id: int, store_id: int) -> None:

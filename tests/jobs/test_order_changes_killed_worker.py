@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import func, select
 
 from jobs import cron
-from jobs.orders import enqueue_manual_import
 from joorsim.testing import running_simulator
 from tests.jobs.order_support import SIM_OPTIONS, connect_store, fresh_run, use_simulator
 from tests.jobs.test_order_killed_worker import (
@@ -29,6 +28,7 @@ from webapp.extensions import db
 from webapp.models import Order, OrderChange
 from webapp.models.base import utcnow
 from webapp.sync import runs
+from webapp.sync.orders.enqueue import enqueue_manual_import
 
 pytestmark = pytest.mark.slow
 
@@ -45,7 +45,7 @@ def test_a_worker_killed_mid_changes_is_recovered_and_each_change_lands_once(
         expected = db.session.scalar(select(func.count(Order.id)))
         changed = change_a_tenth(sim)  # spread over every page of the window
         sim.state.set_faults({"latency_ms": 400})
-        run_id = enqueue_manual_import(store.id, date.today() - timedelta(days=10)).id
+        run_id = enqueue_manual_import(store.id, date.today() - timedelta(days=10)).run.id
 
         def some_changes_stored():
             return 0 < db.session.scalar(select(func.count(OrderChange.id))) < len(changed)

@@ -8,8 +8,6 @@ from rq import SimpleWorker
 from sqlalchemy import select
 
 from jobs import cron
-from jobs import orders as order_jobs
-from jobs.runtime import DEFAULT, POLLING, SERIALIZER, fetch_job, queue
 from joorsim.orderbook import OrderQuery
 from tests.jobs.order_support import (
     connected_fixture,  # noqa: F401 - fixture
@@ -23,7 +21,11 @@ from webapp.extensions import db
 from webapp.models import Order, SyncRun
 from webapp.models.base import utcnow
 from webapp.sync import runs
+from webapp.sync.claims import release
 from webapp.sync.locks import StoreLock, lock_holder
+from webapp.sync.orders import enqueue as order_enqueue
+from webapp.sync.push.enqueue import full_push_attempt
+from webapp.sync.queues import DEFAULT, POLLING, SERIALIZER, fetch_job, queue
 
 
 def work(app) -> None:
@@ -145,7 +147,7 @@ def test_an_import_whose_queued_job_redis_lost_is_enqueued_again_and_finished(
     app, store, sim, connected
 ):
     make_due(connected, utcnow() + timedelta(hours=1))  # only the recovery runs
-    run = order_jobs.enqueue_manual_import(store.id, date.today() - timedelta(days=10))
+    run = order_enqueue.enqueue_manual_import(store.id, date.today() - timedelta(days=10)).run
     assert cron.tick(utcnow() + timedelta(minutes=1))["recovered"] == []  # just queued
     app.extensions["redis"].flushdb()  # a Redis restart without persistence
     later = utcnow() + runs.QUEUED_PATIENCE + timedelta(seconds=1)
@@ -159,7 +161,7 @@ def test_an_import_whose_queued_job_redis_lost_is_enqueued_again_and_finished(
 
 def test_a_queued_import_whose_job_waits_its_turn_is_left_alone(app, store, sim, connected):
     make_due(connected, utcnow() + timedelta(hours=1))
-    run = order_jobs.enqueue_manual_import(store.id, date.today() - timedelta(days=10))
+    run = order_enqueue.enqueue_manual_import(store.id, date.today() - timedelta(days=10)).run
     later = utcnow() + runs.QUEUED_PATIENCE + timedelta(minutes=1)
     assert cron.tick(later)["recovered"] == []
     assert fresh_run(run.id).status == "queued"
@@ -192,7 +194,6 @@ def _window(conn):
 def test_the_daily_full_push_is_enqueued_for_stores_that_sync_inventory(
     app, store, connected, monkeypatch
 ):
-    import jobs.inventory
 
     pushed, asked = [], []
 
@@ -200,7 +201,7 @@ def test_the_daily_full_push_is_enqueued_for_stores_that_sync_inventory(
         pushed.append(store_id)
         asked.append((kwargs["created_by"], kwargs["trigger"]))
 
-    monkeypatch.setattr(jobs.inventory, "enqueue_full_push", enqueue)
+    monkeypatch.setattr(cron, "enqueue_full_push", enqueue)
     connected.sync_inventory = True
     connected.last_full_push_at = utcnow() - timedelta(hours=25)
     db.session.commit()
@@ -209,7 +210,7 @@ def test_the_daily_full_push_is_enqueued_for_stores_that_sync_inventory(
     assert cron.tick()["full_pushes"] == []  # this minute's claim is taken
     # The push has not succeeded yet (JOOR down, say): the next try waits an hour, not a tick.
     assert cron.enqueue_full_pushes(utcnow() + timedelta(minutes=5)) == []
-    app.extensions["redis"].delete(f"joorsync:full-push-attempt:{store.id}")
+    release(full_push_attempt(store.id))  # the hour is over
     assert cron.enqueue_full_pushes(utcnow() + timedelta(minutes=61)) == [store.id]
     connected.last_full_push_at = utcnow() - timedelta(hours=1)
     db.session.commit()
@@ -221,12 +222,9 @@ def test_the_daily_full_push_is_enqueued_for_stores_that_sync_inventory(
 def test_the_first_full_push_says_it_is_the_first_not_the_daily_one(
     app, store, connected, monkeypatch
 ):
-    import jobs.inventory
 
     asked = []
-    monkeypatch.setattr(
-        jobs.inventory, "enqueue_full_push", lambda store_id, **kwargs: asked.append(kwargs)
-    )
+    monkeypatch.setattr(cron, "enqueue_full_push", lambda store_id, **kwargs: asked.append(kwargs))
     connected.sync_inventory = True  # just turned on: no full push has reached JOOR yet
     db.session.commit()
     assert cron.enqueue_full_pushes(utcnow()) == [store.id]
@@ -251,11 +249,11 @@ def test_a_push_left_running_by_a_dead_worker_is_cancelled_in_words_and_pushed_a
 def test_a_queued_push_whose_job_redis_lost_is_cancelled_in_words_and_pushed_again(
     app, store, connected
 ):
-    from jobs.inventory import enqueue_full_push
+    from webapp.sync.push.enqueue import enqueue_full_push
 
     connected.sync_inventory, connected.warehouse = True, "Default"
     db.session.commit()
-    run = enqueue_full_push(store.id)
+    run = enqueue_full_push(store.id).run
     later = utcnow() + runs.QUEUED_PATIENCE + timedelta(seconds=1)
     assert cron.tick(later)["recovered"] == []  # its job waits its turn
     app.extensions["redis"].flushdb()  # a Redis restart without persistence
@@ -292,13 +290,11 @@ def test_two_clocks_either_side_of_a_minute_boundary_enqueue_one_poll(app, store
 def test_an_overwrite_waiting_for_a_yes_is_asked_again_daily_not_hourly(
     app, store, connected, monkeypatch
 ):
-    import jobs.inventory
+
     from webapp.sync.push.service import create_push_run
 
     asked = []
-    monkeypatch.setattr(
-        jobs.inventory, "enqueue_full_push", lambda store_id, **_: asked.append(store_id)
-    )
+    monkeypatch.setattr(cron, "enqueue_full_push", lambda store_id, **_: asked.append(store_id))
     connected.sync_inventory, connected.inventory_mode = True, "overwrite"
     run = create_push_run(db.session, store.id, trigger="full push", full=True)
     runs.finish_run(
@@ -308,7 +304,7 @@ def test_an_overwrite_waiting_for_a_yes_is_asked_again_daily_not_hourly(
 
     assert cron.enqueue_full_pushes(utcnow() + timedelta(hours=2)) == []
     assert cron.enqueue_full_pushes(utcnow() + timedelta(hours=25)) == [store.id]
-    app.extensions["redis"].delete(f"joorsync:full-push-attempt:{store.id}")
+    release(full_push_attempt(store.id))  # the hour is over
     connected.inventory_mode = "update"  # nothing to confirm any more: pushed at once
     db.session.commit()
     assert cron.enqueue_full_pushes(utcnow() + timedelta(hours=2)) == [store.id]

@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from jobs import cron
 from jobs import orders as order_jobs
-from jobs.runtime import DEFAULT, POLLING, SERIALIZER, fetch_job, queue
 from tests.jobs.order_support import (
     TOKEN,
     connected_fixture,  # noqa: F401 - fixture
@@ -25,6 +24,8 @@ from webapp.extensions import db
 from webapp.models import SyncRun
 from webapp.models.base import utcnow
 from webapp.sync.locks import StoreLock, lock_holder
+from webapp.sync.orders import enqueue as order_enqueue
+from webapp.sync.queues import DEFAULT, POLLING, SERIALIZER, fetch_job, queue
 
 SINCE = date.today() - timedelta(days=10)
 
@@ -37,8 +38,10 @@ def work(app) -> None:
 
 
 def test_a_manual_import_is_queued_then_imported_by_a_worker(app, store, sim, connected):
-    run = order_jobs.enqueue_manual_import(store.id, SINCE, created_by="owner@example.com")
-    assert run.status == "queued" and run.already_running is False
+    run, created = order_enqueue.enqueue_manual_import(
+        store.id, SINCE, created_by="owner@example.com"
+    )
+    assert run.status == "queued" and created
     assert run.job_id == f"import-{run.id}" and fetch_job(run.job_id) is not None
     work(app)
     run = fresh_run(run.id)
@@ -47,9 +50,9 @@ def test_a_manual_import_is_queued_then_imported_by_a_worker(app, store, sim, co
 
 
 def test_a_second_click_returns_the_import_already_under_way(app, store, sim, connected):
-    first = order_jobs.enqueue_manual_import(store.id, SINCE)
-    second = order_jobs.enqueue_manual_import(store.id, SINCE - timedelta(days=3))
-    assert second.id == first.id and second.already_running is True
+    first = order_enqueue.enqueue_manual_import(store.id, SINCE).run
+    second, created = order_enqueue.enqueue_manual_import(store.id, SINCE - timedelta(days=3))
+    assert second.id == first.id and not created
     assert db.session.scalars(select(SyncRun)).all() == [first]
     work(app)
     assert order_count(store.id) == window_total(sim)
@@ -59,13 +62,13 @@ def test_retry_failed_re_imports_only_the_failed_orders(app, store, sim, connect
     (bad,) = sim.state.add_orders(
         orders=[{"line_items": [{"item_upc": "9", "item_quantity": "x", "item_price": "1"}]}]
     )
-    first = order_jobs.enqueue_manual_import(store.id, SINCE)
+    first = order_enqueue.enqueue_manual_import(store.id, SINCE).run
     work(app)
-    retry = order_jobs.enqueue_retry_failed(first.id, created_by="owner")
+    retry = order_enqueue.enqueue_retry_failed(first.id, created_by="owner")
     assert retry.params["order_ids"] == [bad] and retry.job_id == f"import-{retry.id}"
     work(app)
     assert fresh_run(retry.id).counts == {"failed": 1}
-    assert order_jobs.enqueue_retry_failed(9999) is None
+    assert order_enqueue.enqueue_retry_failed(9999) is None
 
 
 def test_a_manual_import_waits_for_a_busy_store_and_comes_back_later(
@@ -74,7 +77,7 @@ def test_a_manual_import_waits_for_a_busy_store_and_comes_back_later(
     monkeypatch.setattr(order_jobs, "LOCK_WAIT_SECONDS", 0)
     poll_lock = StoreLock(app.extensions["redis"], store.id, run_id=424242)
     assert poll_lock.acquire()
-    run = order_jobs.enqueue_manual_import(store.id, SINCE)
+    run = order_enqueue.enqueue_manual_import(store.id, SINCE).run
     work(app)
     run = fresh_run(run.id)
     assert run.status == "queued" and run.job_id.startswith(f"import-{run.id}-wait-")
@@ -85,7 +88,7 @@ def test_a_manual_import_waits_for_a_busy_store_and_comes_back_later(
 
 def test_a_poll_imports_its_window_and_advances_the_watermark(app, store, sim, connected):
     before = utcnow()
-    order_jobs.enqueue_poll_orders(store.id)
+    order_enqueue.enqueue_poll_orders(store.id)
     work(app)
     run = db.session.scalar(select(SyncRun).where(SyncRun.kind == "poll"))
     assert run.status == "succeeded" and run.counts == {"imported": window_total(sim)}
@@ -97,7 +100,7 @@ def test_a_poll_imports_its_window_and_advances_the_watermark(app, store, sim, c
 
 def test_a_poll_is_skipped_while_another_import_holds_the_store(app, store, sim, connected):
     StoreLock(app.extensions["redis"], store.id, run_id=7).acquire()
-    order_jobs.enqueue_poll_orders(store.id)
+    order_enqueue.enqueue_poll_orders(store.id)
     work(app)
     assert db.session.scalars(select(SyncRun)).all() == []
     assert order_count(store.id) == 0 and connected.watermark is None
@@ -107,7 +110,7 @@ def test_a_revoked_token_fails_the_poll_without_retries_and_stops_polling(
     app, store, sim, connected
 ):
     sim.state.set_faults({"revoke_tokens": [TOKEN]})
-    job = order_jobs.enqueue_poll_orders(store.id)
+    job = order_enqueue.enqueue_poll_orders(store.id)
     work(app)
     run = db.session.scalar(select(SyncRun))
     assert run.status == "failed" and "refused the access token" in run.error
@@ -119,13 +122,13 @@ def test_a_revoked_token_fails_the_poll_without_retries_and_stops_polling(
 
 def test_polls_start_again_when_a_failing_connection_works_again(app, store, sim, connected):
     sim.state.set_faults({"revoke_tokens": [TOKEN]})
-    order_jobs.enqueue_poll_orders(store.id)
+    order_enqueue.enqueue_poll_orders(store.id)
     work(app)
     db.session.refresh(connected)
     assert connected.status == "failing" and connected.next_poll_at is None
     with sim.state.lock:  # JOOR takes the token again (faults only ever add revocations)
         sim.state.faults.revoke_tokens = []
-    run = order_jobs.enqueue_manual_import(store.id, SINCE)
+    run = order_enqueue.enqueue_manual_import(store.id, SINCE).run
     work(app)
     assert fresh_run(run.id).status == "succeeded"
     db.session.refresh(connected)
@@ -135,7 +138,7 @@ def test_polls_start_again_when_a_failing_connection_works_again(app, store, sim
 
 def test_a_manual_import_with_a_revoked_token_is_not_retried(app, store, sim, connected):
     sim.state.set_faults({"revoke_tokens": [TOKEN]})
-    run = order_jobs.enqueue_manual_import(store.id, SINCE)
+    run = order_enqueue.enqueue_manual_import(store.id, SINCE).run
     work(app)
     assert fresh_run(run.id).status == "failed"
     scheduled = ScheduledJobRegistry(DEFAULT, connection=app.extensions["redis"])
@@ -145,7 +148,7 @@ def test_a_manual_import_with_a_revoked_token_is_not_retried(app, store, sim, co
 
 def test_a_transient_failure_is_recorded_and_retried_by_rq(app, store, sim, connected):
     sim.state.set_faults({"error_rate": 1.0})
-    run = order_jobs.enqueue_manual_import(store.id, SINCE)
+    run = order_enqueue.enqueue_manual_import(store.id, SINCE).run
     work(app)
     run = fresh_run(run.id)
     # Retrying in 10 s (RQ's retry), the failure said in words.
@@ -169,16 +172,16 @@ def test_a_transient_failure_is_recorded_and_retried_by_rq(app, store, sim, conn
 
 def test_an_import_failing_on_every_retry_ends_failed_in_words(app, store, sim, connected):
     sim.state.set_faults({"error_rate": 1.0})
-    run = order_jobs.enqueue_manual_import(store.id, SINCE)
+    run = order_enqueue.enqueue_manual_import(store.id, SINCE).run
     redis = app.extensions["redis"]
     scheduled = ScheduledJobRegistry(DEFAULT, connection=redis)
     work(app)
-    for _ in range(order_jobs.IMPORT_RETRY.max):  # each retry, run now instead of later
+    for _ in range(order_enqueue.IMPORT_RETRY.max):  # each retry, run now instead of later
         job = fetch_job(run.job_id)
         scheduled.remove(job)
         queue(DEFAULT, redis).enqueue_job(job)
         work(app)
     run = fresh_run(run.id)
-    assert run.status == "failed" and run.attempts == 1 + order_jobs.IMPORT_RETRY.max
+    assert run.status == "failed" and run.attempts == 1 + order_enqueue.IMPORT_RETRY.max
     assert "having trouble" in run.error and "Next attempt" not in run.error
     assert run.job_id not in scheduled.get_job_ids()

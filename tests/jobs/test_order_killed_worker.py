@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from jobs import cron
-from jobs.orders import enqueue_manual_import
 from joorsim.testing import running_simulator
 from tests.jobs.order_support import (
     SIM_OPTIONS,
@@ -29,6 +28,7 @@ from webapp.extensions import db
 from webapp.models.base import utcnow
 from webapp.sync import runs
 from webapp.sync.locks import lock_holder
+from webapp.sync.orders.enqueue import enqueue_manual_import
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -90,7 +90,7 @@ def queue_manual_import(app, store, sim) -> tuple[int, int]:
     conn.poll_minutes, conn.next_poll_at = 0, None  # only the manual import runs
     db.session.commit()
     expected = window_total(sim)
-    return enqueue_manual_import(store.id, date.today() - timedelta(days=10)).id, expected
+    return enqueue_manual_import(store.id, date.today() - timedelta(days=10)).run.id, expected
 
 
 def stop(proc: subprocess.Popen, sig: int) -> None:

@@ -6,13 +6,13 @@ from datetime import timedelta
 
 from rq import SimpleWorker
 
-from jobs.orders import enqueue_verify_connection
-from jobs.runtime import DEFAULT, SERIALIZER, queue
 from tests.jobs.order_support import TOKEN, connected_fixture, sim_fixture  # noqa: F401
 from webapp.crypto import encrypt
 from webapp.extensions import db
 from webapp.models.base import utcnow
+from webapp.sync.connection.enqueue import enqueue_verify_connection
 from webapp.sync.connection.state import FIRST_POLL_GRACE, get_connection
+from webapp.sync.queues import DEFAULT, SERIALIZER, queue
 
 
 def submit(app, store, token: str, environment: str = "local"):

@@ -8,11 +8,11 @@ import redis
 
 from jobs import cron
 from jobs.retries import LOST_AFTER, next_retry_due
-from jobs.runtime import DEFAULT, fetch_job, queue
 from jobs.worker import ReregisteringWorker
 from tests.web.panel_helpers import make_run
 from webapp.extensions import db
 from webapp.models.base import utcnow
+from webapp.sync.queues import DEFAULT, fetch_job, queue
 from webapp.sync.runs import retry_at
 
 

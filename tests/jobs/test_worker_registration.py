@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rq import Worker
 
-from jobs.runtime import QUEUES, SERIALIZER
 from jobs.worker import ReregisteringWorker
+from webapp.sync.queues import QUEUES, SERIALIZER
 
 
 def test_a_worker_registers_again_at_its_next_heartbeat_after_redis_forgot_it(app):

@@ -68,13 +68,13 @@ def scheduled_jobs() -> list[str]:
     """Return the ids of the jobs waiting in RQ's scheduled registry of the default queue."""
     from rq.registry import ScheduledJobRegistry
 
-    from jobs.runtime import queue
+    from webapp.sync.queues import queue
 
     return ScheduledJobRegistry(queue=queue("default")).get_job_ids()
 
 
 def one_push_scheduled(store: Store) -> bool:
     """Tell whether exactly one job is scheduled and it is the store's debounced push."""
-    from jobs.inventory import push_job_id
+    from webapp.sync.push.enqueue import push_job_id
 
     return scheduled_jobs() == [push_job_id(store.id)]

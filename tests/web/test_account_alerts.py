@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from jobs.alerts import send_job_id
-from jobs.runtime import fetch_job
 from tests.conftest import login
+from webapp.alerts.enqueue import send_job_id
 from webapp.alerts.settings import alert_settings, webhook_secret
 from webapp.extensions import db, get_cipher
 from webapp.models import AlertDelivery
+from webapp.sync.queues import fetch_job
 
 PUBLIC_HOOK = "https://93.184.216.34/joor-alerts"  # an address literal: no DNS needed
 

@@ -19,7 +19,8 @@ def run_queued_jobs() -> None:
     """Run the jobs the views queued, in this process, as a worker would."""
     from rq import SimpleWorker
 
-    from jobs.runtime import DEFAULT, SERIALIZER, queue, redis_connection
+    from jobs.runtime import redis_connection
+    from webapp.sync.queues import DEFAULT, SERIALIZER, queue
 
     redis = redis_connection()
     SimpleWorker([queue(DEFAULT, redis)], connection=redis, serializer=SERIALIZER).work(burst=True)
@@ -443,7 +444,7 @@ def test_another_stores_connection_is_never_shown(auth_client, other_store):
 
 
 def test_connect_keeps_the_token_aside_encrypted_and_asks_a_worker(auth_client, store, app):
-    from jobs.runtime import queue
+    from webapp.sync.queues import queue
 
     response = auth_client.post(
         f"{PANEL}/connect", data={"token": TOKEN, "environment": "sandbox"}, headers=HX

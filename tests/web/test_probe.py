@@ -10,13 +10,13 @@ from collections.abc import Iterator
 import pytest
 from rq import SimpleWorker
 
-from jobs.runtime import DEFAULT, SERIALIZER, queue
 from joorsim.testing import RunningSimulator, running_simulator
 from tests.conftest import login
 from tests.jobs.order_support import use_simulator
 from webapp.extensions import db
 from webapp.joor import JoorTransientError, account_key_for
 from webapp.sync.connection.state import connect, factory_from_app, get_connection
+from webapp.sync.queues import DEFAULT, SERIALIZER, queue
 
 CANARY = "canary-tok-5Qz9Lw2Xv8"  # noqa: S105 - planted so any leak of it can be found
 ENCODED = base64.b64encode(CANARY.encode()).decode()

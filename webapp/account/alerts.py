@@ -12,6 +12,7 @@ from wtforms.validators import Length
 
 from webapp.account import bp
 from webapp.alerts.delivery import queue_test, recent_deliveries
+from webapp.alerts.enqueue import enqueue_send_alert
 from webapp.alerts.settings import (
     MAX_RECIPIENTS,
     AlertSettingsError,
@@ -111,8 +112,6 @@ def send_test_alert(channel: str):
     if delivery is None:
         flash(f"Save the {CHANNEL_NAMES[channel]} channel first, then test it.")
     else:
-        from jobs.alerts import enqueue_send_alert
-
         enqueue_send_alert(delivery.id)
         flash(f"A test alert is on its way by {CHANNEL_NAMES[channel]} to {delivery.target}; "
               "how it went shows under Recent alerts.")  # fmt: skip

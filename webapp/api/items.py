@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import g, jsonify, url_for
 from sqlalchemy import select
 
-from jobs.inventory import enqueue_push_inventory
 from webapp.api import bp
 from webapp.api.errors import ApiError, json_body, page_args
 from webapp.api.serialise import item_json
@@ -21,6 +20,7 @@ from webapp.inventory.fields import (
     clean_upc,
 )
 from webapp.models import InventoryItem
+from webapp.sync.push.enqueue import enqueue_push_inventory
 from webapp.sync.push.stock_source import pushed_fields
 
 BATCH_LIMIT = 1000

@@ -14,6 +14,7 @@ from webapp.extensions import db
 from webapp.joor import ENVIRONMENTS, JoorError
 from webapp.models import Store, SyncRun
 from webapp.sync.connection.health import connection_verdict
+from webapp.sync.connection.probing import probe_store
 from webapp.sync.connection.settings import (
     SETTING_NAMES,
     Actor,
@@ -35,6 +36,7 @@ from webapp.sync.orders.importing import (
     import_run,
     since_problem,
 )
+from webapp.sync.push.enqueue import enqueue_push_after_settings, push_after_connect
 
 # The CLI waits this long for a running poll of the store before giving up.
 CLI_LOCK_WAIT_SECONDS = 120
@@ -61,8 +63,6 @@ def _store(slug: str) -> Store:
 )
 def connect_command(slug: str, token: str, environment: str) -> None:
     """Check the token against JOOR, then store it encrypted."""
-    from jobs.inventory import push_after_connect
-
     store = _store(slug)
     try:
         with push_after_connect(store.id):
@@ -103,7 +103,6 @@ def configure_command(slug: str, pairs: tuple[str, ...]) -> None:
         click.echo(f"{change.setting}: {change.old_value!r} -> {change.new_value!r}")
     if not audit:
         click.echo("No setting changed.")
-    from jobs.inventory import enqueue_push_after_settings
 
     enqueue_push_after_settings(store.id, [change.setting for change in audit])
 
@@ -212,8 +211,6 @@ def probe_command(slug: str) -> None:
     the orders path, wrapper and paging found; rate-limit headers; the credits spent. The
     result is kept on the connection (the panel's Connection details show it).
     """
-    from webapp.sync.connection.probing import probe_store
-
     store = _store(slug)
     try:
         result = probe_store(db.session, factory_from_app(current_app), store.id)

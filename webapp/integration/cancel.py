@@ -11,6 +11,7 @@ from webapp.integration.forms import EmptyForm
 from webapp.models import SyncRun
 from webapp.models.sync import KIND_INVENTORY
 from webapp.scoping import get_scoped_or_404
+from webapp.sync.orders.enqueue import cancel_import_run
 
 
 @bp.post("/joor/runs/<int:run_id>/cancel")
@@ -19,7 +20,6 @@ def cancel_run(run_id: int):
     run = get_scoped_or_404(SyncRun, run_id)
     if run.kind == KIND_INVENTORY or not EmptyForm().validate_on_submit():
         abort(400)
-    from jobs.orders import cancel_import_run
 
     flash(cancel_import_run(run, current_user.email))
     return go_to(url_for("integration.run_detail", run_id=run.id))

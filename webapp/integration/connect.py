@@ -28,7 +28,10 @@ from webapp.models import JoorConnection, SyncRun
 from webapp.models.base import utcnow
 from webapp.models.joor import STATUS_CHECKING, STATUS_DISCONNECTED
 from webapp.models.sync import KIND_POLL
+from webapp.sync.connection.enqueue import enqueue_verify_connection
 from webapp.sync.connection.health import connection_verdict
+from webapp.sync.connection.state import disconnect as forget_token
+from webapp.sync.connection.state import factory_from_app
 from webapp.sync.orders.importing import IMPORT_ERROR_PREFIX
 
 log = logging.getLogger(__name__)
@@ -50,7 +53,6 @@ def credit_usage(conn: JoorConnection):
     """Return the account's credits in the current JOOR window (read from Redis), or None."""
     if not conn.account_key or not conn.is_connected:
         return None
-    from webapp.sync.connection.state import factory_from_app
 
     try:
         return factory_from_app(current_app).budget_usage(conn)
@@ -155,7 +157,6 @@ def connect():
     conn.pending_since = utcnow()
     conn.status, conn.last_error, store_id = STATUS_CHECKING, "", conn.store_id
     db.session.commit()
-    from jobs.orders import enqueue_verify_connection
 
     enqueue_verify_connection(store_id)
     log.info("store %s: token submitted for checking (%s)", conn.store_id, conn.pending_environment)
@@ -170,7 +171,6 @@ def disconnect():
     """Forget the stored token; the settings stay for a later reconnect."""
     if not EmptyForm().validate_on_submit():
         return "The form expired; reload the page.", 400
-    from webapp.sync.connection.state import disconnect as forget_token
 
     conn = forget_token(db.session, store_connection().store_id)
     log.info("store %s disconnected by user %s", conn.store_id, current_user.id)

@@ -10,6 +10,7 @@ from webapp.integration import bp
 from webapp.integration.common import fragment_or_panel, store_connection, wants_fragment
 from webapp.integration.forms import EmptyForm
 from webapp.models import JoorConnection
+from webapp.sync.connection.enqueue import enqueue_probe, probe_pending
 from webapp.sync.connection.probing import PAGING_WORDS
 
 log = logging.getLogger(__name__)
@@ -18,8 +19,6 @@ NOT_CONNECTED = "Connect to JOOR first: the check uses the stored token."
 
 def details_context(conn: JoorConnection, *, opened: bool = False) -> dict:
     """What the Connection details section shows."""
-    from jobs.probing import probe_pending
-
     return {
         "conn": conn,
         "result": conn.probe_result or None,
@@ -47,7 +46,6 @@ def probe_again():
     conn = store_connection()
     if not conn.is_connected:
         return NOT_CONNECTED, 409
-    from jobs.probing import enqueue_probe
 
     enqueue_probe(conn.store_id)
     log.info("store %s: connection check queued", conn.store_id)

@@ -22,8 +22,10 @@ from webapp.models import SyncRun
 from webapp.models.sync import KIND_INVENTORY, KIND_MANUAL, KIND_POLL, QUEUED, RUNNING
 from webapp.scoping import get_scoped_or_404, scoped
 from webapp.sync.connection.state import credit_wait
+from webapp.sync.orders.enqueue import enqueue_manual_import
 from webapp.sync.orders.polling import active_import
 from webapp.sync.push.credits import credit_wait_left
+from webapp.sync.push.enqueue import enqueue_full_push
 from webapp.sync.retry_notice import retrying
 
 log = logging.getLogger(__name__)
@@ -69,11 +71,6 @@ def _retrying(run_id: int) -> str | None:
         return None
 
 
-def _unpack(run: SyncRun) -> tuple[SyncRun, bool]:
-    """Split an enqueue helper's run into (run, created): it marks one already under way."""
-    return run, not getattr(run, "already_running", False)
-
-
 @bp.post("/joor/imports")
 def start_import():
     """Start a manual import of orders modified since a date (or show the one running)."""
@@ -83,11 +80,7 @@ def start_import():
         if not conn.is_connected:
             form.since.errors = [*form.since.errors, "Connect to JOOR before importing."]
         return _import_invalid(form)
-    from jobs.orders import enqueue_manual_import
-
-    run, created = _unpack(
-        enqueue_manual_import(conn.store_id, form.since.data, current_user.email)
-    )
+    run, created = enqueue_manual_import(conn.store_id, form.since.data, current_user.email)
     notice = None if created else f"An import is already running (run #{run.id}); here it is."
     log.info("store %s: manual import since %s, run %s (new: %s)", conn.store_id, form.since.data,
              run.id, created)  # fmt: skip
@@ -128,10 +121,7 @@ def push_now():
             "integration/_push_confirm.html",
             overwrite=overwrite_drops(conn, settings_form(conn)),
         )
-    from jobs.inventory import enqueue_full_push
-
-    result = enqueue_full_push(conn.store_id, created_by=current_user.email, confirmed=True)
-    run, created = _unpack(result)
+    run, created = enqueue_full_push(conn.store_id, created_by=current_user.email, confirmed=True)
     notice = None if created else f"A push is already under way (run #{run.id})."
     if wants_fragment():
         return progress_response(run, "integration/_import_started.html", notice=notice)

@@ -19,6 +19,7 @@ from webapp.models import SyncEvent, SyncRun
 from webapp.models.sync import ACTIVE, FINISHED, KIND_INVENTORY, KINDS
 from webapp.numbers import int_arg
 from webapp.scoping import get_scoped_or_404, scoped
+from webapp.sync.orders.enqueue import enqueue_retry_failed
 from webapp.sync.orders.importing import failed_not_imported
 from webapp.sync.orders.pages import FAILED as FAILED_ORDER
 from webapp.sync.orders.store import stored_orders
@@ -256,7 +257,6 @@ def run_events_csv(run_id: int):
 def retry_failed(run_id: int):
     """Import the failed orders of a run again, as a new run."""
     run = get_scoped_or_404(SyncRun, run_id)
-    from jobs.orders import enqueue_retry_failed
 
     new_run = enqueue_retry_failed(run.id, created_by=current_user.email)
     if new_run is None:

@@ -37,6 +37,7 @@ from webapp.sync.connection.settings import (
 )
 from webapp.sync.connection.settings import current_values as saved_values
 from webapp.sync.push.cost_preview import push_cost_preview
+from webapp.sync.push.enqueue import enqueue_overwrite_count, enqueue_push_after_settings
 from webapp.sync.push.overwrite_preview import overwrite_summary
 from webapp.sync.push.service import settings_for
 from webapp.sync.push.stock_source import iter_stock_items
@@ -123,8 +124,6 @@ def overwrite_drops(
 
 def _counting(store_id: int, since: int) -> dict:
     """The warning while a worker counts; after a minute it says the worker may be down."""
-    from jobs.overwrite_count import enqueue_overwrite_count
-
     enqueue_overwrite_count(store_id)
     stale = time.time() - since > COUNT_PATIENCE_SECONDS
     return {"pending": True, "since": since, "stale": stale, "error": None}
@@ -186,8 +185,6 @@ def save_settings():
             for name, message in exc.errors.items():
                 getattr(form, name).errors = [*getattr(form, name).errors, message]
         else:
-            from jobs.inventory import enqueue_push_after_settings
-
             enqueue_push_after_settings(conn.store_id, [change.setting for change in saved])
             return _saved(conn, len(saved))
     return _invalid(conn, form)

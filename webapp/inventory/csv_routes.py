@@ -10,7 +10,6 @@ from pathlib import Path
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from jobs.inventory import enqueue_push_inventory
 from webapp.extensions import db
 from webapp.inventory import bp
 from webapp.inventory.bulk import upsert_items
@@ -18,6 +17,7 @@ from webapp.inventory.csv_import import CsvCheck, CsvFileError, check_csv
 from webapp.inventory.forms import UploadForm
 from webapp.orders.forms import EmptyForm
 from webapp.scoping import current_store_id
+from webapp.sync.push.enqueue import enqueue_push_inventory
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,40}$")
 KEEP_SECONDS = 24 * 3600

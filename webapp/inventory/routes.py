@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import flash, make_response, redirect, render_template, request, url_for
 from sqlalchemy import func, or_
 
-from jobs.inventory import enqueue_push_inventory
 from webapp.extensions import db
 from webapp.inventory import bp
 from webapp.inventory.forms import SettingsForm, StockForm
@@ -16,6 +15,7 @@ from webapp.models.sync import KIND_INVENTORY
 from webapp.orders.paging import PER_PAGE, page_or_fragment, paginate, wants_fragment
 from webapp.rules import format_metadata, parse_metadata
 from webapp.scoping import current_store_id, get_scoped_or_404, scoped
+from webapp.sync.push.enqueue import enqueue_push_inventory
 from webapp.sync.push.stock_source import pushed_fields
 
 

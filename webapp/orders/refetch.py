@@ -18,6 +18,7 @@ from webapp.orders import bp
 from webapp.orders.forms import EmptyForm
 from webapp.orders.paging import wants_fragment
 from webapp.scoping import get_scoped_or_404, scoped
+from webapp.sync.orders.enqueue import enqueue_fetch_order
 from webapp.sync.orders.mapping import SOURCE_NAME
 
 
@@ -36,8 +37,6 @@ def refetch_refusal(order: Order) -> str:
 @bp.post("/<int:order_id>/fetch")
 def fetch_again(order_id: int):
     """Queue reading this order again from JOOR by its id (one credit)."""
-    from jobs.orders import enqueue_fetch_order
-
     order = get_scoped_or_404(Order, order_id)
     refusal = refetch_refusal(order)
     if not EmptyForm().validate_on_submit():
@@ -45,7 +44,7 @@ def fetch_again(order_id: int):
     if refusal:
         flash(refusal)
         return redirect(url_for("orders.detail", order_id=order.id))
-    run = enqueue_fetch_order(order, created_by=current_user.email)
+    run, _ = enqueue_fetch_order(order, created_by=current_user.email)
     return redirect(url_for("orders.detail", order_id=order.id, fetch=run.id))
 
 

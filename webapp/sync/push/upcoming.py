@@ -1,6 +1,6 @@
 """Work on its way that has no run yet: a push waiting out its debounce, the first full push.
 
-A stock change schedules a push a few seconds ahead (jobs.inventory), and ticking Sync
+A stock change schedules a push a few seconds ahead (push.enqueue), and ticking Sync
 Inventory leaves the first full push to the clock's next tick (jobs.cron). Neither has a
 SyncRun until it starts, so the pages ask here what is coming, and when.
 """
@@ -15,13 +15,14 @@ from rq.exceptions import NoSuchJobError
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import select
 
-from jobs.cron import FULL_PUSH_ATTEMPT, FULL_PUSH_EVERY
-from jobs.runtime import DEFAULT, fetch_job, queue, redis_connection
-from webapp.extensions import db
+from webapp.extensions import db, get_redis
 from webapp.models import JoorConnection, SyncRun
 from webapp.models.joor import STATUS_CONNECTED
 from webapp.models.sync import ACTIVE, KIND_INVENTORY
+from webapp.sync.claims import holder
+from webapp.sync.push.enqueue import FULL_PUSH_EVERY, full_push_attempt, push_job_id
 from webapp.sync.push.outcome import awaits_confirmation
+from webapp.sync.queues import DEFAULT, fetch_job, queue
 
 NEXT_TICK_KEY = "joorsync:clock:next-tick"
 
@@ -36,7 +37,7 @@ class Upcoming:
 
 def note_next_tick(at: datetime) -> None:
     """Remember when the clock ticks next, for the pages that say when a push comes."""
-    redis_connection().set(NEXT_TICK_KEY, at.timestamp(), ex=3600)
+    get_redis().set(NEXT_TICK_KEY, at.timestamp(), ex=3600)
 
 
 def upcoming_push(store_id: int) -> Upcoming | None:
@@ -49,8 +50,6 @@ def upcoming_push(store_id: int) -> Upcoming | None:
 
 def _scheduled_push(store_id: int) -> Upcoming | None:
     """A push of stock changes waiting out its debounce (or for a worker)."""
-    from jobs.inventory import push_job_id
-
     job = fetch_job(push_job_id(store_id))
     status = job.get_status(refresh=False) if job is not None else None
     if status == "queued":
@@ -76,7 +75,7 @@ def _first_full_push(store_id: int) -> Upcoming | None:
         and conn.last_full_push_at is None
     ):
         return None
-    if redis_connection().exists(FULL_PUSH_ATTEMPT.format(store_id)):
+    if holder(full_push_attempt(store_id)) is not None:
         return None  # the clock sent it within the hour; its run says how it went
     under_way = select(SyncRun.id).where(
         SyncRun.store_id == store_id, SyncRun.kind == KIND_INVENTORY, SyncRun.status.in_(ACTIVE)
@@ -90,7 +89,7 @@ def _first_full_push(store_id: int) -> Upcoming | None:
 
 def _next_tick() -> datetime | None:
     """When the clock ticks next, if it said so lately."""
-    raw = redis_connection().get(NEXT_TICK_KEY)
+    raw = get_redis().get(NEXT_TICK_KEY)
     if raw is None:
         return None
     at = datetime.fromtimestamp(float(raw), UTC)

@@ -7,8 +7,8 @@ from collections.abc import Collection
 from redis import Redis
 from rq.job import Job, JobStatus
 
-from jobs.runtime import fetch_job
 from webapp.sync.push.reasons import WHY_KEY, items_of, note_why, why_of
+from webapp.sync.queues import fetch_job
 
 WAITING_KEY = "joorsync:push-waiting:{}"  # store id -> the job id of its push waiting for credits
 # Kept past the wait, so a push that comes back late is still found and joined.
