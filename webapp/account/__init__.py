@@ -1,7 +1,11 @@
 """Account settings: the store, its API key and its alert channels."""
 
-from flask import Blueprint
+# Importing the view modules attaches their routes to bp.
+from webapp.account import (  # noqa: F401
+    alerts,
+    password,
+    routes,
+)
+from webapp.account.blueprint import bp
 
-bp = Blueprint("account", __name__, url_prefix="/account")
-
-from webapp.account import alerts, password, routes  # noqa: E402,F401 - routes attach to bp
+__all__ = ["bp"]

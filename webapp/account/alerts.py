@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Length
 
-from webapp.account import bp
+from webapp.account.blueprint import bp
 from webapp.alerts.delivery import queue_test, recent_deliveries
 from webapp.alerts.enqueue import enqueue_send_alert
 from webapp.alerts.settings import (

@@ -7,7 +7,7 @@ import logging
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 
-from webapp.account import bp
+from webapp.account.blueprint import bp
 from webapp.account.forms import PasswordForm
 from webapp.auth.limits import login_limiter, wait_words
 from webapp.auth.sessions import remembered, revoke_sessions

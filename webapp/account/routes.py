@@ -8,7 +8,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from webapp.account import bp
+from webapp.account.blueprint import bp
 from webapp.stores import issue_api_key, revoke_api_key
 
 log = logging.getLogger(__name__)

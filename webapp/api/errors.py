@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
-from webapp.api import bp
+from webapp.api.blueprint import bp
 from webapp.errors import error_body
 from webapp.numbers import MAX_ID, whole_number
 from webapp.stores import store_for_api_key

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import g, jsonify, url_for
 from sqlalchemy import select
 
-from webapp.api import bp
+from webapp.api.blueprint import bp
 from webapp.api.errors import ApiError, json_body, page_args
 from webapp.api.serialise import item_json
 from webapp.extensions import db

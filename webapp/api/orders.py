@@ -8,7 +8,7 @@ from flask import g, jsonify, request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from webapp.api import bp
+from webapp.api.blueprint import bp
 from webapp.api.errors import ApiError, page_args
 from webapp.api.serialise import order_history_json, order_json
 from webapp.extensions import db

@@ -1,7 +1,9 @@
 """Login and logout."""
 
-from flask import Blueprint
+# Importing the view modules attaches their routes to bp.
+from webapp.auth import (  # noqa: F401
+    routes,
+)
+from webapp.auth.blueprint import bp
 
-bp = Blueprint("auth", __name__)
-
-from webapp.auth import routes  # noqa: E402,F401 - routes attach to bp
+__all__ = ["bp"]

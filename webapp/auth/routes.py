@@ -10,7 +10,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from webapp.auth import bp
+from webapp.auth.blueprint import bp
 from webapp.auth.forms import LoginForm
 from webapp.auth.limits import login_limiter, wait_words
 from webapp.auth.sessions import revoke_sessions

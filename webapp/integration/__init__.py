@@ -1,11 +1,7 @@
 """The JOOR integration panel: one page, its sections served as HTMX partials."""
 
-from flask import Blueprint
-
-bp = Blueprint("integration", __name__, url_prefix="/integrations")
-
-# Views attach to bp on import; one module per section of the panel.
-from webapp.integration import (  # noqa: E402,F401
+# Importing the view modules (one per section of the panel) attaches their routes to bp.
+from webapp.integration import (  # noqa: F401
     cancel,
     connect,
     details,
@@ -15,3 +11,6 @@ from webapp.integration import (  # noqa: E402,F401
     runs,
     settings,
 )
+from webapp.integration.blueprint import bp
+
+__all__ = ["bp"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, url_for
 from flask_login import current_user
 
-from webapp.integration import bp
+from webapp.integration.blueprint import bp
 from webapp.integration.common import go_to
 from webapp.integration.forms import EmptyForm
 from webapp.models import SyncRun

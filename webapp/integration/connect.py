@@ -12,8 +12,8 @@ from sqlalchemy import select
 from webapp.crypto import encrypt
 from webapp.extensions import db, get_cipher
 from webapp.formkit import select_choices
-from webapp.integration import bp
 from webapp.integration.alerts import alert_banner
+from webapp.integration.blueprint import bp
 from webapp.integration.common import (
     fragment_or_panel,
     push_button_oob,

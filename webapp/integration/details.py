@@ -6,7 +6,7 @@ import logging
 
 from flask import flash, redirect, request, url_for
 
-from webapp.integration import bp
+from webapp.integration.blueprint import bp
 from webapp.integration.common import fragment_or_panel, store_connection, wants_fragment
 from webapp.integration.forms import EmptyForm
 from webapp.models import JoorConnection

@@ -9,7 +9,7 @@ from flask_login import current_user
 from redis.exceptions import RedisError
 
 from webapp.extensions import db, get_redis
-from webapp.integration import bp
+from webapp.integration.blueprint import bp
 from webapp.integration.common import (
     page_or_fragment,
     store_connection,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Response, redirect, request, url_for
 
-from webapp.integration import bp
+from webapp.integration.blueprint import bp
 from webapp.integration.common import fragment_or_panel, page_or_fragment, wants_fragment
 from webapp.integration.forms import EmptyForm
 from webapp.liveness import Liveness, store_liveness

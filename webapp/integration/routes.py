@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import make_response, redirect, render_template, url_for
 
-from webapp.integration import bp
 from webapp.integration.alerts import alert_banner
+from webapp.integration.blueprint import bp
 from webapp.integration.common import store_connection, varying
 from webapp.integration.connect import connect_context, status_context
 from webapp.integration.details import details_context

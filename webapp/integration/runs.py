@@ -12,7 +12,7 @@ from flask_login import current_user
 from sqlalchemy import Select, exists, func, select
 
 from webapp.extensions import db
-from webapp.integration import bp
+from webapp.integration.blueprint import bp
 from webapp.integration.common import go_to, page_or_fragment, wants_fragment
 from webapp.integration.live import log_live, run_summary_context
 from webapp.models import SyncEvent, SyncRun

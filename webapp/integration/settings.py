@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from webapp.extensions import db, get_redis
 from webapp.formkit import select_choices
-from webapp.integration import bp
+from webapp.integration.blueprint import bp
 from webapp.integration.common import (
     fragment_or_panel,
     push_button_oob,

@@ -1,7 +1,10 @@
 """Inventory items: the list with inline stock edits, item settings and the CSV import."""
 
-from flask import Blueprint
+# Importing the view modules attaches their routes to bp.
+from webapp.inventory import (  # noqa: F401
+    csv_routes,
+    routes,
+)
+from webapp.inventory.blueprint import bp
 
-bp = Blueprint("inventory", __name__, url_prefix="/inventory")
-
-from webapp.inventory import csv_routes, routes  # noqa: E402,F401 - routes attach to bp
+__all__ = ["bp"]

@@ -11,7 +11,7 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from webapp.extensions import db
-from webapp.inventory import bp
+from webapp.inventory.blueprint import bp
 from webapp.inventory.bulk import upsert_items
 from webapp.inventory.csv_import import CsvCheck, CsvFileError, check_csv
 from webapp.inventory.forms import UploadForm

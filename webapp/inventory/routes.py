@@ -6,7 +6,7 @@ from flask import flash, make_response, redirect, render_template, request, url_
 from sqlalchemy import func, or_
 
 from webapp.extensions import db
-from webapp.inventory import bp
+from webapp.inventory.blueprint import bp
 from webapp.inventory.forms import SettingsForm, StockForm
 from webapp.inventory.joor_view import connection, joor_views, kept_out_ids
 from webapp.liveness import Liveness, store_liveness

@@ -1,7 +1,11 @@
 """Order desk: orders listed by folder, one order's page, folders and moving orders."""
 
-from flask import Blueprint
+# Importing the view modules attaches their routes to bp.
+from webapp.orders import (  # noqa: F401
+    folders,
+    refetch,
+    routes,
+)
+from webapp.orders.blueprint import bp
 
-bp = Blueprint("orders", __name__, url_prefix="/orders")
-
-from webapp.orders import folders, refetch, routes  # noqa: E402,F401 - routes attach to bp
+__all__ = ["bp"]

@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 
 from webapp.extensions import db
 from webapp.models import Folder, JoorConnection
-from webapp.orders import bp, queries
+from webapp.orders import queries
+from webapp.orders.blueprint import bp
 from webapp.orders.forms import EmptyForm, FolderForm
 from webapp.scoping import current_store_id, get_scoped_or_404, scoped
 

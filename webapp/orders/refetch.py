@@ -14,7 +14,7 @@ from webapp.extensions import db
 from webapp.models import JoorConnection, Order, SyncEvent, SyncRun
 from webapp.models.joor import STATUS_FAILING
 from webapp.models.sync import KIND_FETCH
-from webapp.orders import bp
+from webapp.orders.blueprint import bp
 from webapp.orders.forms import EmptyForm
 from webapp.orders.paging import wants_fragment
 from webapp.scoping import get_scoped_or_404, scoped

@@ -11,7 +11,8 @@ from webapp.extensions import db
 from webapp.formkit import select_choices
 from webapp.models import Folder, Order
 from webapp.numbers import whole_number
-from webapp.orders import bp, queries
+from webapp.orders import queries
+from webapp.orders.blueprint import bp
 from webapp.orders.forms import EmptyForm, MoveForm, MoveManyForm
 from webapp.orders.paging import page_or_fragment, paginate
 from webapp.orders.refetch import fetch_run, refetch_refusal

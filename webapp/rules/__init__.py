@@ -16,13 +16,8 @@ from webapp.rules.overwrite import (
     first_overwrite,
     should_confirm_overwrite,
 )
-from webapp.rules.plans import (
-    PlannedSku,
-    PushPlan,
-    batched,
-    plan_push,
-    quantity_problem,
-)
+from webapp.rules.plans import batched, plan_push, quantity_problem
+from webapp.rules.push_plan import PlannedSku, PushPlan
 from webapp.rules.skips import SkipReason, is_flag_on, should_skip
 from webapp.rules.twig import CompiledTemplate, TemplateError, compile_template
 

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from webapp.rules.identifiers import style_of_key
-
-if TYPE_CHECKING:
-    from webapp.rules.plans import PlannedSku, PushPlan
+from webapp.rules.push_plan import PlannedSku, PushPlan
 
 # Dropping more than this share of the SKUs JOOR holds from us in one Overwrite needs a yes.
 CONFIRM_DROP_SHARE = 0.2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from webapp.rules.plans import PushPlan
+from webapp.rules.push_plan import PushPlan
 
 CALL_CREDITS = 5  # JOOR charges a write 5 credits, whatever it carries
 

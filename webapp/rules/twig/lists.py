@@ -6,6 +6,7 @@ import functools
 import math
 from typing import Any
 
+from webapp.rules.twig.frames import need_arrow
 from webapp.rules.twig.values import (
     TwigValueError,
     is_array,
@@ -26,13 +27,6 @@ from webapp.rules.twig.values import (
 def _need_array(value: object, name: str) -> None:
     if not is_array(value):
         raise TwigValueError(f"{name} works on a list")
-
-
-def _need_arrow(arrow: object, name: str) -> None:
-    from webapp.rules.twig.compiler import Arrow
-
-    if not isinstance(arrow, Arrow):
-        raise TwigValueError(f"{name} needs an arrow function, like (x) => x")
 
 
 def _array_slice(items: list[tuple[Any, Any]], start: int, length: int | None, keep: bool):
@@ -128,7 +122,7 @@ def twig_sort(value: object, arrow: object = None) -> Any:
     if arrow is None:
         compare = php_compare
     else:
-        _need_arrow(arrow, "sort")
+        need_arrow(arrow, "sort")
 
         def compare(a: object, b: object) -> int:
             return _sort_answer(arrow(a, b))  # type: ignore[operator]
@@ -147,19 +141,19 @@ def _sort_answer(answer: object) -> int:
 
 def twig_map(value: object, arrow: object) -> Any:
     _need_array(value, "map")
-    _need_arrow(arrow, "map")
+    need_arrow(arrow, "map")
     return make_array([(k, arrow(v, k)) for k, v in pairs(value)])  # type: ignore[operator]
 
 
 def twig_filter(value: object, arrow: object) -> Any:
     _need_array(value, "filter")
-    _need_arrow(arrow, "filter")
+    need_arrow(arrow, "filter")
     kept = [(k, v) for k, v in pairs(value) if is_truthy(arrow(v, k))]  # type: ignore[operator]
     return make_array(kept)
 
 
 def twig_reduce(value: object, arrow: object, initial: object = None) -> Any:
-    _need_arrow(arrow, "reduce")
+    need_arrow(arrow, "reduce")
     _need_array(value, "reduce")
     result = initial
     for key, item in pairs(value):

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from webapp.rules.items import StockItem
+from webapp.rules.twig.frames import need_arrow
 from webapp.rules.twig.values import (
     MAX_INT,
     TwigValueError,
@@ -127,20 +128,13 @@ def php_range(low: object, high: object, step: object = 1) -> list[Any]:
 
 
 def _some(array: object, arrow: object) -> bool:
-    _need_arrow(arrow, "has some")
+    need_arrow(arrow, "has some", "(x) => x > 1")
     return any(arrow(v, k) for k, v in pairs(array))  # type: ignore[operator]
 
 
 def _every(array: object, arrow: object) -> bool:
-    _need_arrow(arrow, "has every")
+    need_arrow(arrow, "has every", "(x) => x > 1")
     return all(arrow(v, k) for k, v in pairs(array))  # type: ignore[operator]
-
-
-def _need_arrow(arrow: object, what: str) -> None:
-    from webapp.rules.twig.compiler import Arrow
-
-    if not isinstance(arrow, Arrow):
-        raise TwigValueError(f"{what} needs an arrow function, like (x) => x > 1")
 
 
 BINARY: dict[str, Callable[[Any, Any], Any]] = {

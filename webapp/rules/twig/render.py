@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from webapp.rules.twig.compiler import Frame, compile_expression
+from webapp.rules.twig.compiler import compile_expression
+from webapp.rules.twig.frames import Frame
 from webapp.rules.twig.parser import Node
 from webapp.rules.twig.values import MAX_TEXT, TwigValueError, capped, is_truthy, pairs, to_text
 

@@ -7,8 +7,8 @@ from bisect import bisect_right
 from datetime import datetime
 
 from webapp.rules.items import StockItem
-from webapp.rules.twig.compiler import RENDER_SECONDS, Frame, Run
 from webapp.rules.twig.filters import FILTERS
+from webapp.rules.twig.frames import RENDER_SECONDS, Frame, Run
 from webapp.rules.twig.lexer import tokenize
 from webapp.rules.twig.parser import Node
 from webapp.rules.twig.predicates import TESTS

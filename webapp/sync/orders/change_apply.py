@@ -22,9 +22,9 @@ from webapp.models.store import CANCELLED_FOLDER
 from webapp.rules.change_plans import ChangePlan, FolderFacts, plan_change
 from webapp.rules.order_diff import describe_changes, is_cancellation
 from webapp.sync.dbapi import insert_many, insert_sql, json_text, timestamp_text
-from webapp.sync.orders.changes import Reading, unchanged_event
 from webapp.sync.orders.mapping import ITEM_COLUMNS, ORDER_COLUMNS
 from webapp.sync.orders.pages import FAILED, ImportPlan, outcome_event
+from webapp.sync.orders.readings import Reading, unchanged_event
 from webapp.sync.orders.snapshot import mapped_snapshot, stored_snapshots
 
 CHANGED = "changed"

@@ -13,42 +13,17 @@ attempt before a crash, say) gets no second event when read again.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.models import Order, SyncRun
+from webapp.sync.orders.change_apply import apply_changes
 from webapp.sync.orders.fields import MappingError, field_moment
 from webapp.sync.orders.mapping import SOURCE_NAME, MappedOrder
-from webapp.sync.orders.pages import ALREADY_PRESENT, ImportPlan, Reread, map_problem, outcome_event
-
-UNCHANGED = "already imported, and unchanged in JOOR since"
-
-
-@dataclass(frozen=True)
-class Present:
-    """An order of the store, as a re-read needs it."""
-
-    order_id: int
-    importer: int | None  # the run that imported it
-    fingerprint: str | None
-    folder_id: int
-    changed_run: int | None  # the run that recorded its last change
-
-
-@dataclass(frozen=True)
-class Reading:
-    """A JOOR order read again that is here: mapped, or what is wrong with it."""
-
-    source_id: str
-    present: Present
-    mapped: MappedOrder | None
-    problem: str  # "" when mapped
-    fingerprint: str
-    modified: str | None  # JOOR's date_modified, as stored (timestamp text)
-    lines_sent: bool = True  # False: JOOR sent no lines, so the lines here are not compared
+from webapp.sync.orders.pages import ImportPlan, Reread, map_problem
+from webapp.sync.orders.readings import Present, Reading, unchanged_event
 
 
 def present_orders(session: Session, store_id: int, source_ids: list[str]) -> dict[str, Present]:
@@ -92,15 +67,8 @@ def follow_changes(
         elif run.id not in (reading.present.importer, reading.present.changed_run):
             events.append(unchanged_event(reading))
     if fresh:
-        from webapp.sync.orders.change_apply import apply_changes
-
         events += apply_changes(session, run, plan, fresh)
     return events
-
-
-def unchanged_event(reading: Reading, reason: str = UNCHANGED) -> dict[str, Any]:
-    """The event of an order here that JOOR has not changed (or whose change is recorded)."""
-    return outcome_event(reading.source_id, ALREADY_PRESENT, reason, reading.present.order_id)
 
 
 def _mapped_reading(source_id: str, present: Present, mapped: MappedOrder) -> Reading:
