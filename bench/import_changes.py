@@ -41,7 +41,8 @@ def second_imports(app, sim_root: str, store_id: int) -> dict:
 def reimport(app, store_id: int, token: str) -> dict:
     """Connect the store to a fresh account of the same JOOR data; import the window, timed."""
     from webapp.extensions import db
-    from webapp.sync.connection.state import connect, factory_from_app
+    from webapp.sync.connection.clients import factory_from_app
+    from webapp.sync.connection.state import connect
     from webapp.sync.orders.importing import create_manual_run, import_run
 
     with app.app_context():

@@ -107,7 +107,8 @@ def manual_run(app, token: str):
     """Connect a store with the token; return a queued import of the last 31 days."""
     from webapp.extensions import db
     from webapp.stores import create_store
-    from webapp.sync.connection.state import connect, factory_from_app
+    from webapp.sync.connection.clients import factory_from_app
+    from webapp.sync.connection.state import connect
     from webapp.sync.orders.importing import create_manual_run
 
     store = create_store(token, "Bench", f"{token}@example.com", "bench-password")
@@ -120,7 +121,7 @@ def manual_run(app, token: str):
 def import_all(app, token: str) -> dict:
     """Import every order of the last 31 days through the real service, timed."""
     from webapp.extensions import db
-    from webapp.sync.connection.state import factory_from_app
+    from webapp.sync.connection.clients import factory_from_app
     from webapp.sync.orders.importing import import_run
 
     with app.app_context():
@@ -194,7 +195,8 @@ def stages(app, token: str) -> dict:
     from webapp.extensions import db
     from webapp.joor import PAGE_OVERLAP, order_type_code
     from webapp.sync import runs
-    from webapp.sync.connection.state import factory_from_app, get_connection
+    from webapp.sync.connection.clients import factory_from_app
+    from webapp.sync.connection.state import get_connection
     from webapp.sync.orders.importing import plan_for_run
     from webapp.sync.orders.pages import prepare_pages
     from webapp.sync.orders.store import PageBatch

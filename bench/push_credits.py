@@ -148,8 +148,9 @@ def _store(app, skus: list[dict], mode: str) -> int:
     from webapp.extensions import db
     from webapp.models import InventoryItem
     from webapp.stores import create_store
+    from webapp.sync.connection.clients import factory_from_app
     from webapp.sync.connection.settings import Actor, apply_settings
-    from webapp.sync.connection.state import connect, factory_from_app, get_connection
+    from webapp.sync.connection.state import connect, get_connection
 
     store = create_store("bench", "Bench", "bench@example.com", "bench-password")
     connect(db.session, factory_from_app(app), store.id, TOKEN, "local")

@@ -18,7 +18,7 @@ from jobs.retries import note_retry
 from jobs.runtime import app_context, redis_connection
 from webapp.extensions import db
 from webapp.sync.claims import release
-from webapp.sync.connection.state import factory_from_app
+from webapp.sync.connection.clients import factory_from_app
 from webapp.sync.push.credits import PushWaitingError
 from webapp.sync.push.enqueue import PUSH_RETRY, push_later
 from webapp.sync.push.reasons import items_of, why_of

@@ -17,7 +17,8 @@ from webapp.extensions import db
 from webapp.joor import JoorAuthError, JoorBadRequestError, JoorConfigError, JoorPagingError
 from webapp.models import SyncRun
 from webapp.sync.claims import release
-from webapp.sync.connection.state import factory_from_app, get_connection
+from webapp.sync.connection.clients import factory_from_app
+from webapp.sync.connection.state import get_connection
 from webapp.sync.connection.verification import verify_pending_token
 from webapp.sync.locks import lock_holder
 from webapp.sync.orders.enqueue import enqueue_import_later, poll_waiting

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from jobs.runtime import app_context
 from webapp.extensions import db
+from webapp.sync.connection.clients import factory_from_app
 from webapp.sync.connection.probing import probe_store
-from webapp.sync.connection.state import factory_from_app
 
 
 def probe_connection(store_id: int) -> dict:

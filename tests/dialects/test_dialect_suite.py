@@ -31,9 +31,10 @@ from webapp.extensions import db
 from webapp.models import SyncEvent
 from webapp.models.base import utcnow
 from webapp.sync.connection import enqueue as connection_enqueue
+from webapp.sync.connection.clients import factory_from_app
 from webapp.sync.connection.probing import probe_store
 from webapp.sync.connection.settings import Actor, apply_settings
-from webapp.sync.connection.state import factory_from_app, get_connection
+from webapp.sync.connection.state import get_connection
 from webapp.sync.orders import enqueue as order_enqueue
 from webapp.sync.push.service import create_push_run, run_push
 from webapp.sync.queues import DEFAULT, POLLING, SERIALIZER, queue

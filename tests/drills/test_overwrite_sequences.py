@@ -19,8 +19,9 @@ from sqlalchemy import delete, select
 from joorsim.testing import RunningSimulator, running_simulator
 from webapp.extensions import db
 from webapp.models import InventoryItem, PushedStock, Store, SyncRun
+from webapp.sync.connection.clients import factory_from_app
 from webapp.sync.connection.settings import Actor, apply_settings
-from webapp.sync.connection.state import connect, factory_from_app, get_connection
+from webapp.sync.connection.state import connect, get_connection
 from webapp.sync.push.service import PushSummary, create_push_run, run_push
 
 ITEMS = 3000

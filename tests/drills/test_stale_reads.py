@@ -46,7 +46,7 @@ def fail_the_settings_save(app, browser: Browser, monkeypatch) -> int:
     browser.post(
         "/integrations/joor/settings", data={**SETTINGS, "csrf_token": browser.page_token()}
     )
-    monkeypatch.setattr("webapp.integration.settings.preview", too_deep)
+    monkeypatch.setattr("webapp.integration.previews.preview", too_deep)
     form = {**SETTINGS, "color_code": "y", "csrf_token": browser.page_token()}
     headers = {"HX-Request": "true"}  # the panel's save, answered with the section and previews
     return browser.post("/integrations/joor/settings", data=form, headers=headers).status_code

@@ -17,8 +17,9 @@ from tests.factories import make_item
 from webapp.extensions import db
 from webapp.models import SyncRun
 from webapp.models.base import utcnow
+from webapp.sync.connection.clients import factory_from_app
 from webapp.sync.connection.settings import Actor, apply_settings
-from webapp.sync.connection.state import connect, factory_from_app, get_connection
+from webapp.sync.connection.state import connect, get_connection
 from webapp.sync.push.service import create_push_run, run_push
 
 pytestmark = pytest.mark.e2e

@@ -12,7 +12,8 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import screenshot
 from tests.factories import make_item
 from webapp.extensions import db
-from webapp.sync.connection.state import connect, factory_from_app, get_connection
+from webapp.sync.connection.clients import factory_from_app
+from webapp.sync.connection.state import connect, get_connection
 
 pytestmark = pytest.mark.e2e
 

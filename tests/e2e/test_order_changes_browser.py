@@ -14,7 +14,8 @@ from tests.unit.sync.change_support import import_now
 from webapp.extensions import db
 from webapp.models import Order, OrderChange, SyncRun
 from webapp.models.base import utcnow
-from webapp.sync.connection.state import connect, factory_from_app
+from webapp.sync.connection.clients import factory_from_app
+from webapp.sync.connection.state import connect
 
 pytestmark = pytest.mark.e2e
 

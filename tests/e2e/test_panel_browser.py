@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import screenshot
 from tests.factories import make_item
 from webapp.extensions import db
-from webapp.sync.connection.state import connect, factory_from_app
+from webapp.sync.connection.clients import factory_from_app
+from webapp.sync.connection.state import connect
 
 pytestmark = pytest.mark.e2e
 

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from joorsim.testing import RunningSimulator, running_simulator
 from webapp.extensions import db
 from webapp.models import Order, SyncRun
-from webapp.sync.connection.state import connect, factory_from_app
+from webapp.sync.connection.clients import factory_from_app
+from webapp.sync.connection.state import connect
 
 TOKEN = "demo-token"  # noqa: S105 - the simulator's public demo token
 FAST_CLIENT = {"backoff_base": 0.01, "backoff_cap": 0.05, "max_retries": 8}

@@ -193,7 +193,7 @@ def test_a_push_with_no_room_in_its_share_waits_saying_when(sim, skus, joor_app,
 
 
 def _resume(app, run_id: int, **options):
-    from webapp.sync.connection.state import factory_from_app
+    from webapp.sync.connection.clients import factory_from_app
 
     return run_push(db.session, factory_from_app(app), run_id, **options)
 

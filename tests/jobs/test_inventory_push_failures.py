@@ -286,6 +286,6 @@ def test_pushes_of_one_store_never_overlap(sim, skus, joor_store):
 
 
 def _factory():
-    from webapp.sync.connection.state import factory_from_app
+    from webapp.sync.connection.clients import factory_from_app
 
     return factory_from_app(current_app)

@@ -27,8 +27,9 @@ from webapp.crypto import encrypt
 from webapp.extensions import db
 from webapp.models import PushedStock, SyncRun
 from webapp.models.base import utcnow
+from webapp.sync.connection.clients import factory_from_app
 from webapp.sync.connection.enqueue import enqueue_verify_connection
-from webapp.sync.connection.state import adopt_token, connect, factory_from_app, get_connection
+from webapp.sync.connection.state import adopt_token, connect, get_connection
 from webapp.sync.push import enqueue as push_enqueue
 from webapp.sync.queues import fetch_job
 

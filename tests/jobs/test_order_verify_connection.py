@@ -41,7 +41,8 @@ def test_an_accepted_token_connects_the_store_and_schedules_a_poll(app, store, s
 
 
 def test_connecting_again_to_an_account_already_polled_checks_at_once(app, store, sim):
-    from webapp.sync.connection.state import connect, factory_from_app
+    from webapp.sync.connection.clients import factory_from_app
+    from webapp.sync.connection.state import connect
 
     submit(app, store, TOKEN)
     conn = get_connection(db.session, store.id)

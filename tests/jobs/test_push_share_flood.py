@@ -15,9 +15,10 @@ from tests.jobs.push_credit_support import TOKEN, window_index
 from webapp.extensions import db
 from webapp.joor import RedisCreditBudget, account_key_for
 from webapp.models import SyncRun
-from webapp.sync.connection import state as connection
+from webapp.sync.connection import clients as connection
+from webapp.sync.connection.clients import factory_from_app
 from webapp.sync.connection.settings import Actor, apply_settings
-from webapp.sync.connection.state import connect, factory_from_app
+from webapp.sync.connection.state import connect, get_connection
 from webapp.sync.push.credits import PushWaitingError
 from webapp.sync.push.service import create_push_run, run_push
 
@@ -84,7 +85,7 @@ def test_a_scheduled_import_never_waits_behind_a_flood_of_pushes(app, store, sim
     connect(db.session, factory_from_app(app), store.id, TOKEN, "local")
     settings = {"order_type": "all_but_cancelled", "sync_inventory": "on",
                 "warehouse": "Default", "inventory_mode": "update", "push_share": "60"}  # fmt: skip
-    apply_settings(db.session, connection.get_connection(db.session, store.id), settings,
+    apply_settings(db.session, get_connection(db.session, store.id), settings,
                    Actor("test"))  # fmt: skip
     catalogue = requests.get(f"{sim.root_url}/_sim/catalog", timeout=5).json()["skus"]
     for sku in catalogue[:FLOOD_ITEMS]:

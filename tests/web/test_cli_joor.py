@@ -201,7 +201,7 @@ def test_rotate_keys_re_encrypts_tokens_so_the_old_key_can_go(runner, store, sim
     from cryptography.fernet import Fernet
 
     from webapp.extensions import init_cipher
-    from webapp.sync.connection.state import factory_from_app
+    from webapp.sync.connection.clients import factory_from_app
 
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     app.config["TOKEN_ENCRYPTION_KEYS"] = old

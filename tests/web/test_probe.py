@@ -15,7 +15,8 @@ from tests.conftest import login
 from tests.jobs.order_support import use_simulator
 from webapp.extensions import db
 from webapp.joor import JoorTransientError, account_key_for
-from webapp.sync.connection.state import connect, factory_from_app, get_connection
+from webapp.sync.connection.clients import factory_from_app
+from webapp.sync.connection.state import connect, get_connection
 from webapp.sync.queues import DEFAULT, SERIALIZER, queue
 
 CANARY = "canary-tok-5Qz9Lw2Xv8"  # noqa: S105 - planted so any leak of it can be found

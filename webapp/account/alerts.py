@@ -7,16 +7,14 @@ import logging
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import StringField
-from wtforms.validators import Length
 
 from webapp.account.blueprint import bp
+from webapp.account.forms import AlertChannelsForm
+from webapp.account.page import alerts_context, settings_page
 from webapp.alerts.delivery import queue_test, recent_deliveries
 from webapp.alerts.enqueue import enqueue_send_alert
 from webapp.alerts.settings import (
-    MAX_RECIPIENTS,
     AlertSettingsError,
-    alert_settings,
     regenerate_secret,
     save_channels,
 )
@@ -32,37 +30,8 @@ log = logging.getLogger(__name__)
 CHANNEL_NAMES = {CHANNEL_EMAIL: "email", CHANNEL_WEBHOOK: "webhook"}
 
 
-class AlertChannelsForm(FlaskForm):
-    """Where alerts go: email addresses, a webhook URL (either may be left empty)."""
-
-    email_to = StringField("Email alerts to", validators=[Length(max=1000)])
-    webhook_url = StringField("Webhook URL", validators=[Length(max=2000)])
-
-
-def alerts_context(form: AlertChannelsForm | None = None, new_secret: str | None = None) -> dict:
-    """What the alerts section shows."""
-    store_id = current_user.store_id
-    settings = alert_settings(db.session, store_id)
-    db.session.commit()
-    if form is None:
-        form = AlertChannelsForm(formdata=None, email_to=settings.email_to,
-                                 webhook_url=settings.webhook_url)  # fmt: skip
-    deliveries = recent_deliveries(db.session, store_id)
-    return {
-        "form": form,
-        "settings": settings,
-        "new_secret": new_secret,
-        "smtp_ready": bool(current_app.config.get("SMTP_URL")),
-        "deliveries": deliveries,
-        "pending": any(d.status in (DELIVERY_QUEUED, DELIVERY_RETRYING) for d in deliveries),
-        "max_recipients": MAX_RECIPIENTS,
-    }
-
-
 def _page(status: int = 200, **alerts):
     """The whole settings page with this alerts section."""
-    from webapp.account.routes import _page as settings_page
-
     return settings_page(alerts=alerts_context(**alerts)), status, {"Cache-Control": "no-store"}
 
 

@@ -1,7 +1,7 @@
-"""Account forms: changing one's password."""
+"""Account forms: changing one's password, and where alerts go."""
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField
+from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from webapp.stores import MIN_PASSWORD_LENGTH
@@ -31,3 +31,10 @@ class PasswordForm(FlaskForm):
         "New password again",
         validators=[EqualTo("new_password", "The two new passwords are not the same.")],
     )
+
+
+class AlertChannelsForm(FlaskForm):
+    """Where alerts go: email addresses, a webhook URL (either may be left empty)."""
+
+    email_to = StringField("Email alerts to", validators=[Length(max=1000)])
+    webhook_url = StringField("Webhook URL", validators=[Length(max=2000)])

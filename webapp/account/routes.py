@@ -4,30 +4,20 @@ from __future__ import annotations
 
 import logging
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from webapp.account.blueprint import bp
+from webapp.account.page import settings_page
 from webapp.stores import issue_api_key, revoke_api_key
 
 log = logging.getLogger(__name__)
 
 
-def _page(new_key: str | None = None, alerts: dict | None = None):
-    """Render the settings page; a new key is shown this once and never again."""
-    from webapp.account.alerts import alerts_context
-
-    return render_template(
-        "account/settings.html", store=current_user.store, new_key=new_key, form=FlaskForm(),
-        alerts=alerts or alerts_context(),
-    )  # fmt: skip
-
-
 @bp.get("/settings")
 def settings():
     """Show the store's settings and API key status."""
-    return _page()
+    return settings_page()
 
 
 @bp.post("/api-key")
@@ -35,7 +25,7 @@ def create_api_key():
     """Create (or replace) the store's API key and show it once."""
     key = issue_api_key(current_user.store)
     log.info("API key issued for store %s by user %s", current_user.store_id, current_user.id)
-    response = _page(new_key=key)
+    response = settings_page(new_key=key)
     # The key is in this page only: keep it out of every cache.
     return response, 200, {"Cache-Control": "no-store"}
 

@@ -13,6 +13,7 @@ from webapp.alerts.settings import rotate_webhook_secrets
 from webapp.extensions import db
 from webapp.joor import ENVIRONMENTS, JoorError
 from webapp.models import Store, SyncRun
+from webapp.sync.connection.clients import factory_from_app
 from webapp.sync.connection.health import connection_verdict
 from webapp.sync.connection.probing import probe_store
 from webapp.sync.connection.settings import (
@@ -22,12 +23,7 @@ from webapp.sync.connection.settings import (
     apply_settings,
     current_values,
 )
-from webapp.sync.connection.state import (
-    connect,
-    factory_from_app,
-    get_connection,
-    rotate_stored_tokens,
-)
+from webapp.sync.connection.state import connect, get_connection, rotate_stored_tokens
 from webapp.sync.connection.verification import check_failure
 from webapp.sync.orders.importing import (
     BUSY_MESSAGE,

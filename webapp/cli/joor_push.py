@@ -15,7 +15,8 @@ from webapp.extensions import db
 from webapp.joor import JoorError
 from webapp.models import Store, SyncRun
 from webapp.rules import TemplateError
-from webapp.sync.connection.state import factory_from_app, get_connection
+from webapp.sync.connection.clients import factory_from_app
+from webapp.sync.connection.state import get_connection
 from webapp.sync.push import service as inventory_push
 from webapp.sync.push.credits import WAITING_WORDS, PushWaitingError
 from webapp.sync.push.service import PushBusyError, PushSummary, create_push_run, run_push

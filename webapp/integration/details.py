@@ -9,25 +9,11 @@ from flask import flash, redirect, request, url_for
 from webapp.integration.blueprint import bp
 from webapp.integration.common import fragment_or_panel, store_connection, wants_fragment
 from webapp.integration.forms import EmptyForm
-from webapp.models import JoorConnection
-from webapp.sync.connection.enqueue import enqueue_probe, probe_pending
-from webapp.sync.connection.probing import PAGING_WORDS
+from webapp.integration.panel import details_context
+from webapp.sync.connection.enqueue import enqueue_probe
 
 log = logging.getLogger(__name__)
 NOT_CONNECTED = "Connect to JOOR first: the check uses the stored token."
-
-
-def details_context(conn: JoorConnection, *, opened: bool = False) -> dict:
-    """What the Connection details section shows."""
-    return {
-        "conn": conn,
-        "result": conn.probe_result or None,
-        "learned": conn.wire_dialect or {},
-        "checking": conn.is_connected and probe_pending(conn.store_id),
-        "opened": opened,
-        "form": EmptyForm(formdata=None),
-        "paging_words": PAGING_WORDS,
-    }
 
 
 @bp.get("/joor/details")

@@ -16,12 +16,13 @@ from webapp.integration.common import (
     varying,
     wants_fragment,
 )
-from webapp.integration.connect import credit_usage
 from webapp.integration.forms import EmptyForm, ImportForm
+from webapp.integration.panel import credit_usage, render_panel
+from webapp.integration.previews import overwrite_drops, settings_form
 from webapp.models import SyncRun
 from webapp.models.sync import KIND_INVENTORY, KIND_MANUAL, KIND_POLL, QUEUED, RUNNING
-from webapp.scoping import get_scoped_or_404, scoped
-from webapp.sync.connection.state import credit_wait
+from webapp.scoping import get_scoped_or_404
+from webapp.sync.connection.clients import credit_wait
 from webapp.sync.orders.enqueue import enqueue_manual_import
 from webapp.sync.orders.polling import active_import
 from webapp.sync.push.credits import credit_wait_left
@@ -29,18 +30,6 @@ from webapp.sync.push.enqueue import enqueue_full_push
 from webapp.sync.retry_notice import retrying
 
 log = logging.getLogger(__name__)
-
-
-def latest_run(kind: str) -> SyncRun | None:
-    """Return the store's newest run of a kind."""
-    return db.session.scalar(
-        scoped(SyncRun).where(SyncRun.kind == kind).order_by(SyncRun.id.desc())
-    )
-
-
-def import_context(form: ImportForm | None = None) -> dict:
-    """What the Manual Import section shows: the form and the latest manual run."""
-    return {"import_form": form or ImportForm(formdata=None), "run": latest_run(KIND_MANUAL)}
 
 
 def progress_response(run: SyncRun, template: str = "integration/_progress.html", **extra):
@@ -102,8 +91,6 @@ def _import_invalid(form: ImportForm):
         response.headers["HX-Retarget"] = "#import-form"
         response.headers["HX-Reswap"] = "outerHTML"
         return response
-    from webapp.integration.routes import render_panel
-
     return render_panel(status=422, import_form=form)
 
 
@@ -114,8 +101,6 @@ def push_now():
     EmptyForm()  # CSRF is checked globally; the form only renders the token
     if conn.inventory_mode == "overwrite" and request.form.get("confirmed") != "yes":
         # The panel's button asks in a dialog and sends the yes; without JavaScript, ask here.
-        from webapp.integration.settings import overwrite_drops, settings_form
-
         return page_or_fragment(
             "integration/push_confirm.html",
             "integration/_push_confirm.html",

@@ -12,20 +12,17 @@ from flask import Response, redirect, request, url_for
 
 from webapp.integration.blueprint import bp
 from webapp.integration.common import fragment_or_panel, page_or_fragment, wants_fragment
-from webapp.integration.forms import EmptyForm
-from webapp.liveness import Liveness, store_liveness
+from webapp.integration.run_data import (
+    PER_PAGE,
+    keyset_page,
+    log_live,
+    recent_context,
+    run_query,
+    run_summary_context,
+)
+from webapp.liveness import Liveness
 from webapp.models import SyncRun
-from webapp.scoping import current_store_id, get_scoped_or_404, scoped
-
-RECENT_RUNS = 8
-
-
-def recent_context() -> dict:
-    """What the panel's list of newest runs shows, and whether it polls."""
-    from webapp.integration.runs import keyset_page
-
-    page = keyset_page(scoped(SyncRun), SyncRun.id, descending=True, per_page=RECENT_RUNS)
-    return {"page": page, "live": store_liveness(current_store_id())}
+from webapp.scoping import get_scoped_or_404
 
 
 @bp.get("/joor/runs/recent")
@@ -34,34 +31,14 @@ def recent_runs_partial():
     return fragment_or_panel("integration/_recent_runs.html", **recent_context())
 
 
-def log_live(first_page: bool) -> Liveness | None:
-    """The log's liveness: only its first page follows new runs (later pages hold old ones)."""
-    return store_liveness(current_store_id(), next_poll=True) if first_page else None
-
-
 @bp.get("/joor/runs/rows")
 def log_rows_partial():
     """Show the log's first page of runs for its filters (it polls while one is under way)."""
-    from webapp.integration.runs import PER_PAGE, keyset_page, run_query
-
     kind, outcome = request.args.get("kind", ""), request.args.get("outcome", "")
     page = keyset_page(run_query(kind, outcome), SyncRun.id, descending=True, per_page=PER_PAGE)
     return fragment_or_panel(
         "integration/_log_rows.html", page=page, kind=kind, outcome=outcome, live=log_live(True)
     )
-
-
-def run_summary_context(run: SyncRun) -> dict:
-    """What a run's page shows above its events: actions, facts, progress and next step."""
-    from webapp.integration.runs import KIND_LABELS, retryable_count, run_facts
-
-    return {
-        "run": run,
-        "kinds": KIND_LABELS,
-        "retry_form": EmptyForm(formdata=None),
-        "facts": run_facts(run),
-        "retryable": retryable_count(run),
-    }
 
 
 @bp.get("/joor/runs/<int:run_id>/summary")

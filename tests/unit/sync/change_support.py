@@ -18,7 +18,8 @@ from tests.jobs.order_support import (
 )
 from webapp.extensions import db
 from webapp.models import Folder, Order, OrderChange, SyncEvent, SyncRun
-from webapp.sync.connection.state import factory_from_app, get_connection
+from webapp.sync.connection.clients import factory_from_app
+from webapp.sync.connection.state import get_connection
 from webapp.sync.orders.importing import create_manual_run, import_run
 from webapp.sync.orders.polling import create_poll_run
 

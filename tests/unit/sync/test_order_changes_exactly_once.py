@@ -26,7 +26,7 @@ from tests.unit.sync.change_support import (
 )
 from webapp.extensions import db
 from webapp.models import OrderChange
-from webapp.sync.connection.state import factory_from_app
+from webapp.sync.connection.clients import factory_from_app
 from webapp.sync.locks import LockLostError
 from webapp.sync.orders.importing import create_manual_run, import_run
 from webapp.sync.orders.polling import create_poll_run

@@ -30,7 +30,7 @@ from webapp.joor import (
 from webapp.models import Order, SyncEvent, SyncRun
 from webapp.models.base import utcnow
 from webapp.models.joor import STATUS_FAILING
-from webapp.sync.connection.state import factory_from_app
+from webapp.sync.connection.clients import factory_from_app
 from webapp.sync.locks import LockLostError
 from webapp.sync.orders.importing import create_manual_run, create_retry_run, import_run
 

@@ -18,7 +18,7 @@ because it is both smaller and safer:
   the filters, tests and four functions listed in this package. Budgets cap what a render
   may build: the template's size and nesting (template.py, parser.py), text length
   (values.MAX_TEXT), output length, range() size, loop steps and arrow calls
-  (compiler.MAX_LOOP_STEPS), wall-clock time per render, and `matches` (regexes.py).
+  (frames.MAX_LOOP_STEPS), wall-clock time per render, and `matches` (regexes.py).
 """
 
 from webapp.rules.twig.template import (

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from webapp.joor import PAGING_WORDS, probe
 from webapp.models.base import utcnow
-from webapp.sync.connection.state import ClientFactory, get_connection, remember_dialect
+from webapp.sync.connection.clients import ClientFactory
+from webapp.sync.connection.state import get_connection, remember_dialect
 
 log = logging.getLogger(__name__)
 __all__ = ["PAGING_WORDS", "probe_store"]  # the words, for pages that show what was learned

@@ -4,16 +4,42 @@ from __future__ import annotations
 
 import logging
 
+from cryptography.fernet import MultiFernet
 from sqlalchemy.orm import Session
 
-from webapp.crypto import decrypt
+from webapp.crypto import decrypt, encrypt
 from webapp.joor import Dialect, JoorAuthError, JoorError
 from webapp.models import JoorConnection
-from webapp.models.joor import STATUS_CONNECTED, STATUS_DISCONNECTED, STATUS_FAILING
-from webapp.sync.connection.state import ClientFactory, adopt_token, get_connection
+from webapp.models.base import utcnow
+from webapp.models.joor import (
+    STATUS_CHECKING,
+    STATUS_CONNECTED,
+    STATUS_DISCONNECTED,
+    STATUS_FAILING,
+)
+from webapp.sync.connection.clients import ClientFactory
+from webapp.sync.connection.enqueue import enqueue_verify_connection
+from webapp.sync.connection.state import adopt_token, get_connection
 
 log = logging.getLogger(__name__)
 CHECK_NOT_DONE = "The token could not be checked with JOOR"
+
+
+def submit_token(
+    session: Session, box: MultiFernet, conn: JoorConnection, token: str, environment: str
+) -> None:
+    """Keep a token the merchant submitted aside (encrypted) and ask a worker to check it.
+
+    It replaces the connection's token only once JOOR accepts it, so a typo never breaks a
+    working connection. The check is queued after the commit, with the store's id read first.
+    """
+    conn.pending_token_encrypted = encrypt(box, token)
+    conn.pending_environment = environment
+    conn.pending_since = utcnow()
+    conn.status, conn.last_error, store_id = STATUS_CHECKING, "", conn.store_id
+    session.commit()
+    enqueue_verify_connection(store_id)
+    log.info("store %s: token submitted for checking (%s)", store_id, environment)
 
 
 def verify_pending_token(session: Session, factory: ClientFactory, store_id: int) -> JoorConnection:

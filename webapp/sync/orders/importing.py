@@ -8,7 +8,7 @@ polls). A poll that completes moves the store's watermark; a manual import never
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -16,13 +16,13 @@ from sqlalchemy import Select, delete, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from webapp.joor import JoorError
-from webapp.models import Folder, Order, OrderChange, SyncEvent, SyncRun
+from webapp.models import Folder, JoorConnection, Order, OrderChange, SyncEvent, SyncRun
 from webapp.models.base import utcnow
 from webapp.models.sync import CANCELLED, KIND_FETCH, KIND_MANUAL, KIND_POLL
 from webapp.sync import runs
+from webapp.sync.connection.clients import ClientFactory
 from webapp.sync.connection.settings import schedule_next_poll
 from webapp.sync.connection.state import (
-    ClientFactory,
     get_connection,
     record_failure,
     record_success,
@@ -31,6 +31,7 @@ from webapp.sync.connection.state import (
 from webapp.sync.locks import LockLostError, StoreLock
 from webapp.sync.orders.cancelling import ImportCancelled, cancel_requested, cancelled_words
 from webapp.sync.orders.change_apply import CHANGED
+from webapp.sync.orders.fields import parse_moment
 from webapp.sync.orders.mapping import SOURCE_NAME
 from webapp.sync.orders.pages import FAILED, IMPORTED, NO_ID_SUBJECT, NOT_LISTED, ImportPlan
 from webapp.sync.orders.polling import advance_watermark
@@ -38,6 +39,7 @@ from webapp.sync.orders.window import import_window
 from webapp.sync.retry_notice import retry_notice
 
 log = logging.getLogger(__name__)
+WINDOW_START, WINDOW_END = "The import's first date", "The import's last date"
 BUSY_MESSAGE = "Another import for this store is running."
 
 
@@ -148,7 +150,7 @@ def _import_locked(
              run.attempts)  # fmt: skip
     client = None
     try:
-        plan = plan_for_run(session, run)
+        plan = plan_for_run(session, run, conn)
         client = factory.for_connection(conn, on_retry=retry_notice(factory.redis, run.id))
         stop = partial(cancel_requested, factory.redis, run.id)
         who = stop()
@@ -187,9 +189,12 @@ def _import_locked(
     return run
 
 
-def plan_for_run(session: Session, run: SyncRun) -> ImportPlan:
-    """Return what the run imports; the first attempt fixes the window's end in its params."""
-    conn = get_connection(session, run.store_id)
+def plan_for_run(session: Session, run: SyncRun, conn: JoorConnection | None = None) -> ImportPlan:
+    """Return what the run imports; the first attempt fixes the window's end in its params.
+
+    `conn` is the store's connection when the caller holds it already (the import does).
+    """
+    conn = conn or get_connection(session, run.store_id)
     params = dict(run.params or {})
     if not params.get("until"):
         params["until"] = utcnow().isoformat()
@@ -201,8 +206,8 @@ def plan_for_run(session: Session, run: SyncRun) -> ImportPlan:
         folder_id=conn.folder_id or default_folder_id(session, run.store_id),
         order_type=conn.order_type,
         identifier=conn.identifier,
-        since=parse_moment(params["since"]),
-        until=parse_moment(params["until"]),
+        since=parse_moment(params["since"], WINDOW_START),
+        until=parse_moment(params["until"], WINDOW_END),
         only_ids=frozenset(map(str, only)) if only is not None else None,
         kind=run.kind,
         on_change=conn.on_change,
@@ -225,12 +230,6 @@ def default_folder_id(session: Session, store_id: int) -> int:
     if not folders:
         raise ImportSetupError("The store has no folder to put new orders in.")
     return next((fid for fid, name in folders if name == "New"), folders[0][0])
-
-
-def parse_moment(value: str) -> datetime:
-    """Parse a run parameter: a date (midnight UTC) or an ISO 8601 moment."""
-    moment = datetime.fromisoformat(value)
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _reset_for_retry(session: Session, run: SyncRun) -> None:

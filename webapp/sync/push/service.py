@@ -28,8 +28,8 @@ from webapp.rules import (
     empty_overwrite,
     should_confirm_overwrite,
 )
+from webapp.sync.connection.clients import ClientFactory
 from webapp.sync.connection.state import (
-    ClientFactory,
     get_connection,
     record_failure,
     record_success,
