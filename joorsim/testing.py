@@ -11,6 +11,7 @@ werkzeug's threaded one on 127.0.0.1 and a free port; it stops when the block ex
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +22,14 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from joorsim.app import create_app
 from joorsim.state import SimState
+
+
+def behind_by_a_minute() -> float:
+    """JOOR's clock, a minute behind ours: pass as ``clock=`` to date edits inside a window."""
+    # JOOR dates in whole seconds, so a second edit of an order within one second is dated a
+    # second later. A minute behind, that date is still inside a window ending at our "now",
+    # so a test re-reads its edit at once instead of sleeping until the second has passed.
+    return time.time() - 60
 
 
 class QuietHandler(WSGIRequestHandler):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from joorsim.testing import RunningSimulator, running_simulator
+from joorsim.testing import RunningSimulator, behind_by_a_minute, running_simulator
 from tests.jobs.order_support import (
     connect_store,
     duplicate_source_ids,
@@ -26,13 +25,6 @@ from webapp.sync.orders.polling import create_poll_run
 CHANGED_SHARE = 10  # one order in ten changes in JOOR between two imports
 # A small account: forty orders of three lines over the last five days.
 SMALL_SIM = {"orders": 40, "seed": 5, "lines_per_order": 3, "days": 5}
-
-
-def behind_by_a_minute() -> float:
-    """JOOR's clock, a minute behind ours."""
-    # JOOR dates in whole seconds, so a second edit of an order within a second is dated a
-    # second later: a minute behind, that is still inside a window ending now, with no wait.
-    return time.time() - 60
 
 
 class MovableClock:
