@@ -129,3 +129,53 @@ def test_the_map_names_what_it_checks():
     assert sum(map(_is_path, named)) > 100
     assert sum(_dotted(t) is not None for t in named) > 20
     assert sum(bool(SHORT.match(t)) for t in named) > 10
+
+
+def _environment_reads() -> set[str]:
+    """The environment variables webapp/ and jobs/ read: env.get("X"), os.environ["X"], getenv."""
+    names = set()
+    for path in [*ROOT.joinpath("webapp").rglob("*.py"), *ROOT.joinpath("jobs").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and node.args and _reads_environment(node.func):
+                first = node.args[0]
+            elif isinstance(node, ast.Subscript) and _is_environ(node.value):
+                first = node.slice
+            else:
+                continue
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                names.add(first.value)
+    return names
+
+
+def _is_environ(node: ast.expr) -> bool:
+    """`os.environ`, or the `env` name config.py binds to it."""
+    return (isinstance(node, ast.Attribute) and node.attr == "environ") or (
+        isinstance(node, ast.Name) and node.id == "env"
+    )
+
+
+def _reads_environment(func: ast.expr) -> bool:
+    if isinstance(func, ast.Attribute) and func.attr == "getenv":
+        return True
+    return isinstance(func, ast.Attribute) and func.attr == "get" and _is_environ(func.value)
+
+
+def _configuration_table() -> set[str]:
+    """The variables README's configuration table names in its first column."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split("|")[1] for line in section.splitlines() if line.startswith("| `")]
+    return {name for row in rows for name in CODE.findall(row)}
+
+
+def test_the_configuration_table_lists_every_variable_the_code_reads():
+    read = _environment_reads()
+    assert {"DATABASE_URL", "SMTP_URL", "WORKER_TTL"} <= read  # the reader finds them
+    assert sorted(read - _configuration_table()) == []
+
+
+def test_every_variable_in_the_configuration_table_is_read():
+    sources = [*ROOT.joinpath("webapp").rglob("*.py"), *ROOT.joinpath("jobs").rglob("*.py")]
+    sources += [ROOT / "Makefile", ROOT / "Procfile", ROOT / "Procfile.dev"]
+    text = "\n".join(path.read_text(encoding="utf-8") for path in sources)
+    assert sorted(name for name in _configuration_table() if name not in text) == []
