@@ -4,12 +4,14 @@ A path in backticks must be a project file or folder (written in full, or as the
 `push/planning.py`, `reads.py`). A dotted name under webapp/jobs/joorsim/bench, or after
 `python -m`, must be a module, or a module and a name it defines at its top level; so must a
 short `module.name` whose module the project has (`runs.finish_run`). Files made at run time
-(instance/, .venv/) and URLs are not paths of the project.
+(instance/, .venv/) and URLs are not paths of the project. README's configuration table lists
+every environment variable webapp/ and jobs/ read, and only variables something reads.
 """
 
 from __future__ import annotations
 
 import ast
+import os
 import re
 from functools import cache
 from pathlib import Path
@@ -19,7 +21,8 @@ import pytest
 from webapp import ROOT
 
 DOCS = ("docs/ARCHITECTURE.md", "README.md")
-SKIPPED_DIRS = {".git", ".venv", "instance", "node_modules", "__pycache__", ".pytest_cache"}
+SKIPPED_DIRS = {"instance", "node_modules", "__pycache__"}
+KEPT_HIDDEN = {".ci"}
 MADE_AT_RUN_TIME = ("instance/", ".venv/", "../", "~/")
 EXTENSIONS = (".py", ".md", ".html", ".php", ".toml", ".txt")
 FENCE = re.compile(r"^```.*?^```", re.S | re.M)
@@ -34,12 +37,18 @@ PATHLIKE = re.compile(r"^[\w.\-/*]+$")
 def _project_paths() -> frozenset[str]:
     """Every file and folder of the project, relative to its root (folders end with /)."""
     found = set()
-    for path in ROOT.rglob("*"):
-        parts = path.relative_to(ROOT).parts
-        if SKIPPED_DIRS & set(parts) or any(p.endswith(".egg-info") for p in parts):
-            continue
-        found.add("/".join(parts) + ("/" if path.is_dir() else ""))
+    for folder, subfolders, files in os.walk(ROOT):
+        subfolders[:] = [name for name in subfolders if not _skipped(name)]
+        here = Path(folder).relative_to(ROOT).as_posix()
+        prefix = "" if here == "." else here + "/"
+        found |= {f"{prefix}{name}/" for name in subfolders} | {prefix + name for name in files}
     return frozenset(found)
+
+
+def _skipped(folder: str) -> bool:
+    """Caches, the virtualenv, build output and what runs make are no part of the project."""
+    hidden = folder.startswith(".") and folder not in KEPT_HIDDEN
+    return hidden or folder in SKIPPED_DIRS or folder.endswith(".egg-info")
 
 
 def _named(doc: str) -> list[str]:
