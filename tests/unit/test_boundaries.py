@@ -24,10 +24,11 @@ ALLOWED = {
     "webapp/joor": {"requests", "webapp.joor"},
 }
 BLUEPRINTS = ("webapp.integration", "webapp.orders", "webapp.inventory", "webapp.api",
-              "webapp.account", "webapp.auth")  # fmt: skip
+              "webapp.account", "webapp.auth", "webapp.health")  # fmt: skip
 # (importer, never these): the table in docs/ARCHITECTURE.md.
 FORBIDDEN = [
     ("webapp", ("jobs",)),  # jobs are enqueued by dotted path, never imported by the web app
+    ("jobs", BLUEPRINTS),  # a job calls services, never a view
     ("webapp.sync", BLUEPRINTS + ("webapp.cli",)),
     ("webapp.models", ("webapp.sync", "webapp.rules", *BLUEPRINTS)),
     *((blueprint, ("webapp.joor",)) for blueprint in BLUEPRINTS),  # views never call JOOR
