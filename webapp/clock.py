@@ -1,7 +1,8 @@
 """The one source of "now" for the web app and the jobs.
 
-Every read of the current time goes through here, so a reader finds where time comes from in
-one place and a test moves it in one place (tests/conftest.py's `clock`, on time-machine).
+Every read of the current time goes through here (tests/unit/test_clock.py checks it), so a
+reader finds where time comes from in one place, and a test holds or moves it with
+time-machine's `time_machine` fixture instead of sleeping or accepting two answers.
 Durations and deadlines of a single call use `time.monotonic()` instead: a moved or stepped
 wall clock must not cut a call short. Rules (webapp/rules) never read this: they take `now`.
 """
