@@ -15,9 +15,9 @@ from jobs.runtime import app_context, get_app
 from webapp.alerts.delivery import config_from_app, deliver, waiting_deliveries
 from webapp.alerts.enqueue import enqueue_send_alert, send_job_id
 from webapp.alerts.evaluation import evaluate_store
+from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.models import AlertEpisode, JoorConnection
-from webapp.models.base import utcnow
 from webapp.sync.queues import fetch_job, is_active
 
 log = logging.getLogger(__name__)

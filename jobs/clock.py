@@ -50,7 +50,7 @@ def _tick_once() -> float:
     """Run one tick; return how long to wait before the next."""
     from jobs.cron import tick
     from jobs.retries import next_retry_due
-    from webapp.models.base import utcnow
+    from webapp.clock import utcnow
     from webapp.sync.push.upcoming import note_next_tick
 
     try:

@@ -28,9 +28,9 @@ from jobs.housekeeping import enqueue_prune_logs
 from jobs.retries import rebuild_lost_retries
 from jobs.runtime import app_context, redis_connection
 from webapp.alerts.enqueue import enqueue_alert_evaluation
+from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.models import JoorConnection, SyncRun
-from webapp.models.base import utcnow
 from webapp.models.joor import STATUS_CONNECTED
 from webapp.models.sync import CANCELLED, KIND_INVENTORY, ORDER_KINDS
 from webapp.sync import runs

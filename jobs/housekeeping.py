@@ -8,8 +8,8 @@ from datetime import datetime
 from rq import Retry
 
 from jobs.runtime import app_context
+from webapp.clock import utcnow
 from webapp.extensions import db
-from webapp.models.base import utcnow
 from webapp.sync.queues import DEFAULT, enqueue_once
 from webapp.sync.retention import prune_run_logs
 

@@ -15,9 +15,9 @@ from rq import Retry, get_current_job
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.models import SyncRun
-from webapp.models.base import utcnow
 from webapp.models.sync import FAILED, KIND_INVENTORY, RETRYING
 from webapp.sync import runs
 from webapp.sync.claims import claim

@@ -8,10 +8,11 @@ the next thing known to come (a push waiting out its debounce, the next schedule
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.models import JoorConnection, SyncRun
 from webapp.models.sync import ACTIVE, KINDS
@@ -38,7 +39,7 @@ class Liveness:
             return f"every {POLL_SECONDS}s"
         if self.wake_at is None:
             return ""
-        seconds = (self.wake_at - datetime.now(UTC)).total_seconds()
+        seconds = (self.wake_at - utcnow()).total_seconds()
         return f"load delay:{max(POLL_SECONDS, round(seconds) + 1)}s"
 
     @property
@@ -67,7 +68,7 @@ def store_liveness(
     times = [coming.at] if coming is not None and coming.at is not None else []
     if next_poll:
         times += _next_poll(store_id)
-    soon = [t for t in times if t - datetime.now(UTC) < WAKE_WITHIN]
+    soon = [t for t in times if t - utcnow() < WAKE_WITHIN]
     return Liveness(active, newest or 0, coming, min(soon) if soon else None)
 
 

@@ -9,9 +9,9 @@ import secrets
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
+from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.models import DEFAULT_FOLDERS, Folder, Store, User
-from webapp.models.base import utcnow
 from webapp.models.store import FINAL_FOLDERS
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")

@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 from flask import Flask, current_app
 
+from webapp.clock import utcnow
+
 
 def available_endpoints() -> set[str]:
     """Return the endpoints this app serves (the nav shows only those)."""
@@ -16,7 +18,7 @@ def ago(value: datetime | None, now: datetime | None = None) -> str:
     """Say how long ago a moment was, in words ("3 min ago")."""
     if value is None:
         return "never"
-    seconds = int(((now or datetime.now(UTC)) - value).total_seconds())
+    seconds = int(((now or utcnow()) - value).total_seconds())
     future = seconds < 0
     seconds = abs(seconds)
     for unit, size in (("day", 86400), ("h", 3600), ("min", 60)):
@@ -33,7 +35,7 @@ def until(value: datetime | None, now: datetime | None = None) -> str:
 
     if value is None:
         return ""
-    seconds = (value - (now or datetime.now(UTC))).total_seconds()
+    seconds = (value - (now or utcnow())).total_seconds()
     return in_about(seconds) if seconds >= 1 else "now"
 
 

@@ -210,14 +210,15 @@ def test_a_confirmed_full_push_passes_the_confirmation_to_the_job(sim, skus, joo
     assert set(sim_stock(sim)) == {skus[1]["upc"], skus[2]["upc"]}
 
 
-def test_debounce_window_comes_from_config(joor_app, joor_store):
+def test_debounce_window_comes_from_config(joor_app, joor_store, time_machine):
     joor_app.config["PUSH_DEBOUNCE_SECONDS"] = 30
-    before = time.time()
+    before = int(time.time())
+    time_machine.move_to(before, tick=False)  # held on a whole second, as RQ's schedule is kept
 
     job = enqueue_push_inventory(joor_store.id)
 
     registry = ScheduledJobRegistry(queue=queue(DEFAULT, joor_app.extensions["redis"]))
-    assert registry.get_scheduled_time(job.id).timestamp() >= before + 29
+    assert registry.get_scheduled_time(job.id).timestamp() == before + 30
 
 
 def test_a_push_failing_on_joor_is_retried_on_the_same_run(sim, skus, joor_app, joor_store):

@@ -16,6 +16,7 @@ from webapp.alerts.email import EmailError, build_message, parse_smtp_url, send_
 from webapp.alerts.messages import AlertMessage, compose
 from webapp.alerts.settings import alert_settings, recipients, webhook_secret
 from webapp.alerts.webhook import WebhookError, post_alert
+from webapp.clock import utcnow
 from webapp.crypto import TokenDecryptError
 from webapp.models import AlertDelivery, AlertEpisode, Store
 from webapp.models.alerts import (
@@ -27,7 +28,6 @@ from webapp.models.alerts import (
     DELIVERY_SENT,
     EVENT_TEST,
 )
-from webapp.models.base import utcnow
 
 log = logging.getLogger(__name__)
 NO_SMTP = "Email alerts cannot be sent: the server has no SMTP_URL set (ask its operator)."

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from webapp.alerts.settings import alert_settings
+from webapp.clock import utcnow
 from webapp.models import AlertDelivery, AlertEpisode, JoorConnection, Order
 from webapp.models.alerts import (
     CHANNEL_EMAIL,
@@ -23,7 +24,6 @@ from webapp.models.alerts import (
     TOPIC_CONNECTION,
     TOPIC_ORDERS,
 )
-from webapp.models.base import utcnow
 from webapp.rules.alerts import OpenEpisode, Step, plan_episode
 from webapp.rules.health import CHECKING, CONNECTED, DISCONNECTED, PAUSED, Verdict
 from webapp.rules.order_flow import HISTORY, judge_order_flow

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.alerts.addresses import Resolver, WebhookAddressError, check_webhook_url
+from webapp.clock import utcnow
 from webapp.crypto import TokenDecryptError, decrypt, encrypt, reencrypt
 from webapp.models import AlertSettings
-from webapp.models.base import utcnow
 
 MAX_RECIPIENTS = 5
 SEPARATORS = re.compile(r"[\s,;]+")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import time
 
 import certifi
 import urllib3
@@ -15,6 +14,7 @@ from webapp.alerts.addresses import (
     parse_webhook_url,
     resolve_checked,
 )
+from webapp.clock import now_epoch
 
 SIGNATURE_HEADER = "X-JoorSync-Signature"
 EVENT_HEADER = "X-JoorSync-Event"
@@ -56,7 +56,7 @@ def post_alert(
         "Host": target.host_header,
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
-        SIGNATURE_HEADER: signature(secret, int(now if now is not None else time.time()), body),
+        SIGNATURE_HEADER: signature(secret, int(now if now is not None else now_epoch()), body),
         EVENT_HEADER: event,
         DELIVERY_HEADER: delivery_id,
     }

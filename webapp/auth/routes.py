@@ -14,9 +14,9 @@ from webapp.auth.blueprint import bp
 from webapp.auth.forms import LoginForm
 from webapp.auth.limits import login_limiter, wait_words
 from webapp.auth.sessions import revoke_sessions
+from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.models import User
-from webapp.models.base import utcnow
 
 log = logging.getLogger(__name__)
 WRONG_LOGIN = "Email or password is incorrect."

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from webapp.clock import today
 from webapp.formkit import select_choices
 from webapp.rules.twig import MAX_SOURCE
 from webapp.sync.connection.settings import (
@@ -58,7 +59,7 @@ class ImportForm(FlaskForm):
         "Orders modified since",
         validators=[DataRequired("Pick the date to import from.")],
         # A month back covers the usual "catch up after connecting" import.
-        default=lambda: datetime.now(UTC).date() - timedelta(days=30),
+        default=lambda: today() - timedelta(days=30),
     )
 
     def validate_since(self, field: DateField) -> None:

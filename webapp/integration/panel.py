@@ -14,6 +14,7 @@ from datetime import timedelta
 from flask import current_app, make_response, render_template
 from sqlalchemy import select
 
+from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.formkit import select_choices
 from webapp.integration.alerts import alert_banner
@@ -36,7 +37,6 @@ from webapp.integration.previews import (
 from webapp.integration.run_data import recent_context
 from webapp.liveness import Liveness, store_liveness
 from webapp.models import JoorConnection, SettingsChange, SyncRun
-from webapp.models.base import utcnow
 from webapp.models.joor import STATUS_CHECKING, STATUS_DISCONNECTED
 from webapp.models.sync import KIND_MANUAL, KIND_POLL
 from webapp.scoping import scoped

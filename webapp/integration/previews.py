@@ -9,6 +9,7 @@ from itertools import islice
 
 import redis
 
+from webapp.clock import now_epoch
 from webapp.extensions import db, get_redis
 from webapp.formkit import select_choices
 from webapp.integration.forms import TEMPLATE_NAMES, SettingsForm
@@ -95,7 +96,7 @@ def overwrite_drops(
     try:
         summary = count(compute=wait)
         if summary is None:
-            return _counting(conn.store_id, int(time.time()) if since is None else since)
+            return _counting(conn.store_id, int(now_epoch()) if since is None else since)
     except (TemplateError, ValueError) as exc:
         return {"error": str(exc)}
     except redis.RedisError:
@@ -106,7 +107,7 @@ def overwrite_drops(
 def _counting(store_id: int, since: int) -> dict:
     """The warning while a worker counts; after a minute it says the worker may be down."""
     enqueue_overwrite_count(store_id)
-    stale = time.time() - since > COUNT_PATIENCE_SECONDS
+    stale = now_epoch() - since > COUNT_PATIENCE_SECONDS
     return {"pending": True, "since": since, "stale": stale, "error": None}
 
 

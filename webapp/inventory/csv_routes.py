@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 import secrets
-import time
 from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from webapp.clock import now_epoch
 from webapp.extensions import db
 from webapp.inventory.blueprint import bp
 from webapp.inventory.bulk import upsert_items
@@ -39,7 +39,7 @@ def _upload_path(token: str) -> Path:
 
 def _forget_old_uploads() -> None:
     """Remove uploads nobody confirmed within a day."""
-    cutoff = time.time() - KEEP_SECONDS
+    cutoff = now_epoch() - KEEP_SECONDS
     for path in _upload_dir().glob("*.csv"):
         if path.stat().st_mtime < cutoff:
             path.unlink(missing_ok=True)

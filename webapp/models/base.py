@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 
 from sqlalchemy import DateTime, TypeDecorator
 from sqlalchemy.types import JSON
 
-
-def utcnow() -> datetime:
-    """Return the current time, timezone-aware in UTC."""
-    return datetime.now(UTC)
+# Kept here for the modules and tests that import it from the models; webapp.clock defines it.
+from webapp.clock import utcnow as utcnow
 
 
 class UTCDateTime(TypeDecorator):

@@ -8,8 +8,9 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from webapp.clock import utcnow
 from webapp.extensions import db
-from webapp.models.base import JSONType, UTCDateTime, utcnow
+from webapp.models.base import JSONType, UTCDateTime
 
 
 class InventoryItem(db.Model):

@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from webapp.clock import utcnow
 from webapp.extensions import db
-from webapp.models.base import JSONType, UTCDateTime, utcnow
+from webapp.models.base import JSONType, UTCDateTime
 
 STATUS_DISCONNECTED = "disconnected"
 STATUS_CONNECTED = "connected"

@@ -18,8 +18,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from webapp.clock import utcnow
 from webapp.extensions import db
-from webapp.models.base import JSONType, UTCDateTime, utcnow
+from webapp.models.base import JSONType, UTCDateTime
 
 MONEY = Numeric(14, 2)
 

@@ -9,8 +9,9 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, f
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from webapp.clock import utcnow
 from webapp.extensions import db
-from webapp.models.base import UTCDateTime, utcnow
+from webapp.models.base import UTCDateTime
 
 DEFAULT_FOLDERS = ("New", "Prepared", "Closed")
 # Folders whose orders are done with: a change made in JOOR is only noted there, never moved.

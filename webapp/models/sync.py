@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from webapp.clock import utcnow
 from webapp.extensions import db
-from webapp.models.base import JSONType, UTCDateTime, utcnow
+from webapp.models.base import JSONType, UTCDateTime
 
 KIND_POLL = "poll"
 KIND_MANUAL = "manual"

@@ -8,10 +8,10 @@ succeeds or, failing, leaves a new notice.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from typing import Any
 
+from webapp.clock import now_epoch
 from webapp.joor import JoorError
 from webapp.joor.errors import in_about
 
@@ -28,7 +28,7 @@ def retry_notice(redis: Any, run_id: int) -> Callable[[JoorError, int, float, in
             "what": error.user_message.split(". ")[0].rstrip("."),
             "next": attempt + 1,
             "of": attempts,
-            "at": time.time() + wait,
+            "at": now_epoch() + wait,
         }
         redis.set(KEY.format(run_id), json.dumps(notice), ex=round(wait) + MARGIN_SECONDS)
 
@@ -41,7 +41,7 @@ def retrying(redis: Any, run_id: int, *, now: float | None = None) -> str | None
     if raw is None:
         return None
     notice = json.loads(raw)
-    left = notice["at"] - (time.time() if now is None else now)
+    left = notice["at"] - (now_epoch() if now is None else now)
     if left <= 0:
         return None
     return (

@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from webapp.clock import utcnow
 from webapp.models import SyncRun
-from webapp.models.base import utcnow
 from webapp.models.sync import FAILED, QUEUED, RETRYING, RUNNING, SUCCEEDED
 from webapp.sync.dbapi import insert_many, insert_sql, json_text, timestamp_text
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from webapp.clock import utcnow
 from webapp.models import (
     AlertEpisode,
     JoorConnection,
@@ -16,7 +17,6 @@ from webapp.models import (
     SyncRun,
 )
 from webapp.models.alerts import TOPIC_CONNECTION, TOPIC_ORDERS
-from webapp.models.base import utcnow
 from webapp.models.sync import (
     AWAITING_CONFIRMATION,
     FAILED,

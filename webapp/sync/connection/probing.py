@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from webapp.clock import utcnow
 from webapp.joor import PAGING_WORDS, probe
-from webapp.models.base import utcnow
 from webapp.sync.connection.clients import ClientFactory
 from webapp.sync.connection.state import get_connection, remember_dialect
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webapp.clock import utcnow
 from webapp.models import Folder, JoorConnection, SettingsChange
-from webapp.models.base import utcnow
 from webapp.models.store import CANCELLED_FOLDER
 from webapp.rules.change_plans import NOTE, UPDATE_NEW
 

@@ -9,6 +9,7 @@ from cryptography.fernet import MultiFernet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webapp.clock import utcnow
 from webapp.crypto import TokenDecryptError, encrypt, reencrypt
 from webapp.joor import (
     Dialect,
@@ -18,7 +19,6 @@ from webapp.joor import (
     account_key_for,
 )
 from webapp.models import Folder, JoorConnection, Store
-from webapp.models.base import utcnow
 from webapp.models.joor import STATUS_CONNECTED, STATUS_DISCONNECTED, STATUS_FAILING
 from webapp.sync.connection.clients import ClientFactory
 from webapp.sync.connection.settings import schedule_next_poll

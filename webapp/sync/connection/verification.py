@@ -7,10 +7,10 @@ import logging
 from cryptography.fernet import MultiFernet
 from sqlalchemy.orm import Session
 
+from webapp.clock import utcnow
 from webapp.crypto import decrypt, encrypt
 from webapp.joor import Dialect, JoorAuthError, JoorError
 from webapp.models import JoorConnection
-from webapp.models.base import utcnow
 from webapp.models.joor import (
     STATUS_CHECKING,
     STATUS_CONNECTED,

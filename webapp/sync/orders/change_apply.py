@@ -16,8 +16,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from webapp.clock import utcnow
 from webapp.models import Folder, JoorConnection, OrderChange, OrderItem, SyncRun
-from webapp.models.base import utcnow
 from webapp.models.store import CANCELLED_FOLDER
 from webapp.rules.change_plans import ChangePlan, FolderFacts, plan_change
 from webapp.rules.order_diff import describe_changes, is_cancellation

@@ -9,15 +9,14 @@ the import is idempotent). Jobs are named by dotted path, so the web process nev
 from __future__ import annotations
 
 import logging
-import time
 from datetime import date, datetime
 
 from rq import Retry
 from rq.job import Job, JobStatus
 
+from webapp.clock import now_epoch, utcnow
 from webapp.extensions import db, get_redis
 from webapp.models import Order, SyncRun
-from webapp.models.base import utcnow
 from webapp.models.sync import KIND_FETCH, KIND_INVENTORY, KIND_MANUAL
 from webapp.sync.claims import claim, holder, release
 from webapp.sync.orders.cancelling import cancel_import
@@ -102,7 +101,7 @@ def enqueue_import(run: SyncRun) -> Job | None:
 
 def enqueue_import_later(run_id: int) -> None:
     """Come back to a run whose store is busy; the id carries a time bucket so it is unique."""
-    bucket = int(time.time() // BUSY_RETRY_SECONDS)
+    bucket = int(now_epoch() // BUSY_RETRY_SECONDS)
     come_back_later(
         run_id,
         IMPORT_JOB,

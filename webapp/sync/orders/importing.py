@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import Select, delete, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from webapp.clock import today, utcnow
 from webapp.joor import JoorError
 from webapp.models import Folder, JoorConnection, Order, OrderChange, SyncEvent, SyncRun
-from webapp.models.base import utcnow
 from webapp.models.sync import CANCELLED, KIND_FETCH, KIND_MANUAL, KIND_POLL
 from webapp.sync import runs
 from webapp.sync.connection.clients import ClientFactory
@@ -57,7 +57,7 @@ IMPORT_ERROR_PREFIX = "Import #"  # how a connection's last error names a failed
 
 def since_problem(since: date) -> str | None:
     """Why a manual import cannot start from this date, in words, or None."""
-    return FUTURE_SINCE if since > date.today() else None
+    return FUTURE_SINCE if since > today() else None
 
 
 def create_manual_run(

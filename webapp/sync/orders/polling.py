@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webapp.clock import utcnow
 from webapp.models import JoorConnection, SyncRun
-from webapp.models.base import utcnow
 from webapp.models.joor import STATUS_CONNECTED
 from webapp.models.sync import ACTIVE, KIND_MANUAL, KIND_POLL
 from webapp.sync import runs

@@ -18,8 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from webapp.clock import utcnow
 from webapp.models import Order, SyncRun
-from webapp.models.base import utcnow
 from webapp.sync import runs
 from webapp.sync.dbapi import insert_many, insert_returning, insert_sql, timestamp_text
 from webapp.sync.orders.changes import follow_changes, present_orders

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from webapp.clock import utcnow
 from webapp.joor.budget import DEFAULT_LIMIT, DEFAULT_WINDOW, share_credits
 from webapp.models import InventoryItem, SyncRun
-from webapp.models.base import utcnow
 from webapp.models.sync import KIND_INVENTORY
 from webapp.rules.push_cost import PushCosts, push_costs
 from webapp.sync.push.credits import batch_for

@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from webapp.clock import utcnow
 from webapp.joor.budget import WRITE_COST, ShareRoom
 from webapp.models import SyncRun
-from webapp.models.base import utcnow
 from webapp.models.sync import QUEUED
 from webapp.rules import PushPlan
 from webapp.rules.push_cost import plan_calls

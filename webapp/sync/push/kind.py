@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from webapp.clock import utcnow
 from webapp.rules import PushPlan, first_overwrite
 from webapp.rules import overwrite as why
 
@@ -50,7 +51,7 @@ def describe(
     plan: PushPlan, *, full: bool, last_full: datetime | None, now: datetime | None = None
 ) -> str:
     """What the push sends and why: "Update of 3 SKUs (Overwrite mode: JOOR already holds ...)"."""
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     count = _skus(len(plan.send))
     if plan.mode == "update":
         return f"every item (full push): {count}" if full else f"Update of {count} (what changed)"

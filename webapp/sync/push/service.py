@@ -13,6 +13,7 @@ from typing import Any
 from redis.exceptions import LockError
 from sqlalchemy.orm import Session
 
+from webapp.clock import utcnow
 from webapp.joor import (
     JoorError,
     JoorMalformedResponseError,
@@ -20,7 +21,6 @@ from webapp.joor import (
     JoorTransientError,
 )
 from webapp.models import JoorConnection, SyncRun
-from webapp.models.base import utcnow
 from webapp.models.sync import AWAITING_CONFIRMATION, KIND_INVENTORY
 from webapp.rules import (
     PushPlan,

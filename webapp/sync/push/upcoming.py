@@ -15,6 +15,7 @@ from rq.exceptions import NoSuchJobError
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import select
 
+from webapp.clock import utcnow
 from webapp.extensions import db, get_redis
 from webapp.models import JoorConnection, SyncRun
 from webapp.models.joor import STATUS_CONNECTED
@@ -53,13 +54,13 @@ def _scheduled_push(store_id: int) -> Upcoming | None:
     job = fetch_job(push_job_id(store_id))
     status = job.get_status(refresh=False) if job is not None else None
     if status == "queued":
-        return Upcoming("a push of the stock changed here", datetime.now(UTC))
+        return Upcoming("a push of the stock changed here", utcnow())
     if status != "scheduled":
         return None
     try:
         when = ScheduledJobRegistry(queue=queue(DEFAULT)).get_scheduled_time(job)
     except NoSuchJobError:  # moved onto its queue a moment ago: it starts now
-        when = datetime.now(UTC)
+        when = utcnow()
     return Upcoming("a push of the stock changed here", when.astimezone(UTC))
 
 
@@ -82,7 +83,7 @@ def _first_full_push(store_id: int) -> Upcoming | None:
     )
     if db.session.scalar(under_way.limit(1)) is not None:
         return None  # a push is sending now (Push inventory now, say): the clock waits for it
-    if awaits_confirmation(db.session, conn, datetime.now(UTC) - FULL_PUSH_EVERY):
+    if awaits_confirmation(db.session, conn, utcnow() - FULL_PUSH_EVERY):
         return None  # its Overwrite waits for a person's yes: the clock does not send it
     return Upcoming("the first full push: every count, to JOOR", _next_tick())
 
@@ -93,4 +94,4 @@ def _next_tick() -> datetime | None:
     if raw is None:
         return None
     at = datetime.fromtimestamp(float(raw), UTC)
-    return at if at >= datetime.now(UTC) else None
+    return at if at >= utcnow() else None
