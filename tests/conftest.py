@@ -16,6 +16,9 @@ from tests.factories import PASSWORD, make_store
 from webapp import create_app
 from webapp.extensions import db
 
+# Fixtures shared across directories (simulators and the stores connected to them).
+pytest_plugins = ["tests.fixtures.orders", "tests.fixtures.push", "tests.fixtures.changes"]
+
 TEST_SECRET = "test-secret-key-not-for-production"
 CSRF_IN_PAGE = re.compile(r'"X-CSRFToken": "([^"]+)"')
 

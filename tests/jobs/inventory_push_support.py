@@ -1,22 +1,20 @@
-"""Fixtures and helpers for inventory push tests: a simulator, a connected store, read-backs."""
+"""Helpers for inventory push tests: settings, a push, what JOOR holds (fixtures: push.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 import requests
 from rq import SimpleWorker
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import select
 
-from joorsim.testing import RunningSimulator, running_simulator
+from joorsim.testing import RunningSimulator
 from webapp.extensions import db
 from webapp.models import Store, SyncEvent, SyncRun
 from webapp.sync.connection.clients import factory_from_app
 from webapp.sync.connection.settings import Actor, apply_settings
-from webapp.sync.connection.state import connect, get_connection
+from webapp.sync.connection.state import get_connection
 from webapp.sync.push.service import PushSummary, create_push_run, run_push
 from webapp.sync.queues import DEFAULT, SERIALIZER, fetch_job, queue
 
@@ -27,36 +25,6 @@ STYLE_TEMPLATES = {
     "color_code": "{{ item.metadata.color_code }}",
     "size": "{{ item.metadata.size }}",
 }
-
-
-@pytest.fixture(scope="module")
-def sim() -> Iterator[RunningSimulator]:
-    """One simulator per module (its catalogue does not change); reset before each test."""
-    with running_simulator(orders=3, seed=5, styles=12, rate_limit=False) as running:
-        yield running
-
-
-@pytest.fixture
-def skus(sim: RunningSimulator) -> list[dict[str, Any]]:
-    """The simulator's catalogue SKUs (valid identifiers)."""
-    return requests.get(f"{sim.root_url}/_sim/catalog", timeout=5).json()["skus"]
-
-
-@pytest.fixture
-def joor_app(app, sim: RunningSimulator):
-    """The test app pointed at the simulator as the Local environment, with quick retries."""
-    requests.post(f"{sim.root_url}/_sim/reset", timeout=5).raise_for_status()
-    app.config["JOOR_LOCAL_URL"] = sim.base_url
-    app.config["JOOR_CLIENT_OPTIONS"] = FAST_CLIENT
-    return app
-
-
-@pytest.fixture
-def joor_store(joor_app, store: Store) -> Store:
-    """The store connected to the simulator, pushing UPCs to Default in Update mode."""
-    connect(db.session, factory_from_app(joor_app), store.id, "demo-token", "local")
-    configure(store, warehouse="Default", sync_inventory="on", inventory_mode="update")
-    return store
 
 
 def configure(store: Store, **changes: str) -> None:

@@ -1,14 +1,12 @@
-"""Fixtures and helpers for the order-import tests: a simulator and a store connected to it."""
+"""Helpers for the order-import tests (their fixtures are in tests/fixtures/orders.py)."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
-import pytest
 from sqlalchemy import func, select
 
-from joorsim.testing import RunningSimulator, running_simulator
+from joorsim.testing import RunningSimulator
 from webapp.extensions import db
 from webapp.models import Order, SyncRun
 from webapp.sync.connection.clients import factory_from_app
@@ -33,20 +31,6 @@ def connect_store(app, store, order_type: str = "all_but_cancelled"):
     conn.order_type = order_type
     db.session.commit()
     return conn
-
-
-@pytest.fixture(name="sim")
-def sim_fixture(app) -> Iterator[RunningSimulator]:
-    """A simulator with 1,000 orders over the last five days, wired into the app."""
-    with running_simulator(**SIM_OPTIONS) as running:
-        use_simulator(app, running)
-        yield running
-
-
-@pytest.fixture(name="connected")
-def connected_fixture(app, store, sim):
-    """The store's connection to the simulator."""
-    return connect_store(app, store)
 
 
 def window_total(sim: RunningSimulator, order_type: int = 4, date_end: int | None = None) -> int:

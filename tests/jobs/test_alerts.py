@@ -1,9 +1,6 @@
 """Alerts end to end in-process: a refused push opens an episode, a worker sends it by email
 and webhook to real servers once, and the fix resolves it with one more message each."""
 
-# Fixtures come from inventory_push_support; test arguments name them on purpose.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import json
@@ -16,14 +13,7 @@ from sqlalchemy import select
 from jobs.alerts import evaluate_alerts, requeue_lost_deliveries
 from tests.alert_support import running_receiver, running_smtp, signature_matches
 from tests.factories import make_item
-from tests.jobs.inventory_push_support import (  # noqa: F401 - fixtures
-    configure,
-    joor_app,
-    joor_store,
-    push,
-    sim,
-    skus,
-)
+from tests.jobs.inventory_push_support import configure, push
 from webapp.alerts.delivery import DeliveryRetryError, config_from_app, deliver, queue_test
 from webapp.alerts.enqueue import send_job_id
 from webapp.alerts.evaluation import evaluate_store, open_episodes
@@ -72,9 +62,9 @@ def deliveries(store) -> list[AlertDelivery]:
 
 
 def test_a_misspelt_warehouse_is_told_once_by_email_and_webhook_and_its_fix_once_more(
-    joor_app, joor_store, skus, channels, mailbox, receiver
+    joor_app, joor_store, push_skus, channels, mailbox, receiver
 ):
-    for sku in skus[:3]:
+    for sku in push_skus[:3]:
         make_item(joor_store, sku["upc"], stock=4)
     assert push(joor_store).status == "succeeded"  # Default took stock from this store before
     configure(joor_store, warehouse="Defualt")

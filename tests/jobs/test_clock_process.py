@@ -10,7 +10,6 @@ import time
 import pytest
 from rq.job import Job
 
-from tests.jobs.order_support import connected_fixture, sim_fixture  # noqa: F401 - fixtures
 from webapp import ROOT
 from webapp.sync.queues import POLLING, queue
 

@@ -1,26 +1,19 @@
 """Pushes sparing JOOR's credits: Updates in Overwrite mode, a share, a batch JOOR takes."""
 
-# Fixtures come from inventory_push_support; test arguments name them on purpose.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import pytest
 
 from tests.factories import make_item
-from tests.jobs.inventory_push_support import (  # noqa: F401 - fixtures
+from tests.jobs.inventory_push_support import (
     STYLE_TEMPLATES,
     configure,
-    joor_app,
-    joor_store,
     push,
     release_scheduled,
     runs,
     set_faults,
-    sim,
     sim_pushes,
     sim_stock,
-    skus,
     style_metadata,
     work,
 )
@@ -33,9 +26,11 @@ from webapp.sync.push.enqueue import enqueue_push_inventory
 from webapp.sync.push.service import run_push
 
 
-def _overwritten(store, skus, count: int, stock: int = 3) -> list[InventoryItem]:
+def _overwritten(store, push_skus, count: int, stock: int = 3) -> list[InventoryItem]:
     """Items for `count` catalogue UPCs, in JOOR by a first Overwrite the merchant confirmed."""
-    items = [make_item(store, sku["upc"], stock=stock + n) for n, sku in enumerate(skus[:count])]
+    items = [
+        make_item(store, sku["upc"], stock=stock + n) for n, sku in enumerate(push_skus[:count])
+    ]
     configure(store, inventory_mode="overwrite")
     assert push(store, confirmed=True).counts["passed"] == count
     return items
@@ -45,44 +40,49 @@ def _sends(run_id: int) -> str:
     return db.session.get(SyncRun, run_id).params["sends"]
 
 
-def test_an_edit_in_overwrite_mode_is_one_update_call_of_its_sku(sim, skus, joor_store):
-    items = _overwritten(joor_store, skus, 6)
-    calls = len(sim_pushes(sim))
+def test_an_edit_in_overwrite_mode_is_one_update_call_of_its_sku(push_sim, push_skus, joor_store):
+    items = _overwritten(joor_store, push_skus, 6)
+    calls = len(sim_pushes(push_sim))
     items[2].stock = 40
     db.session.commit()
 
     summary = push(joor_store)
 
     assert summary.status == "succeeded" and summary.counts["sent"] == 1
-    [call] = sim_pushes(sim)[calls:]
+    [call] = sim_pushes(push_sim)[calls:]
     assert call["overwrite"] is False and call["items"] == [
-        {"warehouse": "Default", "upc": skus[2]["upc"], "inventory": 40}
+        {"warehouse": "Default", "upc": push_skus[2]["upc"], "inventory": 40}
     ]
-    assert sim_stock(sim) == {sku["upc"]: 40 if n == 2 else 3 + n for n, sku in enumerate(skus[:6])}
+    assert sim_stock(push_sim) == {
+        sku["upc"]: 40 if n == 2 else 3 + n for n, sku in enumerate(push_skus[:6])
+    }
     assert db.session.get(SyncRun, summary.run_id).credits_used == 5
     assert _sends(summary.run_id).startswith(
         "Update of 1 SKU (Overwrite mode: JOOR already holds the rest, last full push "
     )
 
 
-def test_an_item_deleted_sends_the_full_snapshot_and_says_why(sim, skus, joor_store):
-    items = _overwritten(joor_store, skus, 6)
+def test_an_item_deleted_sends_the_full_snapshot_and_says_why(push_sim, push_skus, joor_store):
+    items = _overwritten(joor_store, push_skus, 6)
     db.session.delete(items[0])
     db.session.commit()
 
     summary = push(joor_store)
 
     assert summary.status == "succeeded" and summary.counts["dropped"] == 1
-    assert sim_pushes(sim)[-1]["overwrite"] is True and len(sim_pushes(sim)[-1]["items"]) == 5
-    assert sim_stock(sim) == {sku["upc"]: 3 + n for n, sku in enumerate(skus[:6]) if n}
+    assert (
+        sim_pushes(push_sim)[-1]["overwrite"] is True
+        and len(sim_pushes(push_sim)[-1]["items"]) == 5
+    )
+    assert sim_stock(push_sim) == {sku["upc"]: 3 + n for n, sku in enumerate(push_skus[:6]) if n}
     assert _sends(summary.run_id) == (
         f"Full Overwrite of 5 SKUs (1 SKU left the set (deleted, skipped or given another "
-        f"identifier): {skus[0]['upc']})"
+        f"identifier): {push_skus[0]['upc']})"
     )
 
 
-def test_after_update_mode_the_next_overwrite_push_is_a_full_one(sim, skus, joor_store):
-    items = _overwritten(joor_store, skus, 3)
+def test_after_update_mode_the_next_overwrite_push_is_a_full_one(push_sim, push_skus, joor_store):
+    items = _overwritten(joor_store, push_skus, 3)
     configure(joor_store, inventory_mode="update")
     items[0].stock = 9
     db.session.commit()
@@ -91,33 +91,33 @@ def test_after_update_mode_the_next_overwrite_push_is_a_full_one(sim, skus, joor
 
     summary = push(joor_store)
 
-    assert sim_pushes(sim)[-1]["overwrite"] is True and summary.counts["sent"] == 3
+    assert sim_pushes(push_sim)[-1]["overwrite"] is True and summary.counts["sent"] == 3
     assert "since Update mode was last used" in _sends(summary.run_id)
     assert push(joor_store).counts["sent"] == 0  # JOOR holds the snapshot again
 
 
-def _styles(skus, count: int) -> list[dict]:
+def _styles(push_skus, count: int) -> list[dict]:
     """Every SKU of the catalogue's first `count` styles."""
-    styles = list(dict.fromkeys(sku["style_number"] for sku in skus))[:count]
-    return [sku for sku in skus if sku["style_number"] in styles]
+    styles = list(dict.fromkeys(sku["style_number"] for sku in push_skus))[:count]
+    return [sku for sku in push_skus if sku["style_number"] in styles]
 
 
-def _style_store(store, skus) -> list[InventoryItem]:
+def _style_store(store, push_skus) -> list[InventoryItem]:
     """Style Identifier items for three styles, sent by a confirmed first Overwrite."""
     configure(store, identifier="style", inventory_mode="overwrite", **STYLE_TEMPLATES)
     items = [
         make_item(store, f"item-{n}", stock=2 + n % 5, metadata=style_metadata(sku))
-        for n, sku in enumerate(_styles(skus, 3))
+        for n, sku in enumerate(_styles(push_skus, 3))
     ]
     assert push(store, confirmed=True).counts["passed"] == len(items)
     return items
 
 
-def test_a_size_template_that_changes_identifiers_waits_for_a_yes(sim, skus, joor_store):
+def test_a_size_template_that_changes_identifiers_waits_for_a_yes(push_sim, push_skus, joor_store):
     # Issue 21: lower-casing Size zeroed most SKUs in JOOR unasked; no style was "dropped".
-    items = _style_store(joor_store, skus)
-    before, calls = sim_stock(sim), len(sim_pushes(sim))
-    changed = sum(sku["size"] != sku["size"].lower() for sku in _styles(skus, 3))
+    items = _style_store(joor_store, push_skus)
+    before, calls = sim_stock(push_sim), len(sim_pushes(push_sim))
+    changed = sum(sku["size"] != sku["size"].lower() for sku in _styles(push_skus, 3))
     assert changed
 
     configure(joor_store, size="{{ item.metadata.size|lower }}")
@@ -129,13 +129,13 @@ def test_a_size_template_that_changes_identifiers_waits_for_a_yes(sim, skus, joo
         f"identifier, and JOOR's stock cannot be read, so this Overwrite is treated as a first "
         f"one: it would drop {changed} of the {len(items)} SKUs (0 of 3 styles)"
     )
-    assert sim_stock(sim) == before and len(sim_pushes(sim)) == calls
+    assert sim_stock(push_sim) == before and len(sim_pushes(push_sim)) == calls
 
 
-def test_skipping_all_but_one_sku_per_style_waits_for_a_yes(sim, skus, joor_store):
+def test_skipping_all_but_one_sku_per_style_waits_for_a_yes(push_sim, push_skus, joor_store):
     # Issue 21: every style kept one SKU, so the style count saw nothing dropped.
-    items = _style_store(joor_store, skus)
-    before, kept = sim_stock(sim), set()
+    items = _style_store(joor_store, push_skus)
+    before, kept = sim_stock(push_sim), set()
     for item in items:
         style = item.item_metadata["style_number"]
         if style in kept:
@@ -148,35 +148,37 @@ def test_skipping_all_but_one_sku_per_style_waits_for_a_yes(sim, skus, joor_stor
     dropped = len(items) - 3
     assert summary.status == "awaiting_confirmation"
     assert f"would drop {dropped} of the {len(items)} SKUs (0 of 3 styles)" in summary.error
-    assert sim_stock(sim) == before
+    assert sim_stock(push_sim) == before
 
 
 def test_a_call_joor_refuses_as_too_large_is_halved_and_the_size_remembered(
-    sim, skus, joor_app, joor_store
+    push_sim, push_skus, joor_app, joor_store
 ):
-    set_faults(sim, max_inventory_items=3)
-    for n, sku in enumerate(skus[:7]):
+    set_faults(push_sim, max_inventory_items=3)
+    for n, sku in enumerate(push_skus[:7]):
         make_item(joor_store, sku["upc"], stock=1 + n)
     configure(joor_store, inventory_mode="overwrite")
 
     summary = push(joor_store, confirmed=True, batch_size=5)
 
     assert summary.status == "succeeded" and summary.counts["sent"] == 7
-    calls = [(p["overwrite"], len(p["items"])) for p in sim_pushes(sim)]
+    calls = [(p["overwrite"], len(p["items"])) for p in sim_pushes(push_sim)]
     assert calls == [(True, 2), (False, 2), (False, 2), (False, 1)]  # 5 was refused first
-    assert sim_stock(sim) == {sku["upc"]: 1 + n for n, sku in enumerate(skus[:7])}
+    assert sim_stock(push_sim) == {sku["upc"]: 1 + n for n, sku in enumerate(push_skus[:7])}
     assert db.session.get(SyncRun, summary.run_id).credits_used == 25
     account = get_connection(db.session, joor_store.id).account_key
     assert int(joor_app.extensions["redis"].get(BATCH_KEY.format(account))) == 2
 
     push(joor_store, full=True, batch_size=5)
 
-    assert [len(p["items"]) for p in sim_pushes(sim)[4:]] == [2, 2, 2, 1]  # no refusal again
+    assert [len(p["items"]) for p in sim_pushes(push_sim)[4:]] == [2, 2, 2, 1]  # no refusal again
 
 
-def test_a_push_with_no_room_in_its_share_waits_saying_when(sim, skus, joor_app, joor_store):
-    _overwritten(joor_store, skus, 2)
-    calls = len(sim_pushes(sim))
+def test_a_push_with_no_room_in_its_share_waits_saying_when(
+    push_sim, push_skus, joor_app, joor_store
+):
+    _overwritten(joor_store, push_skus, 2)
+    calls = len(sim_pushes(push_sim))
     configure(joor_store, push_share="30")
     with one_window(joor_app):
         spend_share(joor_app, 30, leave=0)
@@ -187,7 +189,7 @@ def test_a_push_with_no_room_in_its_share_waits_saying_when(sim, skus, joor_app,
             push(joor_store)
 
         run = runs(joor_store)[-1]
-        assert run.status == "queued" and len(sim_pushes(sim)) == calls
+        assert run.status == "queued" and len(sim_pushes(push_sim)) == calls
         assert 0 < waiting.value.seconds <= 302
         assert 0 < credit_wait_left(run) <= 302
 
@@ -198,15 +200,17 @@ def _resume(app, run_id: int, **options):
     return run_push(db.session, factory_from_app(app), run_id, **options)
 
 
-def test_a_snapshot_bigger_than_the_share_goes_over_two_windows(sim, skus, joor_app, joor_store):
-    for n, sku in enumerate(skus[:40]):
+def test_a_snapshot_bigger_than_the_share_goes_over_two_windows(
+    push_sim, push_skus, joor_app, joor_store
+):
+    for n, sku in enumerate(push_skus[:40]):
         make_item(joor_store, sku["upc"], stock=1 + n)
     configure(joor_store, inventory_mode="overwrite", push_share="30")  # 90 credits: 18 calls
     with one_window(joor_app):
         with pytest.raises(PushWaitingError):
             push(joor_store, confirmed=True, batch_size=2)
 
-        calls = sim_pushes(sim)
+        calls = sim_pushes(push_sim)
         assert (
             len(calls) == 18
             and calls[0]["overwrite"]
@@ -219,18 +223,20 @@ def test_a_snapshot_bigger_than_the_share_goes_over_two_windows(sim, skus, joor_
     summary = _resume(joor_app, run.id, confirmed=True, batch_size=2)
 
     assert summary.status == "succeeded" and summary.counts["sent"] == 40
-    assert [(c["overwrite"], len(c["items"])) for c in sim_pushes(sim)[18:]] == [(False, 2)] * 2
-    assert sim_stock(sim) == {sku["upc"]: 1 + n for n, sku in enumerate(skus[:40])}
+    assert [(c["overwrite"], len(c["items"])) for c in sim_pushes(push_sim)[18:]] == [
+        (False, 2)
+    ] * 2
+    assert sim_stock(push_sim) == {sku["upc"]: 1 + n for n, sku in enumerate(push_skus[:40])}
 
 
 def test_a_full_update_paused_for_credits_sends_only_the_rest_after(
-    sim, skus, joor_app, joor_store
+    push_sim, push_skus, joor_app, joor_store
 ):
-    items = [make_item(joor_store, sku["upc"], stock=1) for sku in skus[:40]]
+    items = [make_item(joor_store, sku["upc"], stock=1) for sku in push_skus[:40]]
     assert push(joor_store).counts["sent"] == 40  # JOOR holds them all already
     forget_window(joor_app)
     configure(joor_store, push_share="30")
-    calls = len(sim_pushes(sim))
+    calls = len(sim_pushes(push_sim))
     with one_window(joor_app):
         run = SyncRun(store_id=joor_store.id, kind="inventory", status="queued",
                       params={"trigger": "daily", "full": True})  # fmt: skip
@@ -238,7 +244,7 @@ def test_a_full_update_paused_for_credits_sends_only_the_rest_after(
         db.session.commit()
         with pytest.raises(PushWaitingError):
             _resume(joor_app, run.id, full=True, batch_size=2)
-        assert len(sim_pushes(sim)) - calls == 18
+        assert len(sim_pushes(push_sim)) - calls == 18
     forget_window(joor_app)
     items[-1].stock = 7  # changed while the push waited: it goes with the rest
     db.session.commit()
@@ -246,14 +252,16 @@ def test_a_full_update_paused_for_credits_sends_only_the_rest_after(
     summary = _resume(joor_app, run.id, full=True, batch_size=2)
 
     assert summary.status == "succeeded" and summary.counts["sent"] == 40
-    rest = [item for call in sim_pushes(sim)[calls + 18 :] for item in call["items"]]
-    assert [i["upc"] for i in rest] == [sku["upc"] for sku in skus[36:40]]
+    rest = [item for call in sim_pushes(push_sim)[calls + 18 :] for item in call["items"]]
+    assert [i["upc"] for i in rest] == [sku["upc"] for sku in push_skus[36:40]]
     assert rest[-1]["inventory"] == 7
     assert get_connection(db.session, joor_store.id).last_full_push_at is not None
 
 
-def test_changes_made_while_a_push_waits_for_credits_join_it(sim, skus, joor_app, joor_store):
-    items = _overwritten(joor_store, skus, 3)
+def test_changes_made_while_a_push_waits_for_credits_join_it(
+    push_sim, push_skus, joor_app, joor_store
+):
+    items = _overwritten(joor_store, push_skus, 3)
     configure(joor_store, push_share="30")
     with one_window(joor_app):
         spend_share(joor_app, 30, leave=0)
@@ -280,5 +288,8 @@ def test_changes_made_while_a_push_waits_for_credits_join_it(sim, skus, joor_app
     assert run.status == "succeeded" and run.counts["sent"] == 2
     assert run.params["trigger"] == "stock of A edited; while it waited: stock of B edited"
     assert run.params["items"] == ["A", "B"]
-    assert sim_stock(sim)[skus[0]["upc"]] == 20 and sim_stock(sim)[skus[1]["upc"]] == 30
+    assert (
+        sim_stock(push_sim)[push_skus[0]["upc"]] == 20
+        and sim_stock(push_sim)[push_skus[1]["upc"]] == 30
+    )
     assert len([r for r in runs(joor_store) if r.kind == "inventory"]) == 2  # the seed and this

@@ -1,8 +1,5 @@
 """The push jobs on a real Redis: the debounced trigger, full pushes on demand, JSON-only args."""
 
-# Fixtures come from inventory_push_support; test arguments name them on purpose.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import json
@@ -13,18 +10,14 @@ from rq.registry import ScheduledJobRegistry
 from sqlalchemy import select
 
 from tests.factories import make_item
-from tests.jobs.inventory_push_support import (  # noqa: F401 - fixtures
+from tests.jobs.inventory_push_support import (
     configure,
-    joor_app,
-    joor_store,
     push,
     release_scheduled,
     runs,
     set_faults,
-    sim,
     sim_pushes,
     sim_stock,
-    skus,
     work,
 )
 from webapp.extensions import db
@@ -40,8 +33,8 @@ from webapp.sync.push.service import NO_WAREHOUSE, SYNC_OFF
 from webapp.sync.queues import DEFAULT, fetch_job, queue
 
 
-def test_many_stock_changes_make_one_push(sim, skus, joor_app, joor_store):
-    items = [make_item(joor_store, sku["upc"], stock=1) for sku in skus[:3]]
+def test_many_stock_changes_make_one_push(push_sim, push_skus, joor_app, joor_store):
+    items = [make_item(joor_store, sku["upc"], stock=1) for sku in push_skus[:3]]
     jobs = []
     for n, item in enumerate(items):
         item.stock = 10 + n
@@ -52,8 +45,8 @@ def test_many_stock_changes_make_one_push(sim, skus, joor_app, joor_store):
     assert release_scheduled(joor_app) == 1
     work(joor_app)
 
-    assert len(sim_pushes(sim)) == 1
-    assert sim_stock(sim) == {sku["upc"]: 10 + n for n, sku in enumerate(skus[:3])}
+    assert len(sim_pushes(push_sim)) == 1
+    assert sim_stock(push_sim) == {sku["upc"]: 10 + n for n, sku in enumerate(push_skus[:3])}
     [run] = runs(joor_store)
     assert (run.kind, run.status, run.params["trigger"]) == (
         "inventory",
@@ -63,8 +56,8 @@ def test_many_stock_changes_make_one_push(sim, skus, joor_app, joor_store):
     assert run.job_id == push_job_id(joor_store.id)
 
 
-def test_a_push_of_several_changes_names_them_all(sim, skus, joor_app, joor_store):
-    items = [make_item(joor_store, sku["upc"], stock=1) for sku in skus[:4]]
+def test_a_push_of_several_changes_names_them_all(push_sim, push_skus, joor_app, joor_store):
+    items = [make_item(joor_store, sku["upc"], stock=1) for sku in push_skus[:4]]
     for item in items:
         enqueue_push_inventory(joor_store.id, reason=f"stock of {item.code} edited")
     enqueue_push_inventory(joor_store.id, reason=f"stock of {items[0].code} edited")
@@ -79,11 +72,11 @@ def test_a_push_of_several_changes_names_them_all(sim, skus, joor_app, joor_stor
 
 
 def test_an_update_push_names_only_the_skipped_items_among_the_ones_edited(
-    sim, skus, joor_app, joor_store
+    push_sim, push_skus, joor_app, joor_store
 ):
-    edited = make_item(joor_store, skus[0]["upc"], stock=1)
-    left_out = make_item(joor_store, skus[1]["upc"], stock=1, metadata={"skip_push": "1"})
-    make_item(joor_store, skus[2]["upc"], stock=1, metadata={"skip_joor": "1"})
+    edited = make_item(joor_store, push_skus[0]["upc"], stock=1)
+    left_out = make_item(joor_store, push_skus[1]["upc"], stock=1, metadata={"skip_push": "1"})
+    make_item(joor_store, push_skus[2]["upc"], stock=1, metadata={"skip_joor": "1"})
     push(joor_store, full=True)  # the first full push names every item it leaves out
     assert runs(joor_store)[-1].counts["skipped"] == 2
 
@@ -114,8 +107,10 @@ def test_an_update_push_names_only_the_skipped_items_among_the_ones_edited(
     assert runs(joor_store)[-1].counts["skipped"] == 2
 
 
-def test_a_setting_that_decides_what_joor_holds_pushes_at_once(sim, skus, joor_app, joor_store):
-    make_item(joor_store, skus[0]["upc"], stock=3)
+def test_a_setting_that_decides_what_joor_holds_pushes_at_once(
+    push_sim, push_skus, joor_app, joor_store
+):
+    make_item(joor_store, push_skus[0]["upc"], stock=3)
     configure_args = ["joor", "configure", "--store", "acme", "--set"]
     runner = joor_app.test_cli_runner()
     assert runner.invoke(args=[*configure_args, "warehouse=Secondary"]).exit_code == 0
@@ -130,7 +125,7 @@ def test_a_setting_that_decides_what_joor_holds_pushes_at_once(sim, skus, joor_a
     work(joor_app)
 
     assert runs(joor_store)[-1].params["trigger"] == "settings changed: Default Warehouse"
-    assert sim_stock(sim, "Default") == {skus[0]["upc"]: 3}
+    assert sim_stock(push_sim, "Default") == {push_skus[0]["upc"]: 3}
 
 
 def test_a_store_without_sync_inventory_gets_no_scheduled_push(joor_app, joor_store):
@@ -140,8 +135,10 @@ def test_a_store_without_sync_inventory_gets_no_scheduled_push(joor_app, joor_st
     assert release_scheduled(joor_app) == 0
 
 
-def test_full_push_on_demand_runs_once_and_notes_the_time(sim, skus, joor_app, joor_store):
-    make_item(joor_store, skus[0]["upc"], stock=6)
+def test_full_push_on_demand_runs_once_and_notes_the_time(
+    push_sim, push_skus, joor_app, joor_store
+):
+    make_item(joor_store, push_skus[0]["upc"], stock=6)
 
     first = enqueue_full_push(joor_store.id, created_by="owner@example.com").run
     again = enqueue_full_push(joor_store.id).run
@@ -157,23 +154,23 @@ def test_full_push_on_demand_runs_once_and_notes_the_time(sim, skus, joor_app, j
         1,
         "owner@example.com",
     )
-    assert sim_stock(sim) == {skus[0]["upc"]: 6}
+    assert sim_stock(push_sim) == {push_skus[0]["upc"]: 6}
     assert get_connection(db.session, joor_store.id).last_full_push_at is not None
     assert enqueue_full_push(joor_store.id).run.id != first.id
 
 
-def test_a_full_push_repeats_what_joor_already_has(sim, skus, joor_app, joor_store):
-    make_item(joor_store, skus[0]["upc"], stock=6)
+def test_a_full_push_repeats_what_joor_already_has(push_sim, push_skus, joor_app, joor_store):
+    make_item(joor_store, push_skus[0]["upc"], stock=6)
     enqueue_full_push(joor_store.id)
     work(joor_app)
 
     enqueue_full_push(joor_store.id)
     work(joor_app)
 
-    assert [len(p["items"]) for p in sim_pushes(sim)] == [1, 1]
+    assert [len(p["items"]) for p in sim_pushes(push_sim)] == [1, 1]
 
 
-def test_full_push_with_sync_off_fails_at_once_in_words(sim, joor_app, joor_store):
+def test_full_push_with_sync_off_fails_at_once_in_words(push_sim, joor_app, joor_store):
     configure(joor_store, sync_inventory="off")
 
     run = enqueue_full_push(joor_store.id).run
@@ -182,7 +179,7 @@ def test_full_push_with_sync_off_fails_at_once_in_words(sim, joor_app, joor_stor
     assert fetch_job(full_push_job_id(joor_store.id)) is None
 
 
-def test_full_push_without_a_warehouse_fails_at_once_in_words(sim, joor_app, joor_store):
+def test_full_push_without_a_warehouse_fails_at_once_in_words(push_sim, joor_app, joor_store):
     get_connection(db.session, joor_store.id).warehouse = ""
     db.session.commit()
 
@@ -191,8 +188,10 @@ def test_full_push_without_a_warehouse_fails_at_once_in_words(sim, joor_app, joo
     assert (run.status, run.error) == ("failed", NO_WAREHOUSE)
 
 
-def test_a_confirmed_full_push_passes_the_confirmation_to_the_job(sim, skus, joor_app, joor_store):
-    items = [make_item(joor_store, sku["upc"], stock=2) for sku in skus[:3]]
+def test_a_confirmed_full_push_passes_the_confirmation_to_the_job(
+    push_sim, push_skus, joor_app, joor_store
+):
+    items = [make_item(joor_store, sku["upc"], stock=2) for sku in push_skus[:3]]
     enqueue_full_push(joor_store.id)
     work(joor_app)
     db.session.delete(items[0])
@@ -207,7 +206,7 @@ def test_a_confirmed_full_push_passes_the_confirmation_to_the_job(sim, skus, joo
     db.session.expire_all()
     assert "Confirm it with Push inventory now" in db.session.get(SyncRun, refused.id).error
     assert db.session.get(SyncRun, confirmed.id).status == "succeeded"
-    assert set(sim_stock(sim)) == {skus[1]["upc"], skus[2]["upc"]}
+    assert set(sim_stock(push_sim)) == {push_skus[1]["upc"], push_skus[2]["upc"]}
 
 
 def test_debounce_window_comes_from_config(joor_app, joor_store, time_machine):
@@ -221,9 +220,11 @@ def test_debounce_window_comes_from_config(joor_app, joor_store, time_machine):
     assert registry.get_scheduled_time(job.id).timestamp() == before + 30
 
 
-def test_a_push_failing_on_joor_is_retried_on_the_same_run(sim, skus, joor_app, joor_store):
-    make_item(joor_store, skus[0]["upc"], stock=8)
-    set_faults(sim, error_rate=1.0)
+def test_a_push_failing_on_joor_is_retried_on_the_same_run(
+    push_sim, push_skus, joor_app, joor_store
+):
+    make_item(joor_store, push_skus[0]["upc"], stock=8)
+    set_faults(push_sim, error_rate=1.0)
     enqueue_push_inventory(joor_store.id)
     release_scheduled(joor_app)
 
@@ -233,20 +234,20 @@ def test_a_push_failing_on_joor_is_retried_on_the_same_run(sim, skus, joor_app, 
     # Not "failed" with a finish time, to turn "succeeded" later: it says it tries again, when.
     assert run.status == "retrying" and "JOOR is having trouble" in run.error
     assert run.finished_at is None and run.next_attempt_at > run.heartbeat_at
-    set_faults(sim, error_rate=0.0)
+    set_faults(push_sim, error_rate=0.0)
     assert release_scheduled(joor_app) == 1  # RQ's retry, waiting its interval
     work(joor_app)
     [run] = runs(joor_store)
     assert (run.status, run.attempts) == ("succeeded", 2)
-    assert sim_stock(sim) == {skus[0]["upc"]: 8}
+    assert sim_stock(push_sim) == {push_skus[0]["upc"]: 8}
 
 
-def test_a_full_push_retry_keeps_its_run(sim, skus, joor_app, joor_store):
-    make_item(joor_store, skus[0]["upc"], stock=8)
-    set_faults(sim, error_rate=1.0)
+def test_a_full_push_retry_keeps_its_run(push_sim, push_skus, joor_app, joor_store):
+    make_item(joor_store, push_skus[0]["upc"], stock=8)
+    set_faults(push_sim, error_rate=1.0)
     run = enqueue_full_push(joor_store.id).run
     work(joor_app)
-    set_faults(sim, error_rate=0.0)
+    set_faults(push_sim, error_rate=0.0)
 
     release_scheduled(joor_app)
     work(joor_app)
@@ -256,12 +257,12 @@ def test_a_full_push_retry_keeps_its_run(sim, skus, joor_app, joor_store):
 
 
 def test_an_overwrite_push_counts_the_panels_warning_ahead(
-    sim, skus, joor_app, joor_store, monkeypatch
+    push_sim, push_skus, joor_app, joor_store, monkeypatch
 ):
     import webapp.sync.push.overwrite_preview as preview
     from webapp.rules import IdentifierSettings
 
-    for sku in skus[:3]:
+    for sku in push_skus[:3]:
         make_item(joor_store, sku["upc"], stock=2)
     configure(joor_store, inventory_mode="overwrite")
     enqueue_full_push(joor_store.id, confirmed=True)
@@ -282,7 +283,7 @@ def test_an_overwrite_push_counts_the_panels_warning_ahead(
 
 
 def test_a_push_finding_another_one_sending_follows_it_on_the_same_run(
-    sim, skus, joor_app, joor_store, monkeypatch
+    push_sim, push_skus, joor_app, joor_store, monkeypatch
 ):
     import functools
 
@@ -296,7 +297,7 @@ def test_a_push_finding_another_one_sending_follows_it_on_the_same_run(
     monkeypatch.setattr(inventory_jobs, "run_push",
                         functools.partial(inventory_push.run_push, lock_wait=0.1))  # fmt: skip
     monkeypatch.setattr(inventory_jobs, "BUSY_RETRY_SECONDS", 1)
-    make_item(joor_store, skus[0]["upc"], stock=9)
+    make_item(joor_store, push_skus[0]["upc"], stock=9)
     redis = joor_app.extensions["redis"]
     with store_push_lock(redis, joor_store.id):  # a long full push is sending
         enqueue_push_inventory(joor_store.id)
@@ -313,4 +314,4 @@ def test_a_push_finding_another_one_sending_follows_it_on_the_same_run(
     work(joor_app)
     (run,) = runs(joor_store)
     assert run.status == "succeeded" and run.error == ""
-    assert sim_stock(sim) == {skus[0]["upc"]: 9}
+    assert sim_stock(push_sim) == {push_skus[0]["upc"]: 9}

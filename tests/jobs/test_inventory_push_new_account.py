@@ -1,8 +1,5 @@
 """Another JOOR account (or environment) holds none of the store's stock: it is all sent again."""
 
-# Fixtures come from inventory_push_support; test arguments name them on purpose.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import pytest
@@ -11,16 +8,12 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from tests.factories import make_item
-from tests.jobs.inventory_push_support import (  # noqa: F401 - fixtures
+from tests.jobs.inventory_push_support import (
     configure,
-    joor_app,
-    joor_store,
     push,
     release_scheduled,
     runs,
-    sim,
     sim_stock,
-    skus,
     work,
 )
 from webapp.crypto import encrypt
@@ -37,15 +30,15 @@ OTHER_TOKEN = "other-account-token"  # noqa: S105 - a simulator token
 
 
 @pytest.fixture
-def second_account(sim, monkeypatch):
+def second_account(push_sim, monkeypatch):
     """The simulator also serves a second JOOR account (its state is shared, so reset it)."""
-    monkeypatch.setattr(sim.state, "tokens", (*sim.state.tokens, OTHER_TOKEN))
+    monkeypatch.setattr(push_sim.state, "tokens", (*push_sim.state.tokens, OTHER_TOKEN))
 
 
-def new_empty_account(sim) -> None:
+def new_empty_account(push_sim) -> None:
     """JOOR as a new account sees it: no stock anywhere."""
-    requests.post(f"{sim.root_url}/_sim/reset", timeout=5).raise_for_status()
-    assert sim_stock(sim) == {}
+    requests.post(f"{push_sim.root_url}/_sim/reset", timeout=5).raise_for_status()
+    assert sim_stock(push_sim) == {}
 
 
 def pushed_rows(store) -> int:
@@ -53,30 +46,32 @@ def pushed_rows(store) -> int:
     return db.session.scalar(query)
 
 
-def test_update_after_switching_account_sends_every_count(sim, skus, joor_store, second_account):
-    for sku in skus[:3]:
+def test_update_after_switching_account_sends_every_count(
+    push_sim, push_skus, joor_store, second_account
+):
+    for sku in push_skus[:3]:
         make_item(joor_store, sku["upc"], stock=7)
     assert push(joor_store).counts["passed"] == 3
-    new_empty_account(sim)
+    new_empty_account(push_sim)
 
     connect(db.session, factory_from_app(current_app), joor_store.id, OTHER_TOKEN, "local")
     summary = push(joor_store)
 
     assert summary.status == "succeeded" and summary.notice == ""
     assert summary.counts["sent"] == 3
-    assert sim_stock(sim) == {sku["upc"]: 7 for sku in skus[:3]}
+    assert sim_stock(push_sim) == {sku["upc"]: 7 for sku in push_skus[:3]}
 
 
 def test_overwrite_after_switching_account_asks_and_drops_nothing_of_the_old_one(
-    sim, skus, joor_store, second_account
+    push_sim, push_skus, joor_store, second_account
 ):
-    items = [make_item(joor_store, sku["upc"], stock=2) for sku in skus[:5]]
+    items = [make_item(joor_store, sku["upc"], stock=2) for sku in push_skus[:5]]
     configure(joor_store, inventory_mode="overwrite")
     push(joor_store, confirmed=True)  # the old account's warehouse is this store's
     for item in items[1:]:
         db.session.delete(item)
     db.session.commit()
-    new_empty_account(sim)
+    new_empty_account(push_sim)
 
     connect(db.session, factory_from_app(current_app), joor_store.id, OTHER_TOKEN, "local")
     # The new account's stock is unknown: its first Overwrite waits for a person's yes.
@@ -85,11 +80,11 @@ def test_overwrite_after_switching_account_asks_and_drops_nothing_of_the_old_one
 
     assert summary.status == "succeeded", summary.error
     assert summary.counts["dropped"] == 0
-    assert sim_stock(sim) == {skus[0]["upc"]: 2}
+    assert sim_stock(push_sim) == {push_skus[0]["upc"]: 2}
 
 
-def test_another_environment_forgets_the_pushed_stock(skus, joor_store):
-    make_item(joor_store, skus[0]["upc"], stock=1)
+def test_another_environment_forgets_the_pushed_stock(push_skus, joor_store):
+    make_item(joor_store, push_skus[0]["upc"], stock=1)
     push(joor_store, full=True)
     conn = get_connection(db.session, joor_store.id)
     assert pushed_rows(joor_store) == 1 and conn.last_full_push_at is not None
@@ -101,8 +96,8 @@ def test_another_environment_forgets_the_pushed_stock(skus, joor_store):
     assert get_connection(db.session, joor_store.id).last_full_push_at is None
 
 
-def test_the_same_account_again_keeps_the_pushed_stock(skus, joor_store):
-    make_item(joor_store, skus[0]["upc"], stock=1)
+def test_the_same_account_again_keeps_the_pushed_stock(push_skus, joor_store):
+    make_item(joor_store, push_skus[0]["upc"], stock=1)
     push(joor_store, full=True)
 
     connect(db.session, factory_from_app(current_app), joor_store.id, "demo-token", "local")
@@ -121,11 +116,11 @@ def submit(app, store, token: str) -> None:
 
 
 def test_connecting_another_account_on_the_panel_queues_a_full_push(
-    sim, skus, joor_app, joor_store, second_account
+    push_sim, push_skus, joor_app, joor_store, second_account
 ):
-    make_item(joor_store, skus[0]["upc"], stock=7)
+    make_item(joor_store, push_skus[0]["upc"], stock=7)
     push(joor_store, full=True)
-    new_empty_account(sim)
+    new_empty_account(push_sim)
 
     submit(joor_app, joor_store, OTHER_TOKEN)
     work(joor_app)  # the check, then the push it queued
@@ -134,7 +129,7 @@ def test_connecting_another_account_on_the_panel_queues_a_full_push(
     store_runs = db.session.scalars(select(SyncRun).where(SyncRun.store_id == joor_store.id))
     [run] = [run for run in store_runs if run.params["trigger"] == push_enqueue.NEW_ACCOUNT]
     assert (run.status, run.counts["passed"], run.created_by) == ("succeeded", 1, "")
-    assert sim_stock(sim) == {skus[0]["upc"]: 7}
+    assert sim_stock(push_sim) == {push_skus[0]["upc"]: 7}
 
 
 def test_connecting_from_the_cli_queues_a_full_push(joor_app, joor_store, second_account):
@@ -157,9 +152,9 @@ def test_no_push_is_queued_without_sync_inventory(joor_app, joor_store, second_a
 
 
 def test_reconnecting_the_same_account_pushes_the_stock_changed_meanwhile(
-    sim, skus, joor_app, joor_store
+    push_sim, push_skus, joor_app, joor_store
 ):
-    item = make_item(joor_store, skus[0]["upc"], stock=4)
+    item = make_item(joor_store, push_skus[0]["upc"], stock=4)
     push(joor_store, full=True)
     # JOOR refused the token for a while; the count changed and no push could send it.
     item.stock = 9
@@ -172,13 +167,13 @@ def test_reconnecting_the_same_account_pushes_the_stock_changed_meanwhile(
 
     [run] = [r for r in runs(joor_store) if r.params["trigger"] == push_enqueue.RECONNECTED]
     assert run.status == "succeeded" and run.counts["sent"] == 1
-    assert sim_stock(sim) == {skus[0]["upc"]: 9}
+    assert sim_stock(push_sim) == {push_skus[0]["upc"]: 9}
 
 
-def test_disconnecting_and_connecting_the_same_token_keeps_the_pushed_stock(skus, joor_store):
+def test_disconnecting_and_connecting_the_same_token_keeps_the_pushed_stock(push_skus, joor_store):
     from webapp.sync.connection.state import disconnect
 
-    make_item(joor_store, skus[0]["upc"], stock=1)
+    make_item(joor_store, push_skus[0]["upc"], stock=1)
     push(joor_store, full=True)
 
     disconnect(db.session, joor_store.id)

@@ -17,7 +17,7 @@ from tests.jobs.test_order_killed_worker import (
     stop,
     wait_for,
 )
-from tests.unit.sync.change_support import (
+from tests.sync.change_support import (
     MovableClock,
     assert_applied_once,
     change_a_tenth,

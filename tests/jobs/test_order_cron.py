@@ -9,14 +9,7 @@ from sqlalchemy import select
 
 from jobs import cron
 from joorsim.orderbook import OrderQuery
-from tests.jobs.order_support import (
-    connected_fixture,  # noqa: F401 - fixture
-    duplicate_source_ids,
-    fresh_run,
-    order_count,
-    sim_fixture,  # noqa: F401 - fixture
-    window_total,
-)
+from tests.jobs.order_support import duplicate_source_ids, fresh_run, order_count, window_total
 from webapp.extensions import db
 from webapp.models import Order, SyncRun
 from webapp.models.base import utcnow
@@ -60,7 +53,7 @@ def test_two_clocks_ticking_together_enqueue_one_poll(app, store, connected):
     assert queue(POLLING).count == 1
 
 
-def test_polls_do_not_stack_up_while_no_worker_runs(app, store, sim, connected):
+def test_polls_do_not_stack_up_while_no_worker_runs(app, store, order_sim, connected):
     start = utcnow()
     for n in range(4):  # four poll intervals with the workers down
         now = start + timedelta(minutes=connected.poll_minutes * n)
@@ -70,7 +63,7 @@ def test_polls_do_not_stack_up_while_no_worker_runs(app, store, sim, connected):
     work(app)  # the worker is back: one poll covers everything since the watermark
     polls = db.session.scalars(select(SyncRun).where(SyncRun.kind == "poll")).all()
     assert [(run.status, run.counts) for run in polls] == [
-        ("succeeded", {"imported": window_total(sim)})
+        ("succeeded", {"imported": window_total(order_sim)})
     ]
     later = start + timedelta(minutes=connected.poll_minutes * 5)
     make_due(connected, later - timedelta(seconds=1))
@@ -89,35 +82,35 @@ def test_stores_not_due_off_or_failing_are_not_polled(app, store, connected):
 
 
 def test_orders_arriving_while_a_poll_pages_are_picked_up_by_the_next_poll(
-    app, store, sim, connected
+    app, store, order_sim, connected
 ):
     # The simulator stamps an arrival anywhere in the window being read; with the previous
     # watermark just ahead of now, that whole window lies inside the next poll's overlap.
     connected.watermark = utcnow() + timedelta(minutes=1)
     make_due(connected)
     since = int((connected.watermark - timedelta(minutes=10)).timestamp())
-    sim.state.set_faults({"arrivals_per_page": 3, "fault_seed": 5})
+    order_sim.state.set_faults({"arrivals_per_page": 3, "fault_seed": 5})
     cron.tick()
     work(app)
-    sim.state.set_faults({"arrivals_per_page": 0})
+    order_sim.state.set_faults({"arrivals_per_page": 0})
     first_count = order_count(store.id)
     make_due(connected)
     cron.tick(utcnow() + timedelta(minutes=1))
     work(app)
     query = OrderQuery(order_type=4, sync=False, date_start=since, date_end=since + 86400)
-    with sim.state.lock:
-        expected = {o["order_id"] for o in _all_pages(sim, query)}
+    with order_sim.state.lock:
+        expected = {o["order_id"] for o in _all_pages(order_sim, query)}
     stored = set(db.session.scalars(select(Order.source_id).where(Order.store_id == store.id)))
     assert stored == expected and duplicate_source_ids(store.id) == 0
     assert len(stored) > first_count  # the arrivals the first poll could not see
 
 
-def _all_pages(sim, query):
+def _all_pages(order_sim, query):
     from dataclasses import replace
 
     start = 0
     while True:
-        page = sim.state.book.query(replace(query, start_from=start, count=100))
+        page = order_sim.state.book.query(replace(query, start_from=start, count=100))
         yield from page["orders"]
         start += 100
         if start >= page["total"]:
@@ -125,7 +118,7 @@ def _all_pages(sim, query):
 
 
 def test_a_run_left_running_by_a_dead_worker_is_enqueued_again_and_finished(
-    app, store, sim, connected
+    app, store, order_sim, connected
 ):
     make_due(connected, utcnow() + timedelta(hours=1))  # only the recovery runs
     run = runs.create_run(db.session, store.id, "poll", _window(connected))
@@ -144,7 +137,7 @@ def test_a_run_left_running_by_a_dead_worker_is_enqueued_again_and_finished(
 
 
 def test_an_import_whose_queued_job_redis_lost_is_enqueued_again_and_finished(
-    app, store, sim, connected
+    app, store, order_sim, connected
 ):
     make_due(connected, utcnow() + timedelta(hours=1))  # only the recovery runs
     run = order_enqueue.enqueue_manual_import(store.id, date.today() - timedelta(days=10)).run
@@ -155,11 +148,11 @@ def test_an_import_whose_queued_job_redis_lost_is_enqueued_again_and_finished(
     assert cron.tick(later)["recovered"] == []  # queued again: never twice
     work(app)
     run = fresh_run(run.id)
-    assert run.status == "succeeded" and run.counts == {"imported": window_total(sim)}
-    assert order_count(store.id) == window_total(sim)
+    assert run.status == "succeeded" and run.counts == {"imported": window_total(order_sim)}
+    assert order_count(store.id) == window_total(order_sim)
 
 
-def test_a_queued_import_whose_job_waits_its_turn_is_left_alone(app, store, sim, connected):
+def test_a_queued_import_whose_job_waits_its_turn_is_left_alone(app, store, order_sim, connected):
     make_due(connected, utcnow() + timedelta(hours=1))
     run = order_enqueue.enqueue_manual_import(store.id, date.today() - timedelta(days=10)).run
     later = utcnow() + runs.QUEUED_PATIENCE + timedelta(minutes=1)

@@ -12,11 +12,9 @@ from jobs import cron
 from jobs import orders as order_jobs
 from tests.jobs.order_support import (
     TOKEN,
-    connected_fixture,  # noqa: F401 - fixture
     duplicate_source_ids,
     fresh_run,
     order_count,
-    sim_fixture,  # noqa: F401 - fixture
     window_total,
 )
 from webapp.extensions import db
@@ -36,7 +34,7 @@ def work(app) -> None:
     SimpleWorker(queues, connection=redis, serializer=SERIALIZER).work(burst=True)
 
 
-def test_a_manual_import_is_queued_then_imported_by_a_worker(app, store, sim, connected):
+def test_a_manual_import_is_queued_then_imported_by_a_worker(app, store, order_sim, connected):
     run, created = order_enqueue.enqueue_manual_import(
         store.id, SINCE, created_by="owner@example.com"
     )
@@ -44,21 +42,21 @@ def test_a_manual_import_is_queued_then_imported_by_a_worker(app, store, sim, co
     assert run.job_id == f"import-{run.id}" and fetch_job(run.job_id) is not None
     work(app)
     run = fresh_run(run.id)
-    assert run.status == "succeeded" and run.counts == {"imported": window_total(sim)}
+    assert run.status == "succeeded" and run.counts == {"imported": window_total(order_sim)}
     assert run.created_by == "owner@example.com"
 
 
-def test_a_second_click_returns_the_import_already_under_way(app, store, sim, connected):
+def test_a_second_click_returns_the_import_already_under_way(app, store, order_sim, connected):
     first = order_enqueue.enqueue_manual_import(store.id, SINCE).run
     second, created = order_enqueue.enqueue_manual_import(store.id, SINCE - timedelta(days=3))
     assert second.id == first.id and not created
     assert db.session.scalars(select(SyncRun)).all() == [first]
     work(app)
-    assert order_count(store.id) == window_total(sim)
+    assert order_count(store.id) == window_total(order_sim)
 
 
-def test_retry_failed_re_imports_only_the_failed_orders(app, store, sim, connected):
-    (bad,) = sim.state.add_orders(
+def test_retry_failed_re_imports_only_the_failed_orders(app, store, order_sim, connected):
+    (bad,) = order_sim.state.add_orders(
         orders=[{"line_items": [{"item_upc": "9", "item_quantity": "x", "item_price": "1"}]}]
     )
     first = order_enqueue.enqueue_manual_import(store.id, SINCE).run
@@ -71,7 +69,7 @@ def test_retry_failed_re_imports_only_the_failed_orders(app, store, sim, connect
 
 
 def test_a_manual_import_waits_for_a_busy_store_and_comes_back_later(
-    app, store, sim, connected, monkeypatch
+    app, store, order_sim, connected, monkeypatch
 ):
     monkeypatch.setattr(order_jobs, "LOCK_WAIT_SECONDS", 0)
     poll_lock = StoreLock(app.extensions["redis"], store.id, run_id=424242)
@@ -86,21 +84,21 @@ def test_a_manual_import_waits_for_a_busy_store_and_comes_back_later(
 
 
 def test_a_poll_imports_its_window_and_advances_the_watermark(
-    app, store, sim, connected, time_machine
+    app, store, order_sim, connected, time_machine
 ):
     time_machine.move_to(utcnow(), tick=False)  # held: the next poll is due exactly a period on
     before = utcnow()
     order_enqueue.enqueue_poll_orders(store.id)
     work(app)
     run = db.session.scalar(select(SyncRun).where(SyncRun.kind == "poll"))
-    assert run.status == "succeeded" and run.counts == {"imported": window_total(sim)}
+    assert run.status == "succeeded" and run.counts == {"imported": window_total(order_sim)}
     db.session.refresh(connected)
     assert connected.watermark >= before
     assert connected.watermark.isoformat() == run.params["until"]
     assert connected.next_poll_at == utcnow() + timedelta(minutes=connected.poll_minutes)
 
 
-def test_a_poll_is_skipped_while_another_import_holds_the_store(app, store, sim, connected):
+def test_a_poll_is_skipped_while_another_import_holds_the_store(app, store, order_sim, connected):
     StoreLock(app.extensions["redis"], store.id, run_id=7).acquire()
     order_enqueue.enqueue_poll_orders(store.id)
     work(app)
@@ -109,9 +107,9 @@ def test_a_poll_is_skipped_while_another_import_holds_the_store(app, store, sim,
 
 
 def test_a_revoked_token_fails_the_poll_without_retries_and_stops_polling(
-    app, store, sim, connected
+    app, store, order_sim, connected
 ):
-    sim.state.set_faults({"revoke_tokens": [TOKEN]})
+    order_sim.state.set_faults({"revoke_tokens": [TOKEN]})
     job = order_enqueue.enqueue_poll_orders(store.id)
     work(app)
     run = db.session.scalar(select(SyncRun))
@@ -122,14 +120,14 @@ def test_a_revoked_token_fails_the_poll_without_retries_and_stops_polling(
     assert job.id in failed.get_job_ids()
 
 
-def test_polls_start_again_when_a_failing_connection_works_again(app, store, sim, connected):
-    sim.state.set_faults({"revoke_tokens": [TOKEN]})
+def test_polls_start_again_when_a_failing_connection_works_again(app, store, order_sim, connected):
+    order_sim.state.set_faults({"revoke_tokens": [TOKEN]})
     order_enqueue.enqueue_poll_orders(store.id)
     work(app)
     db.session.refresh(connected)
     assert connected.status == "failing" and connected.next_poll_at is None
-    with sim.state.lock:  # JOOR takes the token again (faults only ever add revocations)
-        sim.state.faults.revoke_tokens = []
+    with order_sim.state.lock:  # JOOR takes the token again (faults only ever add revocations)
+        order_sim.state.faults.revoke_tokens = []
     run = order_enqueue.enqueue_manual_import(store.id, SINCE).run
     work(app)
     assert fresh_run(run.id).status == "succeeded"
@@ -138,8 +136,8 @@ def test_polls_start_again_when_a_failing_connection_works_again(app, store, sim
     assert cron.tick(utcnow())["polls"] == [store.id]
 
 
-def test_a_manual_import_with_a_revoked_token_is_not_retried(app, store, sim, connected):
-    sim.state.set_faults({"revoke_tokens": [TOKEN]})
+def test_a_manual_import_with_a_revoked_token_is_not_retried(app, store, order_sim, connected):
+    order_sim.state.set_faults({"revoke_tokens": [TOKEN]})
     run = order_enqueue.enqueue_manual_import(store.id, SINCE).run
     work(app)
     assert fresh_run(run.id).status == "failed"
@@ -149,10 +147,10 @@ def test_a_manual_import_with_a_revoked_token_is_not_retried(app, store, sim, co
 
 
 def test_a_transient_failure_is_recorded_and_retried_by_rq(
-    app, store, sim, connected, time_machine
+    app, store, order_sim, connected, time_machine
 ):
     time_machine.move_to(utcnow(), tick=False)  # held: the retry is due exactly 10 s on
-    sim.state.set_faults({"error_rate": 1.0})
+    order_sim.state.set_faults({"error_rate": 1.0})
     run = order_enqueue.enqueue_manual_import(store.id, SINCE).run
     work(app)
     run = fresh_run(run.id)
@@ -164,19 +162,19 @@ def test_a_transient_failure_is_recorded_and_retried_by_rq(
     assert run.job_id in scheduled.get_job_ids()
     assert duplicate_source_ids(store.id) == 0
 
-    sim.state.set_faults({"error_rate": 0.0})  # JOOR is back by the time RQ retries
+    order_sim.state.set_faults({"error_rate": 0.0})  # JOOR is back by the time RQ retries
     job = fetch_job(run.job_id)
     scheduled.remove(job)
     queue(DEFAULT, app.extensions["redis"]).enqueue_job(job)
     work(app)
     run = fresh_run(run.id)
     assert run.status == "succeeded" and run.attempts == 2 and run.error == ""
-    assert run.counts == {"imported": window_total(sim)}
-    assert order_count(store.id) == window_total(sim) and duplicate_source_ids(store.id) == 0
+    assert run.counts == {"imported": window_total(order_sim)}
+    assert order_count(store.id) == window_total(order_sim) and duplicate_source_ids(store.id) == 0
 
 
-def test_an_import_failing_on_every_retry_ends_failed_in_words(app, store, sim, connected):
-    sim.state.set_faults({"error_rate": 1.0})
+def test_an_import_failing_on_every_retry_ends_failed_in_words(app, store, order_sim, connected):
+    order_sim.state.set_faults({"error_rate": 1.0})
     run = order_enqueue.enqueue_manual_import(store.id, SINCE).run
     redis = app.extensions["redis"]
     scheduled = ScheduledJobRegistry(DEFAULT, connection=redis)

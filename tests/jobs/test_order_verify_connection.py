@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from rq import SimpleWorker
 
-from tests.jobs.order_support import TOKEN, connected_fixture, sim_fixture  # noqa: F401
+from tests.jobs.order_support import TOKEN
 from webapp.crypto import encrypt
 from webapp.extensions import db
 from webapp.models.base import utcnow
@@ -29,7 +29,9 @@ def submit(app, store, token: str, environment: str = "local"):
     return job, get_connection(db.session, store.id)
 
 
-def test_an_accepted_token_connects_the_store_and_schedules_a_poll(app, store, sim, time_machine):
+def test_an_accepted_token_connects_the_store_and_schedules_a_poll(
+    app, store, order_sim, time_machine
+):
     time_machine.move_to(utcnow(), tick=False)  # held: the first poll comes exactly the grace on
     job, conn = submit(app, store, TOKEN)
     assert job.id.startswith(f"verify-{store.id}-")
@@ -39,7 +41,7 @@ def test_an_accepted_token_connects_the_store_and_schedules_a_poll(app, store, s
     assert conn.next_poll_at == utcnow() + FIRST_POLL_GRACE
 
 
-def test_connecting_again_to_an_account_already_polled_checks_at_once(app, store, sim):
+def test_connecting_again_to_an_account_already_polled_checks_at_once(app, store, order_sim):
     from webapp.sync.connection.clients import factory_from_app
     from webapp.sync.connection.state import connect
 
@@ -51,14 +53,14 @@ def test_connecting_again_to_an_account_already_polled_checks_at_once(app, store
     assert conn.next_poll_at is not None and conn.next_poll_at <= utcnow()
 
 
-def test_a_refused_token_leaves_a_new_store_disconnected_with_the_reason(app, store, sim):
+def test_a_refused_token_leaves_a_new_store_disconnected_with_the_reason(app, store, order_sim):
     _, conn = submit(app, store, "typo-token")
     assert conn.status == "disconnected" and conn.token_encrypted is None
     assert "JOOR refused the access token" in conn.last_error
     assert conn.pending_token_encrypted is None
 
 
-def test_a_refused_token_keeps_a_working_connection(app, store, sim, connected):
+def test_a_refused_token_keeps_a_working_connection(app, store, order_sim, connected):
     before = connected.token_encrypted
     _, conn = submit(app, store, "typo-token")
     assert conn.status == "connected" and conn.token_encrypted == before
@@ -66,7 +68,7 @@ def test_a_refused_token_keeps_a_working_connection(app, store, sim, connected):
     assert conn.last_error.endswith(f"The token ending {conn.token_last4} is still in use.")
 
 
-def test_a_refused_token_keeps_a_failing_connection_failing(app, store, sim, connected):
+def test_a_refused_token_keeps_a_failing_connection_failing(app, store, order_sim, connected):
     connected.status, connected.last_error_at = "failing", utcnow()
     connected.last_success_at = utcnow() - timedelta(hours=1)
     db.session.commit()
@@ -75,9 +77,9 @@ def test_a_refused_token_keeps_a_failing_connection_failing(app, store, sim, con
 
 
 def test_a_token_joor_could_not_check_is_not_saved_and_says_to_submit_it_again(
-    app, store, sim, connected
+    app, store, order_sim, connected
 ):
-    sim.state.set_faults({"error_rate": 1.0})
+    order_sim.state.set_faults({"error_rate": 1.0})
     before = connected.token_encrypted
     _, conn = submit(app, store, TOKEN)  # a good token, but JOOR answers 5xx
     assert conn.status == "connected" and conn.token_encrypted == before
@@ -88,7 +90,7 @@ def test_a_token_joor_could_not_check_is_not_saved_and_says_to_submit_it_again(
 
 
 def test_after_a_refused_token_the_connect_form_starts_on_the_environment_chosen(
-    app, store, sim, auth_client
+    app, store, order_sim, auth_client
 ):
     # Reset to Production, the merchant's right token would wait 25 s for JOOR's real API.
     _, conn = submit(app, store, "typo-token", environment="local")

@@ -7,14 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.unit.sync.change_support import (
-    approved_ids,
-    approved_store_fixture,  # noqa: F401 - fixture
-    import_now,
-    order_of,
-    poll_now,
-    small_sim_fixture,  # noqa: F401 - fixture
-)
+from tests.sync.change_support import approved_ids, import_now, order_of, poll_now
 from webapp.models.base import utcnow
 from webapp.stores import issue_api_key
 

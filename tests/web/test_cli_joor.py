@@ -7,13 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from tests.jobs.order_support import (
-    TOKEN,
-    connected_fixture,  # noqa: F401 - fixture
-    order_count,
-    sim_fixture,  # noqa: F401 - fixture
-    window_total,
-)
+from tests.jobs.order_support import TOKEN, order_count, window_total
 from webapp.alerts.settings import alert_settings, save_channels, webhook_secret
 from webapp.extensions import db
 from webapp.models import JoorConnection, SettingsChange, SyncRun
@@ -37,7 +31,7 @@ def conn_of(store) -> JoorConnection:
     return db.session.scalar(select(JoorConnection).where(JoorConnection.store_id == store.id))
 
 
-def test_connect_checks_the_token_and_stores_it_encrypted(runner, store, sim):
+def test_connect_checks_the_token_and_stores_it_encrypted(runner, store, order_sim):
     result = runner.invoke(
         args=["joor", "connect", "--store", "acme", "--token", TOKEN, "--environment", "local"]
     )
@@ -48,7 +42,7 @@ def test_connect_checks_the_token_and_stores_it_encrypted(runner, store, sim):
     assert conn.token_encrypted and TOKEN not in conn.token_encrypted
 
 
-def test_connect_refuses_a_token_joor_refuses(runner, store, sim):
+def test_connect_refuses_a_token_joor_refuses(runner, store, order_sim):
     result = runner.invoke(
         args=["joor", "connect", "--store", "acme", "--token", "wrong", "--environment", "local"]
     )
@@ -94,8 +88,8 @@ def test_configure_reports_each_refused_setting_and_changes_nothing(runner, stor
     assert conn_of(store).poll_minutes == 15
 
 
-def test_import_prints_one_json_summary_and_is_exactly_once(runner, store, sim, connected):
-    expected = window_total(sim)
+def test_import_prints_one_json_summary_and_is_exactly_once(runner, store, order_sim, connected):
+    expected = window_total(order_sim)
     first = runner.invoke(args=["joor", "import", "--store", "acme", "--since", SINCE])
     assert first.exit_code == 0, first.output
     summary = json.loads(first.output.strip())
@@ -110,8 +104,8 @@ def test_import_prints_one_json_summary_and_is_exactly_once(runner, store, sim, 
     assert order_count(store.id) == expected
 
 
-def test_import_exits_non_zero_when_joor_refuses(runner, store, sim, connected):
-    sim.state.set_faults({"revoke_tokens": [TOKEN]})
+def test_import_exits_non_zero_when_joor_refuses(runner, store, order_sim, connected):
+    order_sim.state.set_faults({"revoke_tokens": [TOKEN]})
     result = runner.invoke(args=["joor", "import", "--store", "acme", "--since", SINCE])
     assert result.exit_code == 1
     summary = json.loads(result.output.splitlines()[0])
@@ -120,7 +114,7 @@ def test_import_exits_non_zero_when_joor_refuses(runner, store, sim, connected):
 
 
 def test_status_prints_the_connection_settings_and_runs_without_the_token(
-    runner, store, sim, connected
+    runner, store, order_sim, connected
 ):
     runner.invoke(args=["joor", "import", "--store", "acme", "--since", SINCE])
     result = runner.invoke(args=["joor", "status", "--store", "acme"])
@@ -133,7 +127,9 @@ def test_status_prints_the_connection_settings_and_runs_without_the_token(
     assert TOKEN not in result.output
 
 
-def test_status_gives_the_health_verdict_with_its_reason_and_fix(runner, store, sim, connected):
+def test_status_gives_the_health_verdict_with_its_reason_and_fix(
+    runner, store, order_sim, connected
+):
     configure = ["joor", "configure", "--store", "acme", "--set", "poll_minutes=0"]
     assert runner.invoke(args=configure).exit_code == 0
     health = json.loads(runner.invoke(args=["joor", "status", "--store", "acme"]).output)["health"]
@@ -142,7 +138,7 @@ def test_status_gives_the_health_verdict_with_its_reason_and_fix(runner, store, 
 
 
 def test_connect_to_another_joor_account_starts_its_polls_afresh(
-    runner, store, sim, connected, time_machine
+    runner, store, order_sim, connected, time_machine
 ):
     from webapp.clock import utcnow
     from webapp.sync.connection.state import FIRST_POLL_GRACE
@@ -158,8 +154,8 @@ def test_connect_to_another_joor_account_starts_its_polls_afresh(
     db.session.commit()
     connect(TOKEN)  # the same account again: where its polls got to still holds
     assert conn_of(store).watermark is not None
-    with sim.state.lock:  # the simulator serves a second JOOR account
-        sim.state.tokens = (*sim.state.tokens, "other-account-token")
+    with order_sim.state.lock:  # the simulator serves a second JOOR account
+        order_sim.state.tokens = (*order_sim.state.tokens, "other-account-token")
     connect("other-account-token")
     conn = conn_of(store)
     assert conn.watermark is None and conn.token_last4 == "oken"
@@ -201,7 +197,7 @@ def test_store_create_refuses_an_email_the_login_would_refuse(runner, app):
     assert runner.invoke(args=[*args, "--email", "owner@shop.example.com"]).exit_code == 0
 
 
-def test_rotate_keys_re_encrypts_tokens_so_the_old_key_can_go(runner, store, sim, app):
+def test_rotate_keys_re_encrypts_tokens_so_the_old_key_can_go(runner, store, order_sim, app):
     from cryptography.fernet import Fernet
 
     from webapp.extensions import init_cipher

@@ -1,24 +1,11 @@
 """`flask joor push`: one JSON summary line, the dry-run plan, and --yes for big Overwrites."""
 
-# Fixtures come from inventory_push_support; test arguments name them on purpose.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import json
 
 from tests.factories import make_item
-from tests.jobs.inventory_push_support import (  # noqa: F401 - fixtures
-    configure,
-    joor_app,
-    joor_store,
-    push,
-    set_faults,
-    sim,
-    sim_pushes,
-    sim_stock,
-    skus,
-)
+from tests.jobs.inventory_push_support import configure, push, set_faults, sim_pushes, sim_stock
 from webapp.cli.joor_push import push_command
 from webapp.extensions import db
 from webapp.sync.connection.state import get_connection
@@ -30,10 +17,10 @@ def run_cli(joor_app, *args: str):
     return joor_app.test_cli_runner().invoke(push_command, ["--store", "acme", *args])
 
 
-def test_push_prints_one_json_summary_line(sim, skus, joor_app, joor_store):
-    for sku in [skus[0], *skus[2:11]]:
+def test_push_prints_one_json_summary_line(push_sim, push_skus, joor_app, joor_store):
+    for sku in [push_skus[0], *push_skus[2:11]]:
         make_item(joor_store, sku["upc"], stock=5)
-    make_item(joor_store, skus[1]["upc"], stock=5, metadata={"skip_push": "1"})
+    make_item(joor_store, push_skus[1]["upc"], stock=5, metadata={"skip_push": "1"})
     make_item(joor_store, "000000000000", stock=1)  # JOOR refuses it: 1 in 11 still succeeds
 
     result = run_cli(joor_app)
@@ -49,13 +36,13 @@ def test_push_prints_one_json_summary_line(sim, skus, joor_app, joor_store):
         1,
     )
     assert summary["skipped"] == 1 and summary["skipped_by_reason"] == {"skip_push": 1}
-    assert sim_stock(sim) == {sku["upc"]: 5 for sku in [skus[0], *skus[2:11]]}
+    assert sim_stock(push_sim) == {sku["upc"]: 5 for sku in [push_skus[0], *push_skus[2:11]]}
 
 
-def test_dry_run_prints_the_plan_and_sends_nothing(sim, skus, joor_app, joor_store):
-    make_item(joor_store, skus[0]["upc"], stock=5)
-    make_item(joor_store, skus[1]["upc"], stock=5, metadata={"skip_joor": "1"})
-    make_item(joor_store, skus[2]["upc"], stock=-2)
+def test_dry_run_prints_the_plan_and_sends_nothing(push_sim, push_skus, joor_app, joor_store):
+    make_item(joor_store, push_skus[0]["upc"], stock=5)
+    make_item(joor_store, push_skus[1]["upc"], stock=5, metadata={"skip_joor": "1"})
+    make_item(joor_store, push_skus[2]["upc"], stock=-2)
 
     result = run_cli(joor_app, "--dry-run")
 
@@ -64,24 +51,24 @@ def test_dry_run_prints_the_plan_and_sends_nothing(sim, skus, joor_app, joor_sto
     assert plan == {
         "mode": "update",
         "warehouse": "Default",
-        "send": [{"code": skus[0]["upc"], "inventory": 5, "upc": skus[0]["upc"]}],
+        "send": [{"code": push_skus[0]["upc"], "inventory": 5, "upc": push_skus[0]["upc"]}],
         "skipped": [
             {
-                "code": skus[1]["upc"],
+                "code": push_skus[1]["upc"],
                 "reason": "skip_joor is set: this item is kept out of the push to JOOR",
             }
         ],
         "drops": [],
-        "problems": [{"code": skus[2]["upc"], "problem": "stock -2 is negative"}],
+        "problems": [{"code": push_skus[2]["upc"], "problem": "stock -2 is negative"}],
         "sends": "Update of 1 SKU (what changed)",
         "calls": 1,
         "credits": 5,
     }
-    assert sim_pushes(sim) == []
+    assert sim_pushes(push_sim) == []
 
 
-def test_dry_run_lists_what_an_overwrite_would_drop(sim, skus, joor_app, joor_store):
-    items = [make_item(joor_store, sku["upc"], stock=1) for sku in skus[:2]]
+def test_dry_run_lists_what_an_overwrite_would_drop(push_sim, push_skus, joor_app, joor_store):
+    items = [make_item(joor_store, sku["upc"], stock=1) for sku in push_skus[:2]]
     push(joor_store)
     db.session.delete(items[1])
     db.session.commit()
@@ -89,12 +76,12 @@ def test_dry_run_lists_what_an_overwrite_would_drop(sim, skus, joor_app, joor_st
 
     plan = json.loads(run_cli(joor_app, "--dry-run").output)
 
-    assert plan["mode"] == "overwrite" and plan["drops"] == [f"upc:{skus[1]['upc']}"]
-    assert len(sim_pushes(sim)) == 1
+    assert plan["mode"] == "overwrite" and plan["drops"] == [f"upc:{push_skus[1]['upc']}"]
+    assert len(sim_pushes(push_sim)) == 1
 
 
-def test_a_big_overwrite_needs_yes(sim, skus, joor_app, joor_store):
-    items = [make_item(joor_store, sku["upc"], stock=1) for sku in skus[:2]]
+def test_a_big_overwrite_needs_yes(push_sim, push_skus, joor_app, joor_store):
+    items = [make_item(joor_store, sku["upc"], stock=1) for sku in push_skus[:2]]
     push(joor_store)
     db.session.delete(items[1])
     db.session.commit()
@@ -107,10 +94,10 @@ def test_a_big_overwrite_needs_yes(sim, skus, joor_app, joor_store):
     assert json.loads(refused.output)["status"] == "awaiting_confirmation"
     assert "run `joor push --yes`" in json.loads(refused.output)["error"]
     assert confirmed.exit_code == 0, confirmed.output
-    assert sim_stock(sim) == {skus[0]["upc"]: 1}
+    assert sim_stock(push_sim) == {push_skus[0]["upc"]: 1}
 
 
-def test_a_push_that_cannot_run_exits_1_with_the_reason(sim, joor_app, joor_store):
+def test_a_push_that_cannot_run_exits_1_with_the_reason(push_sim, joor_app, joor_store):
     configure(joor_store, sync_inventory="off")
 
     result = run_cli(joor_app)
@@ -123,9 +110,9 @@ def test_a_push_that_cannot_run_exits_1_with_the_reason(sim, joor_app, joor_stor
     )
 
 
-def test_joor_down_still_prints_the_summary(sim, skus, joor_app, joor_store):
-    make_item(joor_store, skus[0]["upc"], stock=1)
-    set_faults(sim, error_rate=1.0)
+def test_joor_down_still_prints_the_summary(push_sim, push_skus, joor_app, joor_store):
+    make_item(joor_store, push_skus[0]["upc"], stock=1)
+    set_faults(push_sim, error_rate=1.0)
 
     result = run_cli(joor_app)
 
@@ -150,7 +137,7 @@ def test_an_unknown_store_is_a_usage_error(joor_app):
 
 
 def test_push_while_another_push_sends_fails_in_words_and_leaves_no_queued_run(
-    sim, skus, joor_app, joor_store, monkeypatch
+    push_sim, push_skus, joor_app, joor_store, monkeypatch
 ):
     import functools
 
@@ -160,7 +147,7 @@ def test_push_while_another_push_sends_fails_in_words_and_leaves_no_queued_run(
     monkeypatch.setattr(inventory_push, "run_push",
                         functools.partial(inventory_push.run_push, lock_wait=0.1))  # fmt: skip
     monkeypatch.setattr("webapp.cli.joor_push.run_push", inventory_push.run_push)
-    make_item(joor_store, skus[0]["upc"], stock=3)
+    make_item(joor_store, push_skus[0]["upc"], stock=3)
     with inventory_push.store_push_lock(joor_app.extensions["redis"], joor_store.id):
         result = run_cli(joor_app)
     assert result.exit_code == 1
@@ -176,8 +163,10 @@ def test_dry_run_with_sync_off_says_a_push_would_send_nothing(joor_app, joor_sto
     assert "A push now would send nothing: Sync Inventory is off" in result.output
 
 
-def test_dry_run_in_overwrite_mode_says_an_edit_is_one_update_call(sim, skus, joor_app, joor_store):
-    items = [make_item(joor_store, sku["upc"], stock=2) for sku in skus[:3]]
+def test_dry_run_in_overwrite_mode_says_an_edit_is_one_update_call(
+    push_sim, push_skus, joor_app, joor_store
+):
+    items = [make_item(joor_store, sku["upc"], stock=2) for sku in push_skus[:3]]
     configure(joor_store, inventory_mode="overwrite")
     assert json.loads(run_cli(joor_app, "--yes").output)["status"] == "succeeded"
     items[0].stock = 9
@@ -193,11 +182,11 @@ def test_dry_run_in_overwrite_mode_says_an_edit_is_one_update_call(sim, skus, jo
 
 
 def test_push_waits_for_its_share_of_credits_then_sends(
-    sim, skus, joor_app, joor_store, monkeypatch
+    push_sim, push_skus, joor_app, joor_store, monkeypatch
 ):
     from tests.jobs.push_credit_support import forget_window, one_window, spend_share
 
-    make_item(joor_store, skus[0]["upc"], stock=4)
+    make_item(joor_store, push_skus[0]["upc"], stock=4)
     configure(joor_store, push_share="30")
     waited: list[float] = []
 
@@ -214,4 +203,4 @@ def test_push_waits_for_its_share_of_credits_then_sends(
     assert result.exit_code == 0, result.output
     assert "Waiting for JOOR credits (orders come first), sends in about" in result.output
     assert len(waited) == 1 and json.loads(result.output.splitlines()[-1])["passed"] == 1
-    assert sim_stock(sim) == {skus[0]["upc"]: 4}
+    assert sim_stock(push_sim) == {push_skus[0]["upc"]: 4}

@@ -6,14 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from tests.unit.sync.change_support import (
-    approved_ids,
-    approved_store_fixture,  # noqa: F401 - fixture
-    import_now,
-    order_of,
-    poll_now,
-    small_sim_fixture,  # noqa: F401 - fixture
-)
+from tests.sync.change_support import approved_ids, import_now, order_of, poll_now
 from tests.web.order_factories import folder_named, make_order
 from tests.web.test_panel import run_queued_jobs
 from webapp.extensions import db

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 import pytest
 import responses
 
+from tests.unit.joor.fake_clock import FakeClock
 from webapp.joor import ClientOptions, JoorClient, MemoryCreditBudget
 
 TOKEN = "tok-Secret-4d1f9c"
@@ -15,21 +16,6 @@ ENCODED_TOKEN = base64.b64encode(TOKEN.encode()).decode()
 BASE_URL = "https://api.example-joor.test/v2"
 ORDERS_URL = BASE_URL + "/orders"
 INVENTORY_URL = BASE_URL + "/bulk-inventory"
-
-
-class FakeClock:
-    """A clock that only moves when something sleeps; records every wait."""
-
-    def __init__(self, start: float = 1000.0) -> None:
-        self.now = start
-        self.waits: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        self.now += seconds
 
 
 @pytest.fixture
@@ -59,9 +45,3 @@ def make_client(clock: FakeClock, budget: MemoryCreditBudget) -> Callable[..., J
         return JoorClient(TOKEN, BASE_URL, ClientOptions(**options), dialect=dialect)  # type: ignore[arg-type]
 
     return make
-
-
-@pytest.fixture
-def redis_url(service_urls) -> str:
-    """The session's real Redis (CI's server, or a private one the root conftest starts)."""
-    return service_urls["redis"]

@@ -1,22 +1,9 @@
 """A push's share of the credit window: never passed, never waited for; orders keep the rest."""
 
-# Fixtures come from test_redis_budget; test arguments name them on purpose.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
-import threading
-
 import pytest
-import redis
 
-from tests.unit.joor.test_redis_budget import (  # noqa: F401 - fixtures
-    WINDOW,
-    account,
-    redis_client,
-    window_index,
-)
-from webapp.joor import MemoryCreditBudget, RedisCreditBudget
 from webapp.joor.budget import CreditShareSpentError, SharedBudget, share_credits
 
 
@@ -72,44 +59,3 @@ def test_while_joor_holds_the_account_off_a_push_has_no_room(budget, clock):
     with pytest.raises(CreditShareSpentError) as spent:
         pushes.acquire(5)
     assert spent.value.retry_after == 30.0
-
-
-def test_pushes_in_many_processes_never_pass_their_share_together(redis_url, account):
-    clients = [redis.Redis.from_url(redis_url) for _ in range(4)]
-    start = window_index(clients[0])
-    pushes = [SharedBudget(RedisCreditBudget(c, account, window=WINDOW), 60) for c in clients]
-    granted: list[int] = []
-    lock = threading.Lock()
-
-    def push(budget: SharedBudget) -> None:
-        try:
-            while True:
-                budget.acquire(5)
-                with lock:
-                    granted.append(5)
-        except CreditShareSpentError:
-            return
-
-    threads = [threading.Thread(target=push, args=(b,)) for b in pushes]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    orders = RedisCreditBudget(clients[0], account, window=WINDOW, max_wait=0)
-    for _ in range(120):
-        orders.acquire(1)
-
-    if window_index(clients[0]) != start:
-        pytest.skip("a credit window ended mid-test; its counts are not comparable")
-    assert sum(granted) == 180
-    assert pushes[0].room().room == 0 and orders.usage().used == 300
-    for client in clients:
-        client.close()
-
-
-def test_memory_and_redis_budgets_agree_on_room(redis_client, account, clock):
-    shared = SharedBudget(RedisCreditBudget(redis_client, account, window=WINDOW), 50)
-    local = SharedBudget(MemoryCreditBudget(clock=clock, sleep=clock.sleep), 50)
-    for pushes in (shared, local):
-        pushes.acquire(5)
-        assert (pushes.room().room, pushes.room().share) == (145, 150)

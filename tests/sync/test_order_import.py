@@ -10,12 +10,10 @@ from sqlalchemy import func, select
 
 from tests.jobs.order_support import (
     TOKEN,
-    connected_fixture,  # noqa: F401 - fixture
     duplicate_source_ids,
     fresh_run,
     order_count,
     race_imports,
-    sim_fixture,  # noqa: F401 - fixture
     window_total,
 )
 from webapp.extensions import db
@@ -55,8 +53,10 @@ def event_count(run_id: int) -> int:
     return db.session.scalar(select(func.count(SyncEvent.id)).where(SyncEvent.run_id == run_id))
 
 
-def test_a_window_imports_every_order_once_with_progress_and_events(app, store, sim, connected):
-    expected = window_total(sim)
+def test_a_window_imports_every_order_once_with_progress_and_events(
+    app, store, order_sim, connected
+):
+    expected = window_total(order_sim)
     run = run_import(app, store)
     assert run.status == "succeeded", run.error
     assert run.counts == {"imported": expected}
@@ -69,9 +69,9 @@ def test_a_window_imports_every_order_once_with_progress_and_events(app, store, 
     assert order.folder.name == "New" and len(order.items) == 3 and order.payload
 
 
-def test_an_imported_order_reads_back_with_the_models_types(app, store, sim, connected):
+def test_an_imported_order_reads_back_with_the_models_types(app, store, order_sim, connected):
     # Rows go in through the DBAPI as text; the ORM must read them as the model's types.
-    (order_id,) = sim.state.add_orders(
+    (order_id,) = order_sim.state.add_orders(
         orders=[
             {
                 "order_currency": "EUR",
@@ -110,9 +110,9 @@ def test_an_imported_order_reads_back_with_the_models_types(app, store, sim, con
 
 
 def test_importing_the_window_again_imports_nothing_and_counts_already_present(
-    app, store, sim, connected
+    app, store, order_sim, connected
 ):
-    expected = window_total(sim)
+    expected = window_total(order_sim)
     first = run_import(app, store)
     again = run_import(app, store)
     assert again.counts == {"already_present": expected}
@@ -125,16 +125,16 @@ def test_importing_the_window_again_imports_nothing_and_counts_already_present(
 
 
 def test_bad_and_empty_orders_are_logged_and_the_rest_of_the_page_continues(
-    app, store, sim, connected
+    app, store, order_sim, connected
 ):
-    bad, empty, cancelled = sim.state.add_orders(
+    bad, empty, cancelled = order_sim.state.add_orders(
         orders=[
             {"line_items": [{"item_upc": "1", "item_quantity": "abc", "item_price": "1"}]},
             {"line_items": []},
             {"order_type_name": "Cancelled", "line_items": [{"item_upc": "1"}]},
         ]
     )
-    expected = window_total(sim)
+    expected = window_total(order_sim)
     run = run_import(app, store)
     assert run.status == "succeeded"
     assert run.counts == {"imported": expected - 2, "failed": 1, "skipped": 1}
@@ -149,9 +149,11 @@ def test_bad_and_empty_orders_are_logged_and_the_rest_of_the_page_continues(
     assert cancelled not in {e.subject for e in db.session.scalars(select(SyncEvent))}
 
 
-def test_a_value_too_large_to_keep_fails_its_order_alone(app, store, sim, connected, monkeypatch):
+def test_a_value_too_large_to_keep_fails_its_order_alone(
+    app, store, order_sim, connected, monkeypatch
+):
     line = {"item_upc": "1", "item_quantity": "1", "item_price": "1"}
-    good, huge_price, huge_quantity, odd = sim.state.add_orders(
+    good, huge_price, huge_quantity, odd = order_sim.state.add_orders(
         orders=[
             {"line_items": [dict(line)]},
             {"line_items": [dict(line, item_price="1e30")]},
@@ -170,7 +172,7 @@ def test_a_value_too_large_to_keep_fails_its_order_alone(app, store, sim, connec
         return real_map(payload, identifier)
 
     monkeypatch.setattr(order_pages, "map_order", map_or_trip)
-    expected = window_total(sim)
+    expected = window_total(order_sim)
     run = run_import(app, store)
     assert run.status == "succeeded", run.error
     assert run.counts == {"imported": expected - 3, "failed": 3}
@@ -181,8 +183,8 @@ def test_a_value_too_large_to_keep_fails_its_order_alone(app, store, sim, connec
     assert good not in reasons and order_count(store.id) == expected - 3
 
 
-def test_retrying_a_run_re_imports_only_its_failed_orders(app, store, sim, connected):
-    (bad,) = sim.state.add_orders(
+def test_retrying_a_run_re_imports_only_its_failed_orders(app, store, order_sim, connected):
+    (bad,) = order_sim.state.add_orders(
         orders=[{"line_items": [{"item_upc": "1", "item_quantity": "abc", "item_price": "1"}]}]
     )
     first = run_import(app, store)
@@ -193,20 +195,20 @@ def test_retrying_a_run_re_imports_only_its_failed_orders(app, store, sim, conne
 
 
 def test_a_retry_imports_an_order_fixed_in_joor_and_names_one_joor_no_longer_lists(
-    app, store, sim, connected
+    app, store, order_sim, connected
 ):
     import time
 
     line = {"item_upc": "1", "item_quantity": "abc", "item_price": "1"}
-    fixed, gone = sim.state.add_orders(
+    fixed, gone = order_sim.state.add_orders(
         orders=[{"line_items": [dict(line)]}, {"line_items": [dict(line)]}]
     )
     first = run_import(app, store)
     assert first.counts["failed"] == 2
-    with sim.state.lock:  # the merchant mends one order in JOOR and cancels the other
-        sim.state.book.by_id[int(fixed)].explicit["line_items"][0]["item_quantity"] = "2"
-        sim.state.book.by_id[int(gone)].type_name = "Cancelled"
-    assert sim.state.touch_order(int(fixed)) and sim.state.touch_order(int(gone))
+    with order_sim.state.lock:  # the merchant mends one order in JOOR and cancels the other
+        order_sim.state.book.by_id[int(fixed)].explicit["line_items"][0]["item_quantity"] = "2"
+        order_sim.state.book.by_id[int(gone)].type_name = "Cancelled"
+    assert order_sim.state.touch_order(int(fixed)) and order_sim.state.touch_order(int(gone))
     time.sleep(1.1)  # JOOR's windows are whole seconds: the edits are now in the past
     retry = create_retry_run(db.session, first, created_by="test")
     retry = import_run(db.session, factory_from_app(app), app.extensions["redis"], retry.id)
@@ -223,14 +225,14 @@ def test_a_retry_imports_an_order_fixed_in_joor_and_names_one_joor_no_longer_lis
 
 
 def test_an_order_joor_sent_without_its_id_fails_alone_once_and_is_not_offered_for_retry(
-    app, store, sim, connected, monkeypatch
+    app, store, order_sim, connected, monkeypatch
 ):
     # JOOR drops order_id from one order near the end of the first page, which the next page
     # reads again (its overlap): every other order still comes in, and that one fails once.
     import orjson
 
-    expected = window_total(sim)
-    serve, victim = sim.state.orders_page_json, []
+    expected = window_total(order_sim)
+    serve, victim = order_sim.state.orders_page_json, []
 
     def serve_without_one_id(query):
         page = orjson.loads(serve(query))
@@ -242,7 +244,7 @@ def test_an_order_joor_sent_without_its_id_fails_alone_once_and_is_not_offered_f
                 order["customer_purchase_order"] = "PO-77"
         return orjson.dumps(page)
 
-    monkeypatch.setattr(sim.state, "orders_page_json", serve_without_one_id)
+    monkeypatch.setattr(order_sim.state, "orders_page_json", serve_without_one_id)
     run = run_import(app, store)
     assert run.status == "succeeded", run.error
     assert run.counts == {"imported": expected - 1, "failed": 1} and run.done == expected
@@ -256,45 +258,47 @@ def test_an_order_joor_sent_without_its_id_fails_alone_once_and_is_not_offered_f
 
 @pytest.mark.parametrize(("after_pages", "edited"), [(1, 10), (2, 150)])
 def test_orders_edited_while_paging_do_not_hide_the_orders_after_them(
-    app, store, sim, connected, monkeypatch, after_pages, edited
+    app, store, order_sim, connected, monkeypatch, after_pages, edited
 ):
     # Buyers edit orders already read: they leave the window (modified after its end), every
     # later order moves back as many places, and more than the page overlap is at stake.
     import orjson
 
-    expected = window_total(sim)
+    expected = window_total(order_sim)
     served: list[int] = []
-    serve = sim.state.orders_page_json
+    serve = order_sim.state.orders_page_json
 
     def serve_then_edit(query):
         body = serve(query)
         served.extend(order["order_id"] for order in orjson.loads(body)["orders"])
         if len(served) == after_pages * MAX_PAGE_SIZE:  # each page of 100 served
-            with sim.state.lock:
+            with order_sim.state.lock:
                 for order_id in list(dict.fromkeys(served))[:edited]:
-                    assert sim.state.book.touch(int(order_id), sim.state.now() + 60)
+                    assert order_sim.state.book.touch(int(order_id), order_sim.state.now() + 60)
         return body
 
-    monkeypatch.setattr(sim.state, "orders_page_json", serve_then_edit)
+    monkeypatch.setattr(order_sim.state, "orders_page_json", serve_then_edit)
     run = run_import(app, store)
     assert run.status == "succeeded", run.error
-    assert window_total(sim, date_end=sim.state.now()) == expected - edited  # they left it
+    assert (
+        window_total(order_sim, date_end=order_sim.state.now()) == expected - edited
+    )  # they left it
     assert order_count(store.id) == expected and duplicate_source_ids(store.id) == 0
     assert run.counts == {"imported": expected} and run.done == expected
 
 
-def test_a_429_storm_and_5xx_errors_slow_the_run_but_lose_nothing(app, store, sim, connected):
-    sim.state.set_faults({"storm_429": 3, "error_rate": 0.2, "fault_seed": 3})
-    expected = window_total(sim)
+def test_a_429_storm_and_5xx_errors_slow_the_run_but_lose_nothing(app, store, order_sim, connected):
+    order_sim.state.set_faults({"storm_429": 3, "error_rate": 0.2, "fault_seed": 3})
+    expected = window_total(order_sim)
     run = run_import(app, store)
     assert run.status == "succeeded", run.error
     assert order_count(store.id) == expected and duplicate_source_ids(store.id) == 0
 
 
 def test_a_run_that_crashes_mid_window_finishes_the_job_when_retried(
-    app, store, sim, connected, monkeypatch
+    app, store, order_sim, connected, monkeypatch
 ):
-    expected = window_total(sim)
+    expected = window_total(order_sim)
     pages = {"n": 0}
 
     def crash_at_the_fifth_page(self):
@@ -318,9 +322,9 @@ def test_a_run_that_crashes_mid_window_finishes_the_job_when_retried(
 
 
 def test_a_joor_failure_mid_window_keeps_the_pages_already_stored(
-    app, store, sim, connected, monkeypatch
+    app, store, order_sim, connected, monkeypatch
 ):
-    expected = window_total(sim)
+    expected = window_total(order_sim)
     real_pages = JoorClient.iter_order_pages
 
     def joor_fails_after_three_pages(self, *args, **kwargs):
@@ -346,7 +350,7 @@ def test_a_joor_failure_mid_window_keeps_the_pages_already_stored(
 
 
 def test_a_busy_database_stores_every_page_of_the_batch_again(
-    app, store, sim, connected, monkeypatch
+    app, store, order_sim, connected, monkeypatch
 ):
     import sqlite3
 
@@ -354,7 +358,7 @@ def test_a_busy_database_stores_every_page_of_the_batch_again(
 
     from webapp.sync.orders import store as order_store
 
-    expected = window_total(sim)
+    expected = window_total(order_sim)
     real_store_page = order_store.store_page
     stored = {"n": 0}
 
@@ -374,10 +378,10 @@ def test_a_busy_database_stores_every_page_of_the_batch_again(
 
 
 def test_two_workers_importing_the_same_window_at_once_create_no_duplicates(
-    app, store, sim, connected
+    app, store, order_sim, connected
 ):
     """Without the store lock (two processes racing), the unique key alone keeps it exact."""
-    expected = window_total(sim)
+    expected = window_total(order_sim)
     ids = [create_manual_run(db.session, store.id, SINCE).id for _ in range(2)]
     assert not race_imports(app, ids, connected.id)
     assert order_count(store.id) == expected and duplicate_source_ids(store.id) == 0
@@ -387,7 +391,7 @@ def test_two_workers_importing_the_same_window_at_once_create_no_duplicates(
 
 
 def test_a_page_slower_than_the_lock_expiry_keeps_the_run_alive_and_the_store_locked(
-    app, store, sim, connected
+    app, store, order_sim, connected
 ):
     """JOOR slow, or its request limit waited out: heartbeat and lock are kept while we wait."""
     import time
@@ -447,8 +451,10 @@ def refused_for_good(app, store, connected) -> SyncRun:
     return run
 
 
-def test_a_revoked_token_fails_the_run_and_marks_the_connection_failing(app, store, sim, connected):
-    sim.state.set_faults({"revoke_tokens": [TOKEN]})
+def test_a_revoked_token_fails_the_run_and_marks_the_connection_failing(
+    app, store, order_sim, connected
+):
+    order_sim.state.set_faults({"revoke_tokens": [TOKEN]})
     run = refused_for_good(app, store, connected)
     assert "refused the access token" in run.error
     assert "refused the access token" in connected.last_error
@@ -456,7 +462,7 @@ def test_a_revoked_token_fails_the_run_and_marks_the_connection_failing(app, sto
 
 
 def test_a_token_the_new_keys_cannot_read_stops_polling_and_asks_to_reconnect(
-    app, store, sim, connected
+    app, store, order_sim, connected
 ):
     # The operator changed SECRET_KEY (or TOKEN_ENCRYPTION_KEYS) without keeping the old key.
     from cryptography.fernet import Fernet
@@ -471,7 +477,7 @@ def test_a_token_the_new_keys_cannot_read_stops_polling_and_asks_to_reconnect(
 
 
 def test_a_scheduled_import_failing_for_another_reason_shows_on_the_panel(
-    app, store, sim, connected, auth_client
+    app, store, order_sim, connected, auth_client
 ):
     from webapp.models import Folder
     from webapp.sync import runs as sync_runs
@@ -496,7 +502,7 @@ def test_a_scheduled_import_failing_for_another_reason_shows_on_the_panel(
     assert "(the first, with the settings below" not in page  # a check has run, if in vain
 
 
-def test_a_queued_import_cancelled_never_runs(app, store, sim, connected):
+def test_a_queued_import_cancelled_never_runs(app, store, order_sim, connected):
     from webapp.sync.orders.cancelling import cancel_import
 
     run = create_manual_run(db.session, store.id, SINCE, created_by="test")
@@ -510,12 +516,12 @@ def test_a_queued_import_cancelled_never_runs(app, store, sim, connected):
 
 
 def test_a_running_import_cancelled_stops_after_its_page_and_keeps_it(
-    app, store, sim, connected, monkeypatch
+    app, store, order_sim, connected, monkeypatch
 ):
     from webapp.sync.orders.cancelling import CANCEL_KEY
 
     run = create_manual_run(db.session, store.id, SINCE, created_by="test")
-    redis, serve = app.extensions["redis"], sim.state.orders_page_json
+    redis, serve = app.extensions["redis"], order_sim.state.orders_page_json
 
     def serve_then_cancel(query):
         body = serve(query)
@@ -523,7 +529,7 @@ def test_a_running_import_cancelled_stops_after_its_page_and_keeps_it(
         redis.set(CANCEL_KEY.format(run.id), "owner@example.com")
         return body
 
-    monkeypatch.setattr(sim.state, "orders_page_json", serve_then_cancel)
+    monkeypatch.setattr(order_sim.state, "orders_page_json", serve_then_cancel)
     run = import_run(db.session, factory_from_app(app), redis, run.id)  # no error for RQ
 
     assert run.status == "cancelled"
@@ -535,7 +541,7 @@ def test_a_running_import_cancelled_stops_after_its_page_and_keeps_it(
 
 
 def test_a_run_cancelled_while_its_worker_was_dead_stops_when_taken_over(
-    app, store, sim, connected
+    app, store, order_sim, connected
 ):
     from webapp.sync import runs as sync_runs
     from webapp.sync.orders.cancelling import cancel_import
@@ -544,10 +550,10 @@ def test_a_run_cancelled_while_its_worker_was_dead_stops_when_taken_over(
     sync_runs.start_run(db.session, run, job_id="import-gone")  # then its worker was killed
     words = cancel_import(db.session, app.extensions["redis"], run, "owner@example.com")
     assert words.startswith(f"Run #{run.id} stops after the page it is storing")
-    spent = sim.state.credits(TOKEN)["used"]
+    spent = order_sim.state.credits(TOKEN)["used"]
 
     run = import_run(db.session, factory_from_app(app), app.extensions["redis"], run.id)
 
     assert run.status == "cancelled" and run.error.startswith("Cancelled by owner@example.com")
     assert order_count(store.id) == 0
-    assert sim.state.credits(TOKEN)["used"] == spent  # not one page asked of JOOR
+    assert order_sim.state.credits(TOKEN)["used"] == spent  # not one page asked of JOOR

@@ -1,19 +1,15 @@
-"""Helpers for the tests of changes made in JOOR to imported orders."""
+"""Helpers for tests of changes made in JOOR to imported orders (fixtures: changes.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 
-import pytest
 from sqlalchemy import func, select
 
-from joorsim.testing import RunningSimulator, behind_by_a_minute, running_simulator
+from joorsim.testing import RunningSimulator, behind_by_a_minute
 from tests.jobs.order_support import (
-    connect_store,
     duplicate_source_ids,
     order_count,
-    use_simulator,
 )
 from webapp.extensions import db
 from webapp.models import Folder, Order, OrderChange, SyncEvent, SyncRun
@@ -48,21 +44,6 @@ def edit_in_place(sim: RunningSimulator, source_id: str, fields: dict) -> dict:
             return sim.state.patch_order(int(source_id), fields)
         finally:
             clock.at = None
-
-
-@pytest.fixture(name="small_sim")
-def small_sim_fixture(app) -> Iterator[RunningSimulator]:
-    """A simulator with forty orders, wired into the app."""
-    with running_simulator(**SMALL_SIM, clock=behind_by_a_minute) as running:
-        use_simulator(app, running)
-        yield running
-
-
-@pytest.fixture(name="approved_store")
-def approved_store_fixture(app, store, small_sim):
-    """The store, connected, downloading Approved orders only (the default setting)."""
-    connect_store(app, store, "approved")
-    return store
 
 
 def import_now(app, store, since: date | None = None) -> SyncRun:

@@ -17,7 +17,7 @@ from tests.jobs.order_support import (
     race_imports,
     use_simulator,
 )
-from tests.unit.sync.change_support import (
+from tests.sync.change_support import (
     MovableClock,
     assert_applied_once,
     change_a_tenth,

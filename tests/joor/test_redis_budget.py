@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import threading
-import uuid
-from collections.abc import Iterator
 
 import pytest
 import redis
 import responses
 
+from tests.joor.credit_window import WINDOW, window_index
 from webapp.joor import ClientOptions, JoorClient, JoorRateLimitedError, RedisCreditBudget
 
 ORDERS_URL = "https://api.example-joor.test/v2/orders"
-# A long window makes crossing a window boundary mid-test rare; tests that would be fooled by
-# one check for it and say so.
-WINDOW = 3600.0
 
 
 class StopHammering(Exception):
@@ -24,27 +20,6 @@ class StopHammering(Exception):
 
 def stop(_seconds: float) -> None:
     raise StopHammering
-
-
-@pytest.fixture
-def redis_client(redis_url: str) -> Iterator[redis.Redis]:
-    client = redis.Redis.from_url(redis_url)
-    yield client
-    client.close()
-
-
-@pytest.fixture
-def account(redis_client: redis.Redis) -> Iterator[str]:
-    """A fresh account key; its Redis keys are deleted afterwards."""
-    key = f"test-{uuid.uuid4().hex[:12]}"
-    yield key
-    for name in redis_client.scan_iter(f"joor:credits:{key}*"):
-        redis_client.delete(name)
-
-
-def window_index(client: redis.Redis) -> int:
-    seconds, micros = client.time()
-    return int((seconds + micros / 1e6) // WINDOW)
 
 
 def make_budget(client, account: str, **options) -> RedisCreditBudget:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from tests.unit.sync.change_support import (
+from tests.sync.change_support import (
     approved_ids,
-    approved_store_fixture,  # noqa: F401 - fixture
     events,
     history_of,
     import_now,
@@ -15,7 +14,6 @@ from tests.unit.sync.change_support import (
     move_to,
     order_of,
     poll_now,
-    small_sim_fixture,  # noqa: F401 - fixture
 )
 from webapp.extensions import db
 from webapp.models import Folder, JoorConnection, Order, SyncRun
