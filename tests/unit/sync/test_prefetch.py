@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -15,10 +15,18 @@ def producers() -> list[threading.Thread]:
 
 
 def wait_for_no_producer(seconds: float = 3) -> bool:
-    deadline = time.monotonic() + seconds
-    while producers() and time.monotonic() < deadline:
-        time.sleep(0.05)
+    """Wait (with a deadline) for the producer threads to end; True when none is left."""
+    for thread in producers():
+        thread.join(seconds)
     return not producers()
+
+
+def numbers(count: int, handed_two: threading.Event) -> Iterator[int]:
+    """0 .. count-1, telling when the producer asks for more after handing over two."""
+    for n in range(count):
+        yield n
+        if n == 1:  # 0 was taken, 1 is handed over: the producer now waits with the next
+            handed_two.set()
 
 
 def test_items_come_in_order_and_the_producer_ends():
@@ -40,19 +48,28 @@ def test_an_error_while_producing_is_raised_to_the_caller_after_the_items_before
 
 @pytest.mark.parametrize("count", [2, 3, 10])
 def test_a_caller_that_stops_early_leaves_no_producer_behind(count):
-    consumer = iter(Prefetcher(iter(range(count))))
+    handed_two = threading.Event()
+    prefetcher = Prefetcher(numbers(count, handed_two))
+    consumer = iter(prefetcher)
     assert next(consumer) == 0
-    time.sleep(0.1)  # the producer has handed the next item over and waits with another
+    assert handed_two.wait(5) and prefetcher.waiting()  # the producer holds the next as well
     consumer.close()
     assert wait_for_no_producer()
 
 
 def test_idle_is_called_while_nothing_comes():
     calls = []
+    idled_twice = threading.Event()
+
+    def idle():
+        calls.append(1)
+        if len(calls) == 2:
+            idled_twice.set()
 
     def slow():
-        time.sleep(0.35)
+        # JOOR answers only once the caller has been kept waiting twice (a deadline, not a pace).
+        assert idled_twice.wait(5), "idle was not called while the page was awaited"
         yield "page"
 
-    items = list(Prefetcher(slow(), idle=lambda: calls.append(1), every=0.1))
+    items = list(Prefetcher(slow(), idle=idle, every=0.01))
     assert items == ["page"] and len(calls) >= 2
