@@ -7,8 +7,8 @@ import threading
 import pytest
 import redis
 
+from tests.fake_clock import FakeClock
 from tests.joor.credit_window import WINDOW, window_index
-from tests.unit.joor.fake_clock import FakeClock
 from webapp.joor import MemoryCreditBudget, RedisCreditBudget
 from webapp.joor.budget import CreditShareSpentError, SharedBudget
 

@@ -10,22 +10,8 @@ import pytest
 import requests
 
 from joorsim.testing import RunningSimulator, running_simulator
+from tests.fake_clock import FakeClock
 from webapp.joor import ClientOptions, JoorAuthError, JoorClient, MemoryCreditBudget
-
-
-class VirtualTime:
-    """A clock whose sleep advances it, so backoff and budget waits cost no real time."""
-
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +29,7 @@ def make_client(
     sim: RunningSimulator, token: str = "demo-token", statuses: list[int] | None = None, **kwargs
 ) -> JoorClient:
     """A client with virtual time and a tiny backoff, noting each HTTP status it receives."""
-    vt = VirtualTime()
+    vt = FakeClock(start=1_000_000.0)
     session = requests.Session()
     if statuses is not None:
         session.hooks["response"].append(lambda r, *a, **k: statuses.append(r.status_code))

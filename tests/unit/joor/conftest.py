@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 import pytest
 import responses
 
-from tests.unit.joor.fake_clock import FakeClock
+from tests.fake_clock import FakeClock
 from webapp.joor import ClientOptions, JoorClient, MemoryCreditBudget
 
 TOKEN = "tok-Secret-4d1f9c"
