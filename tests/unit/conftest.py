@@ -1,6 +1,9 @@
-"""tests/unit needs nothing running: a unit test asking for a service's fixture fails at setup."""
+"""tests/unit needs nothing running: no service fixture, no network connection, no process."""
 
 from __future__ import annotations
+
+import socket
+import subprocess
 
 import pytest
 
@@ -32,3 +35,25 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             "move the test to the directory of what it needs (tests/sync, tests/joor, ...).",
             pytrace=False,
         )
+
+
+class NothingRunningError(AssertionError):
+    """A unit test tried to reach a network service or start a process."""
+
+
+@pytest.fixture(autouse=True)
+def _nothing_to_reach(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Refuse network connections and subprocesses in a unit test, saying why."""
+
+    def refuse(what: str):
+        def refused(*args, **kwargs):
+            raise NothingRunningError(
+                f"a unit test tried to {what}; tests/unit needs nothing running: move the test "
+                "to the directory of what it needs"
+            )
+
+        return refused
+
+    monkeypatch.setattr(socket.socket, "connect", refuse("open a network connection"))
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse("open a network connection"))
+    monkeypatch.setattr(subprocess.Popen, "__init__", refuse("start a process"))
