@@ -7,17 +7,18 @@ import subprocess
 
 import pytest
 
-# Where the fixtures that start or reach a service are defined: the root conftest (database,
-# Redis, app, stores, clients) and the shared plugins (simulators wired into the app).
-SERVICE_FIXTURE_MODULES = ("tests.conftest", "tests.fixtures.")
+# The fixtures outside tests/unit (the root conftest's database, Redis, app, stores and
+# clients; tests/fixtures' simulators wired into the app) all start or reach a service.
+UNIT_FIXTURE_MODULES = "tests.unit."
 
 
 def needs_a_service(fixturedefs) -> bool:
-    """True when the fixture comes from a module whose fixtures need a running service."""
-    return any(
-        getattr(definition.func, "__module__", "").startswith(SERVICE_FIXTURE_MODULES)
-        for definition in fixturedefs
-    )
+    """True when the fixture is one of the suite's own defined outside tests/unit."""
+    for definition in fixturedefs:
+        module = getattr(definition.func, "__module__", "")
+        if module.startswith("tests.") and not module.startswith(UNIT_FIXTURE_MODULES):
+            return True
+    return False
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
