@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Iterator
+from typing import Any
 
 from sqlalchemy import func, select
 
-from joorsim.testing import RunningSimulator
+from joorsim.testing import RunningSimulator, running_simulator
 from webapp.extensions import db
 from webapp.models import Order, SyncRun
 from webapp.sync.connection.clients import factory_from_app
@@ -23,6 +26,14 @@ def use_simulator(app, sim: RunningSimulator) -> None:
     """Point the app's Local environment at the simulator, with quick client retries."""
     app.config["JOOR_LOCAL_URL"] = sim.base_url
     app.config["JOOR_CLIENT_OPTIONS"] = dict(FAST_CLIENT)
+
+
+@contextlib.contextmanager
+def simulator_for(app, **options: Any) -> Iterator[RunningSimulator]:
+    """Serve a simulator with these options, wired into the app, for the block."""
+    with running_simulator(**options) as running:
+        use_simulator(app, running)
+        yield running
 
 
 def connect_store(app, store, order_type: str = "all_but_cancelled"):

@@ -8,14 +8,14 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from joorsim.testing import RunningSimulator, running_simulator
+from joorsim.testing import RunningSimulator
 from tests.jobs.order_support import (
     SIM_OPTIONS,
     connect_store,
     fresh_run,
     order_count,
     race_imports,
-    use_simulator,
+    simulator_for,
 )
 from tests.sync.change_support import (
     MovableClock,
@@ -37,8 +37,7 @@ SINCE = date.today() - timedelta(days=10)
 @pytest.fixture(name="big_sim")
 def big_sim_fixture(app) -> Iterator[RunningSimulator]:
     """The import tests' thousand orders, on a clock that can date an edit in the past."""
-    with running_simulator(**SIM_OPTIONS, clock=MovableClock()) as running:
-        use_simulator(app, running)
+    with simulator_for(app, **SIM_OPTIONS, clock=MovableClock()) as running:
         yield running
 
 

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 import pytest
 from rq import SimpleWorker
 
-from joorsim.testing import RunningSimulator, running_simulator
+from joorsim.testing import RunningSimulator
 from tests.conftest import login
-from tests.jobs.order_support import use_simulator
+from tests.jobs.order_support import simulator_for
 from webapp.extensions import db
 from webapp.joor import JoorTransientError, account_key_for
 from webapp.sync.connection.clients import factory_from_app
@@ -26,8 +26,7 @@ ENCODED = base64.b64encode(CANARY.encode()).decode()
 @pytest.fixture
 def canary_sim(app) -> Iterator[RunningSimulator]:
     """A simulator that knows only the canary token, wired into the app."""
-    with running_simulator(orders=40, seed=5, days=5, tokens=CANARY) as running:
-        use_simulator(app, running)
+    with simulator_for(app, orders=40, seed=5, days=5, tokens=CANARY) as running:
         yield running
 
 
