@@ -21,6 +21,13 @@ TEST_SECRET = "test-secret-key-not-for-production"
 CSRF_IN_PAGE = re.compile(r'"X-CSRFToken": "([^"]+)"')
 
 
+def pytest_collection_modifyitems(config, items):
+    """Run the browser tests on one xdist worker (`--dist loadgroup`): one Chromium, not two."""
+    for item in items:
+        if "e2e" in item.keywords:
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 @pytest.fixture(scope="session")
 def service_urls():
     """Start (or find) the database and Redis for the whole session (each xdist worker's own)."""
