@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.security import generate_password_hash
 
 from tests import services
 from tests.factories import PASSWORD, make_store
 from webapp import create_app
 from webapp.extensions import db
+from webapp.models import store as store_model
 
 TEST_SECRET = "test-secret-key-not-for-production"
 CSRF_IN_PAGE = re.compile(r'"X-CSRFToken": "([^"]+)"')
@@ -26,6 +28,24 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "e2e" in item.keywords:
             item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_hash_per_password():
+    """Hash each password once a session: scrypt costs 100-200 ms of CPU, and most tests make a
+    store whose user has the same password. Logins still check the real scrypt hash.
+    """
+    hashes: dict[tuple, str] = {}
+
+    def hashed(password: str, *args, **kwargs) -> str:
+        key = (password, args, tuple(sorted(kwargs.items())))
+        if key not in hashes:
+            hashes[key] = generate_password_hash(password, *args, **kwargs)
+        return hashes[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(store_model, "generate_password_hash", hashed)
+        yield
 
 
 @pytest.fixture(scope="session")
