@@ -1,4 +1,8 @@
-"""Real services for the test session: a database URL and a Redis server."""
+"""Real services for the test session: a database URL and a Redis server.
+
+Under pytest-xdist every worker is a session of its own: it gets its own SQLite file, its own
+PostgreSQL database and its own Redis database, so tests in parallel never share state.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,62 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import redis
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.engine import URL
+
+# Redis has 16 databases: TEST_REDIS_URL's index plus a worker's number must stay below.
+REDIS_DATABASES = 16
+
+
+def xdist_worker() -> int | None:
+    """Return this pytest-xdist worker's number (gw3 is 3), or None outside xdist."""
+    name = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return int(name.removeprefix("gw")) if name.startswith("gw") else None
 
 
 def database_url(tmp: Path) -> str:
-    """Return TEST_DATABASE_URL (PostgreSQL in CI) or a fresh SQLite file."""
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp / 'test.sqlite3'}"
+    """Return TEST_DATABASE_URL (PostgreSQL in CI; one database per worker) or a SQLite file."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp / 'test.sqlite3'}"
+    worker = xdist_worker()
+    if worker is None:
+        return url
+    return own_database(make_url(url), f"w{worker}").render_as_string(hide_password=False)
+
+
+def own_database(url: URL, suffix: str) -> URL:
+    """Create `<database>_<suffix>` afresh, with the given database's encoding and locale.
+
+    The role needs CREATEDB. template0 and the locale of TEST_DATABASE_URL's database keep
+    lower() and search folding every script, as there.
+    """
+    name = f"{url.database}_{suffix}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            encoding, collate, ctype = conn.execute(
+                text(
+                    "SELECT pg_encoding_to_char(encoding), datcollate, datctype FROM pg_database"
+                    " WHERE datname = current_database()"
+                )
+            ).one()
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(
+                text(
+                    f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING '{encoding}'"
+                    f" LC_COLLATE '{collate}' LC_CTYPE '{ctype}'"
+                )
+            )
+            # A throwaway database: a commit need not wait for the disk (a crash loses only
+            # the last commits, never consistency), which the suite's thousands of commits feel.
+            conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
+    finally:
+        engine.dispose()
+    return url.set(database=name)
 
 
 class RedisServer:
@@ -75,6 +128,18 @@ def redis_url() -> tuple[str, RedisServer | None]:
     """
     url = os.environ.get("TEST_REDIS_URL")
     if url:
-        return url, None
+        return _worker_redis_database(url), None
     server = RedisServer()
     return server.url, server
+
+
+def _worker_redis_database(url: str) -> str:
+    """Give xdist worker N the Redis database N after TEST_REDIS_URL's (gw1 on /1 gets /2)."""
+    worker = xdist_worker()
+    if worker is None:
+        return url
+    parts = urlsplit(url)
+    index = int(parts.path.strip("/") or 0) + worker
+    if index >= REDIS_DATABASES:
+        raise RuntimeError(f"TEST_REDIS_URL {url}: worker {worker} needs Redis database {index}")
+    return urlunsplit(parts._replace(path=f"/{index}"))

@@ -102,8 +102,11 @@ def worker(live_app, service_env, sim, tmp_path, worker_env):
 @pytest.fixture(scope="session")
 def browser():
     """One headless Debian Chromium for the session."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Assertions wait as long as actions (15 s, not Playwright's 5 s): a worker process that
+    # picks the job up late on a loaded machine is slow, not wrong.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
