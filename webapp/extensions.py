@@ -11,6 +11,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
 
+from webapp import postgres as _postgres  # noqa: F401 - registers the PostgreSQL connection settings
 from webapp import sqlite as _sqlite  # noqa: F401 - registers the SQLite connection settings
 from webapp.crypto import cipher
 

@@ -10,6 +10,8 @@ import pytest
 # The fixtures outside tests/unit (the root conftest's database, Redis, app, stores and
 # clients; tests/fixtures' simulators wired into the app) all start or reach a service.
 UNIT_FIXTURE_MODULES = "tests.unit."
+# The root conftest's fixtures that reach nothing (every test gets them: they cost nothing).
+SERVICE_FREE = {"_cheap_password_hashes"}
 
 
 def needs_a_service(fixturedefs) -> bool:
@@ -26,7 +28,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     # Private but stable for years: the fixture definitions pytest resolved for this test.
     definitions = item._fixtureinfo.name2fixturedefs  # noqa: SLF001
     running = sorted(
-        name for name in item.fixturenames if needs_a_service(definitions.get(name, ()))
+        name
+        for name in item.fixturenames
+        if name not in SERVICE_FREE and needs_a_service(definitions.get(name, ()))
     )
     if running:
         asked = ", ".join(item._fixtureinfo.argnames)  # noqa: SLF001
