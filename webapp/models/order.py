@@ -15,8 +15,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
+    or_,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from webapp.clock import utcnow
 from webapp.extensions import db
@@ -68,6 +72,10 @@ class Order(db.Model):
     changed_in_joor_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The run that recorded the last change: its retry does not record that change again.
     changed_run_id: Mapped[int | None] = mapped_column(Integer)
+    # When a person marked the changes made in JOOR as reviewed, and who (their email): the
+    # mark and changed_in_joor_at (data the API lists by) stay; a later change flags it again.
+    changes_reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    changes_reviewed_by: Mapped[str] = mapped_column(String(254), default="", server_default="")
 
     items: Mapped[list[OrderItem]] = relationship(
         back_populates="order", order_by="OrderItem.position", cascade="all, delete-orphan"
@@ -79,6 +87,24 @@ class Order(db.Model):
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
+
+    @hybrid_property
+    def needs_review(self) -> bool:
+        """Changed in JOOR after the last review (or never reviewed): the list marks it."""
+        if self.changed_in_joor_at is None:
+            return False
+        reviewed = self.changes_reviewed_at
+        return reviewed is None or self.changed_in_joor_at > reviewed
+
+    @needs_review.inplace.expression
+    @classmethod
+    def _needs_review_expression(cls) -> ColumnElement[bool]:
+        return and_(
+            cls.changed_in_joor_at.is_not(None),
+            or_(
+                cls.changes_reviewed_at.is_(None), cls.changed_in_joor_at > cls.changes_reviewed_at
+            ),
+        )
 
 
 class OrderItem(db.Model):

@@ -4,6 +4,7 @@
 from webapp.orders import (  # noqa: F401
     folders,
     refetch,
+    review,
     routes,
 )
 from webapp.orders.blueprint import bp

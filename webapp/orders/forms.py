@@ -1,7 +1,7 @@
 """Forms of the order desk: moving orders and naming folders."""
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, StringField
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length
 
 from webapp.numbers import record_id
@@ -29,3 +29,9 @@ class FolderForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """A form with only its CSRF token (delete buttons)."""
+
+
+class ReviewForm(FlaskForm):
+    """Mark an order's changes made in JOOR as reviewed, up to the change the page showed."""
+
+    seen = HiddenField()

@@ -42,11 +42,11 @@ def folder_counts() -> list[FolderCount]:
 def order_search(folder_id: int | None, text: str, *, changed: bool = False) -> Select:
     """Return the store's orders, newest first, in one folder and matching the search text.
 
-    `changed`: only orders changed in JOOR since they were imported, latest change first.
+    `changed`: only orders changed in JOOR and not reviewed since, latest change first.
     """
     query = scoped(Order).order_by(Order.id.desc())
     if changed:
-        query = query.where(Order.changed_in_joor_at.is_not(None)).order_by(None)
+        query = query.where(Order.needs_review).order_by(None)
         query = query.order_by(Order.changed_in_joor_at.desc(), Order.id.desc())
     if folder_id is not None:
         query = query.where(Order.folder_id == folder_id)
@@ -72,9 +72,9 @@ def order_search(folder_id: int | None, text: str, *, changed: bool = False) -> 
 
 
 def changed_count() -> int:
-    """Count the store's orders changed in JOOR since they were imported."""
+    """Count the store's orders changed in JOOR and not reviewed since."""
     query = select(func.count(Order.id)).where(
-        Order.store_id == current_store_id(), Order.changed_in_joor_at.is_not(None)
+        Order.store_id == current_store_id(), Order.needs_review
     )
     return db.session.scalar(query) or 0
 
