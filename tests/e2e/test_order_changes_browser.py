@@ -79,6 +79,14 @@ def test_a_cancellation_arrives_by_a_scheduled_poll_and_the_order_page_tells_it(
     expect(entry).to_contain_text("cancelled in JOOR")
     expect(entry.get_by_role("link", name="run #")).to_be_visible()
     screenshot(page, "order-history")
+
+    # The merchant has dealt with it: the banner and the list's mark go, the history stays.
+    page.get_by_role("button", name="Mark as reviewed").click()
+    expect(page.get_by_test_id("review-message")).to_contain_text("Marked as reviewed.")
+    expect(page.get_by_test_id("changed-banner")).to_have_count(0)
+    expect(entry).to_have_count(1)
+    page.goto("/orders/?changed=1")
+    expect(page.locator("#order-list")).to_contain_text("since it was imported or last reviewed")
     db.session.expire_all()
     (change,) = db.session.scalars(select(OrderChange)).all()
     assert db.session.get(SyncRun, change.run_id).kind == "poll"  # the schedule's, not ours
