@@ -136,3 +136,18 @@ def test_a_review_without_the_csrf_token_is_refused(auth_client, store):
     answer = auth_client.post(f"/orders/{order.id}/review", data={"seen": seen})
     assert answer.status_code == 400
     assert db.session.get(Order, order.id).changes_reviewed_at is None
+
+
+def test_a_review_of_a_change_the_form_does_not_name_or_of_an_unchanged_order_says_why(
+    auth_client, store
+):
+    changed = make_order(store, changed_in_joor_at=utcnow())
+    auth_client.post(f"/orders/{changed.id}/review", data={"seen": "yesterday"})
+    page = auth_client.get(f"/orders/{changed.id}").get_data(as_text=True)
+    assert "The form expired, so the order is not marked as reviewed" in page
+    assert db.session.get(Order, changed.id).changes_reviewed_at is None
+    plain = make_order(store)
+    auth_client.post(f"/orders/{plain.id}/review", data={"seen": utcnow().isoformat()})
+    page = auth_client.get(f"/orders/{plain.id}").get_data(as_text=True)
+    assert "JOOR has not changed this order since it was imported" in page
+    assert db.session.get(Order, plain.id).changes_reviewed_at is None

@@ -26,16 +26,15 @@ MOVED_ON = (
     "JOOR changed this order again while you were looking, so it is not marked as reviewed. "
     "Read the newest change below, then mark it again."
 )
+EXPIRED = "The form expired, so the order is not marked as reviewed; reload the page and try again."
+NOTHING = "JOOR has not changed this order since it was imported, so there is nothing to review."
 
 
 @bp.post("/<int:order_id>/review")
 def review(order_id: int):
     """Mark the order's changes made in JOOR, up to the one the merchant saw, as reviewed."""
     order = get_scoped_or_404(Order, order_id)
-    form = ReviewForm()
-    seen = _moment(form.seen.data) if form.validate_on_submit() else None
-    done = seen is not None and _mark(order, seen)
-    message = REVIEWED if done else MOVED_ON
+    message = _outcome(order, ReviewForm())
     if wants_fragment():
         db.session.refresh(order)
         html = render_template("orders/_review.html", order=order, message=message)
@@ -44,6 +43,16 @@ def review(order_id: int):
         return response
     flash(message)
     return redirect(url_for("orders.detail", order_id=order.id))
+
+
+def _outcome(order: Order, form: ReviewForm) -> str:
+    """Mark the order reviewed when the form is sound; what happened, in words."""
+    if order.changed_in_joor_at is None:
+        return NOTHING
+    seen = _moment(form.seen.data) if form.validate_on_submit() else None
+    if seen is None:
+        return EXPIRED
+    return REVIEWED if _mark(order, seen) else MOVED_ON
 
 
 def _mark(order: Order, seen: datetime) -> bool:
