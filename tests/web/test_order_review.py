@@ -26,6 +26,16 @@ def review(client, order: Order, **headers):
     )
 
 
+def change_po(app, store, sim, po: str, source_id: str = "") -> str:
+    """Change an order's PO in JOOR (the first imported one unless named) and poll: its id."""
+    if not source_id:
+        (source_id,) = approved_ids(sim, 1)
+        import_now(app, store)
+    sim.state.patch_order(int(source_id), {"customer_purchase_order": po})
+    poll_now(app, store)
+    return source_id
+
+
 def changed_count(client) -> str:
     page = client.get("/orders/").get_data(as_text=True)
     return re.search(r'class="muted small changed-count">([^<]*)<', page).group(1)
@@ -70,15 +80,11 @@ def test_the_api_still_lists_a_reviewed_order_as_changed_since(
 def test_a_change_after_the_review_flags_the_order_again(
     app, auth_client, approved_store, small_sim
 ):
-    (source_id,) = approved_ids(small_sim, 1)
-    import_now(app, approved_store)
-    small_sim.state.patch_order(int(source_id), {"customer_purchase_order": "PO-FIRST"})
-    poll_now(app, approved_store)
+    source_id = change_po(app, approved_store, small_sim, "PO-FIRST")
     review(auth_client, order_of(approved_store, source_id))
     assert changed_count(auth_client) == "0"
 
-    small_sim.state.patch_order(int(source_id), {"customer_purchase_order": "PO-SECOND"})
-    poll_now(app, approved_store)
+    change_po(app, approved_store, small_sim, "PO-SECOND", source_id)
     order = order_of(approved_store, source_id)
     assert LISTED.findall(auth_client.get("/orders/?changed=1").get_data(as_text=True)) == [
         source_id
@@ -91,14 +97,10 @@ def test_a_change_after_the_review_flags_the_order_again(
 def test_a_change_arriving_while_the_merchant_looks_is_not_marked_reviewed(
     app, auth_client, approved_store, small_sim
 ):
-    (source_id,) = approved_ids(small_sim, 1)
-    import_now(app, approved_store)
-    small_sim.state.patch_order(int(source_id), {"customer_purchase_order": "PO-FIRST"})
-    poll_now(app, approved_store)
+    source_id = change_po(app, approved_store, small_sim, "PO-FIRST")
     order = order_of(approved_store, source_id)
     page = auth_client.get(f"/orders/{order.id}").get_data(as_text=True)
-    small_sim.state.patch_order(int(source_id), {"customer_purchase_order": "PO-SECOND"})
-    poll_now(app, approved_store)  # the page the merchant reads does not show this one
+    change_po(app, approved_store, small_sim, "PO-SECOND", source_id)  # not on that page
 
     answer = auth_client.post(
         f"/orders/{order.id}/review", data={"seen": SEEN.search(page).group(1)}
