@@ -21,7 +21,7 @@ from webapp.orders.forms import ReviewForm
 from webapp.orders.paging import wants_fragment
 from webapp.scoping import get_scoped_or_404
 
-REVIEWED = "Marked as reviewed. A new change made in JOOR flags the order again."
+REVIEWED = "Marked as reviewed. A new change made in JOOR marks the order again."
 MOVED_ON = (
     "JOOR changed this order again while you were looking, so it is not marked as reviewed. "
     "Read the newest change below, then mark it again."
