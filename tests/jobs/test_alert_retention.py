@@ -96,3 +96,12 @@ def test_a_limit_of_zero_keeps_every_alert(app, store):
     ids = {episode(store, TOPIC_CONNECTION, 900, 800), episode(store, TOPIC_ORDERS, 700, 600)}
     assert prune_logs()["alert_episodes_deleted"] == 0
     assert episodes_left() == ids and deliveries_left() == {i: 4 for i in ids}
+
+
+def test_the_settings_page_says_how_long_alerts_are_kept(app, auth_client, store):
+    app.config["RUN_LOG_DAYS"] = 90
+    episode(store, TOPIC_CONNECTION, 300, 200)
+    prune_logs()
+    page = auth_client.get("/account/settings").get_data(as_text=True)
+    assert "Kept for 90 days after the alert is resolved" in page
+    assert "No alert has been sent in the last 90 days." in page  # not "yet": some were pruned
