@@ -11,7 +11,7 @@ clock started by mistake creates no duplicate work:
   import no RQ job will finish is enqueued again as `import-<run>`, and such a push is
   closed as cancelled in words with a new push queued for the stock it left unsent;
 - the daily full inventory push, for stores that sync inventory (jobs.inventory owns it);
-- once a day, deleting run logs older than RUN_LOG_DAYS (jobs.housekeeping owns it);
+- once a day, deleting run logs and resolved alerts older than RUN_LOG_DAYS (jobs.housekeeping);
 - a check of every store for trouble to alert its merchant about (jobs.alerts owns it).
 """
 

@@ -1,4 +1,4 @@
-"""Housekeeping: run logs older than RUN_LOG_DAYS are deleted once a day, in a worker."""
+"""Housekeeping: run logs and resolved alerts older than RUN_LOG_DAYS go once a day, in a worker."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import datetime
 from rq import Retry
 
 from jobs.runtime import app_context
+from webapp.alerts.retention import prune_alerts
 from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.sync.queues import DEFAULT, enqueue_once
@@ -25,12 +26,18 @@ def prune_job_id(now: datetime) -> str:
 
 
 def prune_logs() -> dict:
-    """Delete the run logs older than RUN_LOG_DAYS; return how many runs went."""
+    """Delete the run logs and resolved alerts older than RUN_LOG_DAYS; return how many went."""
     with app_context() as app:
-        days = app.config["RUN_LOG_DAYS"]
-        deleted = prune_run_logs(db.session, utcnow(), days)
-    log.info("deleted %s run logs older than %s days", deleted, days)
-    return {"runs_deleted": deleted}
+        days, now = app.config["RUN_LOG_DAYS"], utcnow()
+        deleted = prune_run_logs(db.session, now, days)
+        alerts = prune_alerts(db.session, now, days)
+    log.info("deleted %s run logs, %s resolved alert episodes and %s alert deliveries older "
+             "than %s days", deleted, alerts.episodes, alerts.deliveries, days)  # fmt: skip
+    return {
+        "runs_deleted": deleted,
+        "alert_episodes_deleted": alerts.episodes,
+        "alert_deliveries_deleted": alerts.deliveries,
+    }
 
 
 def enqueue_prune_logs(now: datetime) -> list[str]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from cryptography.fernet import MultiFernet
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from webapp.alerts.addresses import Resolver, WebhookAddressError, check_webhook_url
@@ -38,11 +39,16 @@ class Saved:
 
 def alert_settings(session: Session, store_id: int) -> AlertSettings:
     """The store's alert settings, created empty (no channel) when it has none yet."""
-    found = session.scalar(select(AlertSettings).where(AlertSettings.store_id == store_id))
+    query = select(AlertSettings).where(AlertSettings.store_id == store_id)
+    found = session.scalar(query)
     if found is None:
-        found = AlertSettings(store_id=store_id, email_to="", webhook_url="")
-        session.add(found)
-        session.flush()
+        # Two first saves at once both find no row: the one that inserts second keeps the first's
+        # row (it waits for it on PostgreSQL) instead of failing on the unique store_id.
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        row = dict(store_id=store_id, email_to="", webhook_url="", updated_at=utcnow())
+        insert = dialect.insert(AlertSettings).values(row)
+        session.execute(insert.on_conflict_do_nothing(index_elements=["store_id"]))
+        found = session.scalar(query)
     return found
 
 

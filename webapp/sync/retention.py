@@ -7,9 +7,10 @@ changes made in JOOR (no longer linked to the run that read them): only the logs
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from webapp.models import OrderChange, SyncEvent, SyncRun
@@ -35,13 +36,22 @@ def prune_run_logs(session: Session, now: datetime, days: int) -> int:
         .order_by(SyncRun.id)
         .limit(PRUNE_CHUNK)
     )
-    deleted = 0
-    while ids := list(session.scalars(old)):
+
+    def remove(ids: list[int]) -> None:
         # Events first: SQLite does not enforce the ON DELETE CASCADE that PostgreSQL would.
         session.execute(delete(SyncEvent).where(SyncEvent.run_id.in_(ids)))
         unlinked = update(OrderChange).where(OrderChange.run_id.in_(ids)).values(run_id=None)
         session.execute(unlinked)
         session.execute(delete(SyncRun).where(SyncRun.id.in_(ids)))
+
+    return delete_in_chunks(session, old, remove)
+
+
+def delete_in_chunks(session: Session, ids: Select, remove: Callable[[list[int]], None]) -> int:
+    """Call `remove` on each chunk of ids the (limited) query finds, committing each; count them."""
+    deleted = 0
+    while chunk := list(session.scalars(ids)):
+        remove(chunk)
         session.commit()
-        deleted += len(ids)
+        deleted += len(chunk)
     return deleted
