@@ -3,6 +3,8 @@
 A live partial polls every POLL_SECONDS while one of the store's runs is queued, running or
 retrying; with nothing under way it renders without that trigger, waking once at the time of
 the next thing known to come (a push waiting out its debounce, the next scheduled import).
+A page with no status badge to announce runs (the Activity log, Inventory) also wakes within
+IDLE_CHECK, so a run nobody scheduled (an API stock change, another person's click) shows.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from webapp.sync.push.upcoming import Upcoming, upcoming_push
 POLL_SECONDS = 2
 # A page left open longer than this before the next known event simply stays as it is.
 WAKE_WITHIN = timedelta(hours=1)
+# How soon an idle page without the status badge looks again: one cheap render a tab.
+IDLE_CHECK = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -55,8 +59,12 @@ def store_liveness(
     kinds: tuple[str, ...] = KINDS,
     pushes: bool = True,
     next_poll: bool = False,
+    idle_check: bool = False,
 ) -> Liveness:
-    """The store's liveness for runs of `kinds`, and optionally pushes and polls to come."""
+    """The store's liveness for runs of `kinds`, optionally pushes and polls to come.
+
+    `idle_check`: wake within IDLE_CHECK even when nothing is known to come.
+    """
     under_way = select(SyncRun.id).where(
         SyncRun.store_id == store_id, SyncRun.status.in_(ACTIVE), SyncRun.kind.in_(kinds)
     )
@@ -68,6 +76,8 @@ def store_liveness(
     times = [coming.at] if coming is not None and coming.at is not None else []
     if next_poll:
         times += _next_poll(store_id)
+    if idle_check and not active:
+        times.append(utcnow() + IDLE_CHECK)
     soon = [t for t in times if t - utcnow() < WAKE_WITHIN]
     return Liveness(active, newest or 0, coming, min(soon) if soon else None)
 

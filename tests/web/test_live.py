@@ -8,6 +8,7 @@ import pytest
 
 from tests.factories import make_item
 from tests.web.panel_helpers import connect_store, make_run
+from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.models import PushedStock
 
@@ -67,7 +68,21 @@ def test_the_logs_first_page_follows_new_runs_and_later_pages_do_not(auth_client
 
     finish_run(db.session, live)
     polled = html(auth_client.get(f"{PANEL}/runs/rows?kind=manual", headers=HX))
-    assert 'data-live="idle"' in root(polled)
+    assert 'data-live="waking"' in root(polled) and "every" not in root(polled)
+
+
+@pytest.mark.parametrize("url", [f"{PANEL}/runs/rows", "/inventory/last-pushed?ids=1"])
+def test_an_idle_log_or_inventory_looks_again_within_half_a_minute(
+    auth_client, store, url, time_machine
+):
+    # Neither page has the status badge that announces runs on the panel: a push after an API
+    # stock change, or a run another person started, shows at the next look.
+    time_machine.move_to(utcnow(), tick=False)  # held: the look comes 30 s (+1) from now
+    connect_store(store.id, sync_inventory=True, warehouse="Default", identifier="upc")
+    make_run(store.id, "inventory", status="succeeded")
+    fragment = html(auth_client.get(url, headers=HX))
+    assert 'data-live="waking"' in root(fragment)
+    assert re.search(r'hx-trigger="[^"]*, load delay:31s"', root(fragment))
 
 
 def test_the_status_poll_announces_a_run_started_or_ended_elsewhere(auth_client, store):
@@ -145,7 +160,6 @@ def test_the_running_filter_includes_runs_waiting_to_retry(auth_client, store):
 
 
 def test_a_stock_edit_shows_its_push_coming_with_its_time(auth_client, store, time_machine):
-    from webapp.clock import utcnow
 
     # Held on a whole second, as RQ keeps a job's schedule: the push is 10 s away, no less.
     time_machine.move_to(utcnow().replace(microsecond=0), tick=False)
@@ -180,7 +194,8 @@ def test_last_pushed_cells_follow_a_push_under_way_and_stop_after(auth_client, s
 
     finish_run(db.session, push)
     fragment = html(auth_client.get(f"/inventory/last-pushed?ids={ids}", headers=HX))
-    assert 'data-live="idle"' in root(fragment)
+    # No more polling every 2 s: one look in half a minute, for a push nobody announced.
+    assert 'data-live="waking"' in root(fragment) and "every" not in root(fragment)
     cell = fragment[fragment.index(f'<div id="pushed-{item.id}"') :]
     assert re.match(r'<div id="pushed-\d+" hx-swap-oob="true">\s*3\s*<span class="badge pass', cell)
 
@@ -190,7 +205,6 @@ def test_the_first_full_push_shows_on_the_panel_with_the_clocks_next_tick(
 ):
     from datetime import timedelta
 
-    from webapp.clock import utcnow
     from webapp.sync.push.upcoming import note_next_tick
 
     time_machine.move_to(utcnow(), tick=False)  # held: the next tick stays 40 s away

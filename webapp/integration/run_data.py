@@ -113,7 +113,9 @@ def recent_context() -> dict:
 
 def log_live(first_page: bool) -> Liveness | None:
     """The log's liveness: only its first page follows new runs (later pages hold old ones)."""
-    return store_liveness(current_store_id(), next_poll=True) if first_page else None
+    if not first_page:
+        return None
+    return store_liveness(current_store_id(), next_poll=True, idle_check=True)
 
 
 @dataclass(frozen=True)

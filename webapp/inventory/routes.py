@@ -53,7 +53,7 @@ def _push_liveness(conn) -> Liveness | None:
     """Whether the list follows pushes: only a store that syncs inventory has any."""
     if conn is None or not (conn.is_connected and conn.sync_inventory):
         return None
-    return store_liveness(conn.store_id, kinds=(KIND_INVENTORY,))
+    return store_liveness(conn.store_id, kinds=(KIND_INVENTORY,), idle_check=True)
 
 
 @bp.get("/last-pushed")
