@@ -124,11 +124,12 @@ class BenchFactory:
     def for_connection(self, _conn: Any, on_retry: Any = None, share: int | None = None) -> Any:
         from webapp.joor import JoorClient
         from webapp.joor.budget import SharedBudget
+        from webapp.joor.options import ClientOptions
 
         account = self.account
         budget = SleepingBudget(account) if self.today else SharedBudget(account, share or 100)
-        return JoorClient(TOKEN, self.base_url, budget=budget, sleep=self.clock.sleep,
-                          on_retry=on_retry)  # fmt: skip
+        options = ClientOptions(budget=budget, sleep=self.clock.sleep, on_retry=on_retry)
+        return JoorClient(TOKEN, self.base_url, options)
 
 
 def _app(tmp: Path, base_url: str):
