@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import g, jsonify, request
 from sqlalchemy import select
@@ -13,6 +13,7 @@ from webapp.api.errors import ApiError, page_args
 from webapp.api.serialise import order_history_json, order_json
 from webapp.extensions import db
 from webapp.models import Folder, Order
+from webapp.sync.orders.fields import MappingError, parse_moment
 
 
 def _orders():
@@ -68,12 +69,14 @@ def _changed_since() -> datetime | None:
     if "T" in raw:  # an offset's "+" left unescaped in the URL arrives as a space
         raw = raw.replace(" ", "+")
     try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
+        moment = parse_moment(raw, "changed_since")
+    except MappingError:
+        moment = None
+    if moment is None:
         raise ApiError(
             400,
             "invalid_parameter",
             "changed_since must be a date or moment in ISO 8601, e.g. 2026-11-01T09:30:00Z",
             "changed_since",
-        ) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+        )
+    return moment

@@ -59,14 +59,15 @@ def render_panel(
 ):
     """Render the whole panel, keeping a submitted form (and its errors) where given."""
     conn = store_connection()
+    live = store_liveness(conn.store_id)  # the status and the newest runs share it
     html = render_template(
         "integration/panel.html",
-        status_ctx=status_context(conn),
+        status_ctx=status_context(conn, live),
         connect_ctx=connect_context(conn, connect),
         details_ctx=details_context(conn),
         settings_ctx=settings_context(conn, settings),
         import_ctx=import_context(import_form),
-        recent=recent_context(),
+        recent=recent_context(live),
         alert_banner=alert_banner(conn.store_id),
     )
     return varying(make_response(html, status))

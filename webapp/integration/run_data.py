@@ -104,11 +104,10 @@ def runs_context(per_page: int = PER_PAGE) -> dict:
     }
 
 
-def recent_context() -> dict:
-    """What the panel's list of newest runs shows, and whether it polls."""
-
+def recent_context(live: Liveness | None = None) -> dict:
+    """What the panel's list of newest runs shows, and whether it polls (`live`, if known)."""
     page = keyset_page(scoped(SyncRun), SyncRun.id, descending=True, per_page=RECENT_RUNS)
-    return {"page": page, "live": store_liveness(current_store_id())}
+    return {"page": page, "live": live or store_liveness(current_store_id())}
 
 
 def log_live(first_page: bool) -> Liveness | None:

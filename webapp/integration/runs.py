@@ -21,9 +21,9 @@ from webapp.integration.run_data import (
 from webapp.models import SyncEvent, SyncRun
 from webapp.models.sync import KIND_INVENTORY
 from webapp.scoping import get_scoped_or_404
+from webapp.sync.orders.changes import present_orders
 from webapp.sync.orders.enqueue import enqueue_retry_failed
 from webapp.sync.orders.pages import FAILED as FAILED_ORDER
-from webapp.sync.orders.store import stored_orders
 from webapp.sync.push.sending import sent_words
 
 CSV_BATCH = 2000
@@ -66,8 +66,8 @@ def _imported_since(run: SyncRun, events: list[SyncEvent]) -> dict[str, int]:
     if run.kind == KIND_INVENTORY:
         return {}
     failed = [event.subject for event in events if event.outcome == FAILED_ORDER]
-    found = stored_orders(db.session, run.store_id, failed)
-    return {source_id: order_id for source_id, (_run, order_id) in found.items()}
+    found = present_orders(db.session, run.store_id, failed)
+    return {source_id: present.order_id for source_id, present in found.items()}
 
 
 def _cell(value) -> str:

@@ -55,9 +55,8 @@ def kept_out_ids(store_id: int) -> list[int]:
     return [item.id for item in candidates if should_skip(stock_item(item)) is not None]
 
 
-def joor_views(items: Sequence[InventoryItem]) -> dict[int, JoorView]:
+def joor_views(items: Sequence[InventoryItem], conn: JoorConnection | None) -> dict[int, JoorView]:
     """Return each item's JOOR view; without a connection there is nothing to show."""
-    conn = connection()
     if conn is None or not items:
         return {}
     try:

@@ -43,7 +43,7 @@ def index():
         page=page,
         q=text,
         kept_out=kept_out,
-        views=joor_views(page.items),
+        views=joor_views(page.items, conn),
         conn=conn,
         live=_push_liveness(conn),
     )
@@ -65,9 +65,10 @@ def last_pushed_partial():
     ids = [int(n) for n in wanted if n.isdigit() and len(n) < 10][:PER_PAGE]
     query = scoped(InventoryItem).where(InventoryItem.id.in_(ids)).order_by(InventoryItem.code)
     items = list(db.session.scalars(query))
+    conn = connection()
     html = render_template(
         "inventory/_pushed_live.html", items=items, ids=",".join(map(str, ids)), cells=True,
-        views=joor_views(items), live=_push_liveness(connection()),
+        views=joor_views(items, conn), live=_push_liveness(conn),
     )  # fmt: skip
     response = make_response(html)
     response.vary.add("HX-Request")
@@ -82,7 +83,7 @@ def _item_page(item: InventoryItem, stock_form=None, settings_form=None, status:
         item=item,
         stock_form=stock_form or StockForm(formdata=None, stock=item.stock),
         settings_form=settings_form or SettingsForm(formdata=None, settings=settings),
-        view=joor_views([item]).get(item.id),
+        view=joor_views([item], connection()).get(item.id),
     ), status
 
 

@@ -65,8 +65,9 @@ def fetch_run(order: Order, run_id: int) -> dict:
     run = get_scoped_or_404(SyncRun, run_id)
     if run.kind != KIND_FETCH or (run.params or {}).get("fetch") != order.id:
         abort(404)
-    event = db.session.scalar(
-        select(SyncEvent).where(SyncEvent.run_id == run.id).order_by(SyncEvent.id).limit(1)
-    )
-    changed = run.is_finished and event is not None and event.outcome == "changed"
+    event = None
+    if run.is_finished:  # polled every second while it works: no event to read until it ends
+        query = select(SyncEvent).where(SyncEvent.run_id == run.id).order_by(SyncEvent.id)
+        event = db.session.scalar(query.limit(1))
+    changed = event is not None and event.outcome == "changed"
     return {"fetch": run, "event": event, "changed": changed}

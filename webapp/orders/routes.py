@@ -14,7 +14,7 @@ from webapp.numbers import whole_number
 from webapp.orders import queries
 from webapp.orders.blueprint import bp
 from webapp.orders.forms import EmptyForm, MoveForm, MoveManyForm
-from webapp.orders.paging import page_or_fragment, paginate
+from webapp.orders.paging import page_or_fragment, paginate, wants_fragment
 from webapp.orders.refetch import fetch_run, refetch_refusal
 from webapp.scoping import current_store_id, get_scoped_or_404
 
@@ -46,6 +46,10 @@ def index():
     page = paginate(queries.order_search(folder_id, text, changed=changed))
     form = MoveManyForm()
     _folder_choices(form)
+    # The folder list and its counts belong to the whole page; a search or a page swaps the list.
+    sidebar = {} if wants_fragment() else {
+        "changed_count": queries.changed_count(), "counts": queries.folder_counts()
+    }  # fmt: skip
     return page_or_fragment(
         "orders/index.html",
         "orders/_list.html",
@@ -53,9 +57,8 @@ def index():
         folder_id=folder_id,
         q=text,
         changed=changed,
-        changed_count=queries.changed_count(),
-        counts=queries.folder_counts(),
         form=form,
+        **sidebar,
     )
 
 

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 UPDATE_NEW = "update_new"
 NOTE = "note"
-RULES = (UPDATE_NEW, NOTE)
 
 
 @dataclass(frozen=True)

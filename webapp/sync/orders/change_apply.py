@@ -200,11 +200,13 @@ class ChangeApplier:
 
 def last_seen(session: Session, order_ids: list[int]) -> dict[int, dict]:
     """The JOOR version each order's history last recorded (the rest have none)."""
-    query = (
-        select(OrderChange.order_id, OrderChange.snapshot)
-        .where(OrderChange.order_id.in_(order_ids))
-        .order_by(OrderChange.id)
+    # Only each order's newest entry with a snapshot: a long history is not read back whole.
+    newest = (
+        select(func.max(OrderChange.id))
+        .where(OrderChange.order_id.in_(order_ids), OrderChange.snapshot.is_not(None))
+        .group_by(OrderChange.order_id)
     )
+    query = select(OrderChange.order_id, OrderChange.snapshot).where(OrderChange.id.in_(newest))
     return {order_id: snapshot for order_id, snapshot in session.execute(query) if snapshot}
 
 

@@ -14,16 +14,15 @@ import logging
 import time
 from collections import Counter
 
-from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from webapp.clock import utcnow
-from webapp.models import Order, SyncRun
+from webapp.models import SyncRun
 from webapp.sync import runs
 from webapp.sync.dbapi import insert_many, insert_returning, insert_sql, timestamp_text
 from webapp.sync.orders.changes import follow_changes, present_orders
-from webapp.sync.orders.mapping import ITEM_COLUMNS, ORDER_COLUMNS, SOURCE_NAME, MappedOrder
+from webapp.sync.orders.mapping import ITEM_COLUMNS, ORDER_COLUMNS, MappedOrder
 from webapp.sync.orders.pages import FAILED, IMPORTED, ImportPlan, PreparedPage, outcome_event
 
 log = logging.getLogger(__name__)
@@ -144,20 +143,6 @@ def _insert_new(
     except (IntegrityError, DataError):
         log.warning("run %s: bulk insert failed; saving the page one order at a time", run.id)
         return _insert_one_by_one(session, run, plan, candidates)
-
-
-def stored_orders(
-    session: Session, store_id: int, source_ids: list[str]
-) -> dict[str, tuple[int | None, int]]:
-    """Return source_id -> (the run that imported it, its order id) for those in the store."""
-    if not source_ids:
-        return {}
-    query = select(Order.source_id, Order.imported_run_id, Order.id).where(
-        Order.store_id == store_id,
-        Order.source_name == SOURCE_NAME,
-        Order.source_id.in_(source_ids),
-    )
-    return {source_id: (run_id, order_id) for source_id, run_id, order_id in session.execute(query)}
 
 
 def _bulk_insert(

@@ -53,6 +53,11 @@ NEW_ACCOUNT = "connected to a JOOR account that has none of the stock yet"
 RECONNECTED = "connected to JOOR again: stock changed meanwhile"
 
 
+def push_job_options() -> dict:
+    """What every push job is enqueued with: its timeout, how long a failure is kept, retries."""
+    return {"job_timeout": PUSH_TIMEOUT, "failure_ttl": 3600, "retry": Retry(**PUSH_RETRY)}
+
+
 # RQ 3.0 accepts only letters, digits, '_' and '-' in job ids, so DESIGN.md's `push:<store>`
 # is spelt `push-<store>`.
 def push_job_id(store_id: int) -> str:
@@ -102,9 +107,7 @@ def enqueue_push_inventory(
         args=(store_id,),
         kwargs={"trigger": reason},
         job_id=job_id,
-        job_timeout=PUSH_TIMEOUT,
-        failure_ttl=3600,
-        retry=Retry(**PUSH_RETRY),
+        **push_job_options(),
     )
 
 
@@ -146,9 +149,7 @@ def push_later(store_id: int, kwargs: dict, seconds: int, why: str = "wait") -> 
         seconds,
         args=(store_id,),
         kwargs=kwargs,
-        job_timeout=PUSH_TIMEOUT,
-        failure_ttl=3600,
-        retry=Retry(**PUSH_RETRY),
+        **push_job_options(),
     )
     log.info("push run %s: store %s trying again in %ss (%s)", run_id, store_id, seconds, why)
     return job.id
@@ -179,9 +180,7 @@ def enqueue_full_push(
         job_id,
         args=(store_id,),
         kwargs={"trigger": trigger, "full": True, "confirmed": confirmed, "run_id": run.id},
-        job_timeout=PUSH_TIMEOUT,
-        failure_ttl=3600,
-        retry=Retry(**PUSH_RETRY),
+        **push_job_options(),
     )
     if not created:
         return _lost_race(run, job_id)
