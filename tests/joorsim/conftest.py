@@ -11,21 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from joorsim import SimState, create_app
+from tests.fake_clock import FakeClock
 
 ANCHOR = 1_790_000_000  # 2026-09-21T14:13:20Z: a fixed "now" so dates are reproducible
-
-
-class FakeClock:
-    """A settable epoch clock, so budget windows can pass without sleeping."""
-
-    def __init__(self, now: float = ANCHOR) -> None:
-        self.now = float(now)
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def _auth(token: str = "demo-token") -> dict[str, str]:
@@ -53,7 +41,7 @@ def state_of() -> Callable[[FlaskClient], SimState]:
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(start=ANCHOR)
 
 
 @pytest.fixture
