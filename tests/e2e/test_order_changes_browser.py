@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.e2e.conftest import screenshot, service_process
-from tests.sync.change_support import import_now
+from tests.jobs.order_support import import_now
 from webapp.extensions import db
 from webapp.models import Order, OrderChange, SyncRun
 from webapp.models.base import utcnow

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterator
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -14,6 +15,7 @@ from webapp.extensions import db
 from webapp.models import Order, SyncRun
 from webapp.sync.connection.clients import factory_from_app
 from webapp.sync.connection.state import connect
+from webapp.sync.orders.importing import create_manual_run, import_run
 
 TOKEN = "demo-token"  # noqa: S105 - the simulator's public demo token
 FAST_CLIENT = {"backoff_base": 0.01, "backoff_cap": 0.05, "max_retries": 8}
@@ -106,3 +108,10 @@ def fresh_run(run_id: int) -> SyncRun:
     """Reload a run from the database (another session or process changed it)."""
     db.session.expire_all()
     return db.session.get(SyncRun, run_id)
+
+
+def import_now(app, store, since: date | None = None) -> SyncRun:
+    """A manual import of the last ten days, run here and now."""
+    since = since or date.today() - timedelta(days=10)
+    run = create_manual_run(db.session, store.id, since, created_by="test")
+    return import_run(db.session, factory_from_app(app), app.extensions["redis"], run.id)

@@ -10,7 +10,13 @@ from sqlalchemy import func, select
 
 from jobs import cron
 from joorsim.testing import running_simulator
-from tests.jobs.order_support import SIM_OPTIONS, connect_store, fresh_run, use_simulator
+from tests.jobs.order_support import (
+    SIM_OPTIONS,
+    connect_store,
+    fresh_run,
+    import_now,
+    use_simulator,
+)
 from tests.jobs.test_order_killed_worker import (
     finish_with_a_second_worker,
     start_worker,
@@ -22,7 +28,6 @@ from tests.sync.change_support import (
     assert_applied_once,
     change_a_tenth,
     changes_per_order,
-    import_now,
 )
 from webapp.extensions import db
 from webapp.models import Order, OrderChange

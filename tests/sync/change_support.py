@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from sqlalchemy import func, select
 
 from joorsim.testing import RunningSimulator, behind_by_a_minute
@@ -15,7 +13,7 @@ from webapp.extensions import db
 from webapp.models import Folder, Order, OrderChange, SyncEvent, SyncRun
 from webapp.sync.connection.clients import factory_from_app
 from webapp.sync.connection.state import get_connection
-from webapp.sync.orders.importing import create_manual_run, import_run
+from webapp.sync.orders.importing import import_run
 from webapp.sync.orders.polling import create_poll_run
 
 CHANGED_SHARE = 10  # one order in ten changes in JOOR between two imports
@@ -44,13 +42,6 @@ def edit_in_place(sim: RunningSimulator, source_id: str, fields: dict) -> dict:
             return sim.state.patch_order(int(source_id), fields)
         finally:
             clock.at = None
-
-
-def import_now(app, store, since: date | None = None) -> SyncRun:
-    """A manual import of the last ten days, run here and now."""
-    since = since or date.today() - timedelta(days=10)
-    run = create_manual_run(db.session, store.id, since, created_by="test")
-    return import_run(db.session, factory_from_app(app), app.extensions["redis"], run.id)
 
 
 def poll_now(app, store) -> SyncRun:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from tests.jobs.order_support import import_now
 from tests.sync.change_support import (
     approved_ids,
     events,
     history_of,
-    import_now,
     line_field,
     move_to,
     order_of,

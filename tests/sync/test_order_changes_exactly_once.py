@@ -13,6 +13,7 @@ from tests.jobs.order_support import (
     SIM_OPTIONS,
     connect_store,
     fresh_run,
+    import_now,
     order_count,
     race_imports,
     simulator_for,
@@ -22,7 +23,6 @@ from tests.sync.change_support import (
     assert_applied_once,
     change_a_tenth,
     changes_per_order,
-    import_now,
 )
 from webapp.extensions import db
 from webapp.models import OrderChange

@@ -13,6 +13,7 @@ from tests.jobs.order_support import (
     TOKEN,
     duplicate_source_ids,
     fresh_run,
+    import_now,
     order_count,
     race_imports,
     window_total,
@@ -36,12 +37,6 @@ from webapp.sync.orders.importing import create_manual_run, create_retry_run, im
 SINCE = date.today() - timedelta(days=10)
 
 
-def run_import(app, store, since=SINCE):
-    """Create a manual run and import it synchronously."""
-    run = create_manual_run(db.session, store.id, since, created_by="test")
-    return import_run(db.session, factory_from_app(app), app.extensions["redis"], run.id)
-
-
 def events_of(run_id: int, outcome: str) -> list[SyncEvent]:
     return list(
         db.session.scalars(
@@ -58,7 +53,7 @@ def test_a_window_imports_every_order_once_with_progress_and_events(
     app, store, order_sim, connected
 ):
     expected = window_total(order_sim)
-    run = run_import(app, store)
+    run = import_now(app, store)
     assert run.status == "succeeded", run.error
     assert run.counts == {"imported": expected}
     assert (run.done, run.total) == (expected, expected)
@@ -89,7 +84,7 @@ def test_an_imported_order_reads_back_with_the_models_types(app, store, order_si
             }
         ]
     )
-    run = run_import(app, store)
+    run = import_now(app, store)
     assert run.status == "succeeded", run.error
     order = db.session.scalar(select(Order).where(Order.source_id == order_id))
     assert (order.total, order.discount, order.shipping_total) == (
@@ -114,8 +109,8 @@ def test_importing_the_window_again_imports_nothing_and_counts_already_present(
     app, store, order_sim, connected
 ):
     expected = window_total(order_sim)
-    first = run_import(app, store)
-    again = run_import(app, store)
+    first = import_now(app, store)
+    again = import_now(app, store)
     assert again.counts == {"already_present": expected}
     assert order_count(store.id) == expected
     present = events_of(again.id, "already_present")[0]
@@ -136,7 +131,7 @@ def test_bad_and_empty_orders_are_logged_and_the_rest_of_the_page_continues(
         ]
     )
     expected = window_total(order_sim)
-    run = run_import(app, store)
+    run = import_now(app, store)
     assert run.status == "succeeded"
     assert run.counts == {"imported": expected - 2, "failed": 1, "skipped": 1}
     (failed,) = events_of(run.id, "failed")
@@ -174,7 +169,7 @@ def test_a_value_too_large_to_keep_fails_its_order_alone(
 
     monkeypatch.setattr(order_pages, "map_order", map_or_trip)
     expected = window_total(order_sim)
-    run = run_import(app, store)
+    run = import_now(app, store)
     assert run.status == "succeeded", run.error
     assert run.counts == {"imported": expected - 3, "failed": 3}
     reasons = {e.subject: e.reason for e in events_of(run.id, "failed")}
@@ -188,7 +183,7 @@ def test_retrying_a_run_re_imports_only_its_failed_orders(app, store, order_sim,
     (bad,) = order_sim.state.add_orders(
         orders=[{"line_items": [{"item_upc": "1", "item_quantity": "abc", "item_price": "1"}]}]
     )
-    first = run_import(app, store)
+    first = import_now(app, store)
     retry = create_retry_run(db.session, first, created_by="test")
     assert retry.params["order_ids"] == [bad]
     retry = import_run(db.session, factory_from_app(app), app.extensions["redis"], retry.id)
@@ -205,7 +200,7 @@ def test_a_retry_imports_an_order_fixed_in_joor_and_names_one_joor_no_longer_lis
     fixed, gone = order_sim.state.add_orders(
         orders=[{"line_items": [dict(line)]}, {"line_items": [dict(line)]}]
     )
-    first = run_import(app, store)
+    first = import_now(app, store)
     assert first.counts["failed"] == 2
     with order_sim.state.lock:  # the merchant mends one order in JOOR and cancels the other
         order_sim.state.book.by_id[int(fixed)].explicit["line_items"][0]["item_quantity"] = "2"
@@ -246,7 +241,7 @@ def test_an_order_joor_sent_without_its_id_fails_alone_once_and_is_not_offered_f
         return orjson.dumps(page)
 
     monkeypatch.setattr(order_sim.state, "orders_page_json", serve_without_one_id)
-    run = run_import(app, store)
+    run = import_now(app, store)
     assert run.status == "succeeded", run.error
     assert run.counts == {"imported": expected - 1, "failed": 1} and run.done == expected
     assert order_count(store.id) == expected - 1
@@ -279,7 +274,7 @@ def test_orders_edited_while_paging_do_not_hide_the_orders_after_them(
         return body
 
     monkeypatch.setattr(order_sim.state, "orders_page_json", serve_then_edit)
-    run = run_import(app, store)
+    run = import_now(app, store)
     assert run.status == "succeeded", run.error
     assert (
         window_total(order_sim, date_end=order_sim.state.now()) == expected - edited
@@ -291,7 +286,7 @@ def test_orders_edited_while_paging_do_not_hide_the_orders_after_them(
 def test_a_429_storm_and_5xx_errors_slow_the_run_but_lose_nothing(app, store, order_sim, connected):
     order_sim.state.set_faults({"storm_429": 3, "error_rate": 0.2, "fault_seed": 3})
     expected = window_total(order_sim)
-    run = run_import(app, store)
+    run = import_now(app, store)
     assert run.status == "succeeded", run.error
     assert order_count(store.id) == expected and duplicate_source_ids(store.id) == 0
 
@@ -310,7 +305,7 @@ def test_a_run_that_crashes_mid_window_finishes_the_job_when_retried(
     monkeypatch.setattr("webapp.sync.orders.store.BATCH_ORDERS", 200)  # batches of 2-3 pages
     monkeypatch.setattr("webapp.sync.locks.StoreLock.extend", crash_at_the_fifth_page)
     with pytest.raises(LockLostError):
-        run_import(app, store)
+        import_now(app, store)
     run_id = db.session.scalar(select(SyncEvent.run_id).limit(1))
     # The batch in flight is lost whole; every order kept was kept with its event.
     assert 0 < order_count(store.id) < expected
@@ -338,14 +333,14 @@ def test_a_joor_failure_mid_window_keeps_the_pages_already_stored(
     monkeypatch.setattr("webapp.sync.orders.store.BATCH_SECONDS", 600)
     monkeypatch.setattr(JoorClient, "iter_order_pages", joor_fails_after_three_pages)
     with pytest.raises(JoorError):
-        run_import(app, store)
+        import_now(app, store)
     run = db.session.scalar(select(SyncRun))
     assert run.status == "failed" and "JOOR" in run.error
     three_pages = 3 * MAX_PAGE_SIZE - 2 * PAGE_OVERLAP
     assert order_count(store.id) == event_count(run.id) == three_pages
     assert run.counts == {"imported": three_pages}
     monkeypatch.undo()
-    again = run_import(app, store)  # the merchant imports the window again
+    again = import_now(app, store)  # the merchant imports the window again
     assert again.counts == {"imported": expected - three_pages, "already_present": three_pages}
     assert order_count(store.id) == expected and duplicate_source_ids(store.id) == 0
 
@@ -371,7 +366,7 @@ def test_a_busy_database_stores_every_page_of_the_batch_again(
 
     monkeypatch.setattr(order_store, "BATCH_ORDERS", 300)
     monkeypatch.setattr(order_store, "store_page", busy_at_the_third_page)
-    run = run_import(app, store)
+    run = import_now(app, store)
     assert run.status == "succeeded", run.error
     assert run.counts == {"imported": expected} and run.done == expected
     assert order_count(store.id) == event_count(run.id) == expected
@@ -396,7 +391,7 @@ def refused_for_good(app, store, connected) -> SyncRun:
     connected.next_poll_at = utcnow()
     db.session.commit()
     with pytest.raises(JoorAuthError):
-        run_import(app, store)
+        import_now(app, store)
     run = db.session.scalar(select(SyncRun).order_by(SyncRun.id.desc()).limit(1))
     db.session.expire_all()
     assert run.status == "failed"

@@ -7,7 +7,12 @@ from datetime import timedelta
 
 import pytest
 
-from tests.sync.change_support import approved_ids, import_now, order_of, poll_now
+from tests.jobs.order_support import import_now
+from tests.sync.change_support import (
+    approved_ids,
+    order_of,
+    poll_now,
+)
 from webapp.models.base import utcnow
 from webapp.stores import issue_api_key
 

@@ -6,7 +6,12 @@ import re
 
 from sqlalchemy import select
 
-from tests.sync.change_support import approved_ids, import_now, order_of, poll_now
+from tests.jobs.order_support import import_now
+from tests.sync.change_support import (
+    approved_ids,
+    order_of,
+    poll_now,
+)
 from tests.web.order_factories import folder_named, make_order
 from tests.web.test_panel import run_queued_jobs
 from webapp.extensions import db

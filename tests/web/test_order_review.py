@@ -5,7 +5,12 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from tests.sync.change_support import approved_ids, import_now, order_of, poll_now
+from tests.jobs.order_support import import_now
+from tests.sync.change_support import (
+    approved_ids,
+    order_of,
+    poll_now,
+)
 from tests.web.order_factories import make_order
 from tests.web.test_order_changes_pages import cancel_one
 from webapp.extensions import db
