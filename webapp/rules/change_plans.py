@@ -13,6 +13,7 @@ a folder marked final (then it is only noted) or there already.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 UPDATE_NEW = "update_new"
@@ -36,6 +37,19 @@ class ChangePlan:
     update: bool
     move: bool
     words: str
+
+
+def cancel_folder(
+    names: Mapping[int, str], chosen: int | None, default: str
+) -> tuple[int | None, str]:
+    """The folder for cancelled orders: the store's choice, else the one named `default`.
+
+    Its id is None while no such folder exists (the first cancellation makes `default`).
+    """
+    if chosen in names:
+        return chosen, names[chosen]
+    named = [folder_id for folder_id, name in names.items() if name == default]
+    return (named[0] if named else None), default
 
 
 def plan_change(rule: str, folder: FolderFacts, *, cancelled: bool, cancel_to: str) -> ChangePlan:

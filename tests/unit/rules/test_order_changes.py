@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from webapp.rules.change_plans import NOTE, UPDATE_NEW, FolderFacts, plan_change
+from webapp.rules.change_plans import NOTE, UPDATE_NEW, FolderFacts, cancel_folder, plan_change
 from webapp.rules.order_diff import describe_changes, is_cancellation, ship_window
 
 
@@ -147,3 +147,11 @@ def test_each_decision_says_what_was_done_and_why():
     assert words(UPDATE_NEW, CLOSED, True) == (
         "Only noted, as Closed is a final folder: the order was left as it was."
     )
+
+
+def test_the_folder_for_cancelled_orders_is_the_chosen_one_else_the_default_once_made():
+    names = {1: "New", 2: "Closed", 3: "Cancelled in JOOR"}
+    assert cancel_folder(names, 2, "Cancelled in JOOR") == (2, "Closed")
+    assert cancel_folder(names, None, "Cancelled in JOOR") == (3, "Cancelled in JOOR")
+    assert cancel_folder(names, 99, "Cancelled in JOOR") == (3, "Cancelled in JOOR")  # deleted
+    assert cancel_folder({1: "New"}, None, "Cancelled in JOOR") == (None, "Cancelled in JOOR")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from webapp.clock import utcnow
 from webapp.models import Folder, JoorConnection, SettingsChange
 from webapp.models.store import CANCELLED_FOLDER
-from webapp.rules.change_plans import NOTE, UPDATE_NEW
+from webapp.rules.change_plans import NOTE, UPDATE_NEW, cancel_folder
 
 POLL_CHOICES: tuple[tuple[int, str], ...] = (
     (0, "Off"),
@@ -129,13 +129,10 @@ def current_values(session: Session, conn: JoorConnection) -> dict[str, str]:
 
 def cancelled_folder_name(session: Session, conn: JoorConnection) -> str:
     """The folder orders cancelled in JOOR go to; "" while the default is not made yet."""
-    chosen = session.get(Folder, conn.cancelled_folder_id) if conn.cancelled_folder_id else None
-    if chosen is not None:
-        return chosen.name
-    named = select(Folder.id).where(
-        Folder.store_id == conn.store_id, Folder.name == CANCELLED_FOLDER
-    )
-    return CANCELLED_FOLDER if session.scalar(named) is not None else ""
+    query = select(Folder.id, Folder.name).where(Folder.store_id == conn.store_id)
+    names = {folder_id: name for folder_id, name in session.execute(query)}
+    folder_id, name = cancel_folder(names, conn.cancelled_folder_id, CANCELLED_FOLDER)
+    return name if folder_id is not None else ""
 
 
 def _folder_id(session: Session, store_id: int, name: str) -> int:

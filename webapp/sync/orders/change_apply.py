@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from webapp.clock import utcnow
 from webapp.models import Folder, JoorConnection, OrderChange, OrderItem, SyncRun
 from webapp.models.store import CANCELLED_FOLDER
-from webapp.rules.change_plans import ChangePlan, FolderFacts, plan_change
+from webapp.rules.change_plans import ChangePlan, FolderFacts, cancel_folder, plan_change
 from webapp.rules.order_diff import describe_changes, is_cancellation
 from webapp.sync.dbapi import insert_many, insert_sql, json_text, timestamp_text
 from webapp.sync.orders.mapping import ITEM_COLUMNS, ORDER_COLUMNS
@@ -165,11 +165,8 @@ class ChangeApplier:
 
     def _cancel_target(self) -> tuple[int | None, str]:
         """The folder for cancelled orders: the store's choice, else "Cancelled in JOOR"."""
-        chosen = self.plan.cancelled_folder_id
-        if chosen in self.folders:
-            return chosen, self.folders[chosen][0]
-        named = [fid for fid, (name, _) in self.folders.items() if name == CANCELLED_FOLDER]
-        return (named[0] if named else None), CANCELLED_FOLDER
+        names = {folder_id: name for folder_id, (name, _final) in self.folders.items()}
+        return cancel_folder(names, self.plan.cancelled_folder_id, CANCELLED_FOLDER)
 
     def _create_cancel_folder(self) -> int:
         """Create "Cancelled in JOOR" on first use (another worker may just have made it)."""
