@@ -16,6 +16,7 @@ from webapp.orders.blueprint import bp
 from webapp.orders.forms import EmptyForm, MoveForm, MoveManyForm
 from webapp.orders.paging import page_or_fragment, paginate, wants_fragment
 from webapp.orders.refetch import fetch_run, refetch_refusal
+from webapp.rules.order_diff import DETAIL_LABELS
 from webapp.scoping import current_store_id, get_scoped_or_404
 
 
@@ -77,6 +78,7 @@ def detail(order_id: int):
         payload=payload,
         fetch_form=EmptyForm(),
         refusal=refetch_refusal(order),
+        detail_labels=DETAIL_LABELS,  # named as the history names them
         **(fetch_run(order, fetch_id) if fetch_id else {}),
     )
 

@@ -28,8 +28,11 @@ FIELD_LABELS = (
 )
 MONEY_LABELS = (("total", "Total"), ("discount", "Discount"), ("shipping_total", "Shipping"))
 ADDRESS_LABELS = (("shipping_address", "Shipping address"), ("billing_address", "Billing address"))
-# Details (the order's metadata) the order page shows; PO and order type repeat fields above.
+# The order's details (its metadata) as the order page and its history name them. PO and order
+# type repeat fields above, so a change lists them there, not here.
 DETAIL_LABELS = {
+    "po_number": "PO",
+    "order_type": "Order type",
     "season": "Season",
     "delivery": "Delivery",
     "warehouse": "Warehouse",
