@@ -9,13 +9,11 @@ import requests
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.e2e.conftest import screenshot, service_process
-from tests.jobs.order_support import import_now
+from tests.e2e.conftest import screenshot, service_process, wait_until
+from tests.jobs.order_support import connect_store, import_now
 from webapp.extensions import db
 from webapp.models import Order, OrderChange, SyncRun
 from webapp.models.base import utcnow
-from webapp.sync.connection.clients import factory_from_app
-from webapp.sync.connection.state import connect
 
 pytestmark = pytest.mark.e2e
 
@@ -32,9 +30,7 @@ def clock(live_app, service_env, sim, tmp_path):
 def test_a_cancellation_arrives_by_a_scheduled_poll_and_the_order_page_tells_it(
     page, app, store, sim, worker, clock
 ):
-    conn = connect(db.session, factory_from_app(app), store.id, "demo-token", "local")
-    conn.order_type = "approved"
-    db.session.commit()
+    conn = connect_store(app, store, "approved")
     import_now(app, store)
     order = db.session.scalar(
         select(Order).where(Order.store_id == store.id).order_by(Order.id).limit(1)
@@ -53,16 +49,15 @@ def test_a_cancellation_arrives_by_a_scheduled_poll_and_the_order_page_tells_it(
     conn.poll_minutes, conn.next_poll_at = 5, utcnow() - timedelta(seconds=1)
     db.session.commit()
 
+    def changed_in_joor() -> bool:
+        db.session.expire_all()
+        return db.session.get(Order, order.id).changed_in_joor_at is not None
+
+    wait_until(changed_in_joor, 30)  # the clock enqueues the poll within a tick; a worker runs it
     page.goto("/orders/")
-    folder = page.get_by_role("navigation", name="Folders").get_by_role(
+    page.get_by_role("navigation", name="Folders").get_by_role(
         "link", name="Cancelled in JOOR"
-    )
-    for _ in range(60):  # the clock enqueues the poll within a tick; the worker runs it
-        if folder.count():
-            break
-        page.wait_for_timeout(500)
-        page.reload()
-    folder.click()
+    ).click()
     row = page.locator("#order-list tbody tr")
     expect(row).to_have_count(1)
     expect(row).to_contain_text(order.source_id)
